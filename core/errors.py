@@ -1,0 +1,133 @@
+"""The one exception tree of keytrace.
+
+Every error a user can see derives from :class:`KeytraceError` and renders as one sentence.
+The command line maps :class:`UsageError` to exit status 2 and every other ``KeytraceError`` to 1.
+
+    KeytraceError
+    ├── UsageError                 wrong use of a command (exit 2)
+    ├── ConfigError                bad configuration or key material
+    ├── InputError                 bad input; names file, row and column where known
+    │   ├── UnknownFormatError     a file keytrace cannot recognise (lists the known formats)
+    │   ├── ValidationError        rows that fail validation (carries every problem)
+    │   ├── UnsafeFileError        zip bombs, path tricks, oversize uploads
+    │   └── SecretRefusedError     an API secret, private key or seed phrase was offered
+    ├── EvidenceError
+    │   └── EvidenceTamperedError  stored evidence no longer matches its hash
+    ├── AuditChainBroken           the audit trail was edited, deleted or reordered
+    ├── DatabaseBusyError          another process holds the database for writing
+    ├── AccessDenied               the actor's role may not do this
+    ├── NotFound                   a claim, user or file that does not exist (or is not yours)
+    └── RpcError
+        ├── RetriableRpcError      429, 5xx, timeouts, dropped connections, "too many results"
+        └── FatalRpcError          everything a retry cannot fix
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KeytraceError(Exception):
+    """Base of every error keytrace raises on purpose."""
+
+    def __str__(self) -> str:  # one sentence, always
+        return " ".join(str(self.args[0]).split()) if self.args else self.__class__.__name__
+
+
+class UsageError(KeytraceError):
+    pass
+
+
+class ConfigError(KeytraceError):
+    pass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a row was refused."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+
+    def sentence(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column!r}"
+        return f"{where}: {self.reason}"
+
+
+class InputError(KeytraceError):
+    def __init__(self, message: str, *, file: str | None = None, row: int | None = None,
+                 column: str | None = None) -> None:
+        self.file = file
+        self.row = row
+        self.column = column
+        self.reason = message
+        if file is not None:
+            message = Problem(file, row, column, message).sentence()
+        super().__init__(message)
+
+
+class UnknownFormatError(InputError):
+    pass
+
+
+class ValidationError(InputError):
+    def __init__(self, problems: list[Problem], total_bad: int | None = None) -> None:
+        self.problems = problems
+        self.total_bad = total_bad if total_bad is not None else len(problems)
+        first = problems[0]
+        more = self.total_bad - 1
+        suffix = f" ({more} more bad row{'s' if more != 1 else ''}; nothing was stored)" if more > 0 else \
+            " (nothing was stored)"
+        super().__init__(first.reason + suffix, file=first.file, row=first.row, column=first.column)
+
+
+class UnsafeFileError(InputError):
+    pass
+
+
+class SecretRefusedError(InputError):
+    pass
+
+
+class EvidenceError(KeytraceError):
+    pass
+
+
+class EvidenceTamperedError(EvidenceError):
+    pass
+
+
+class AuditChainBroken(KeytraceError):
+    def __init__(self, seq: int, reason: str) -> None:
+        self.seq = seq
+        super().__init__(f"audit trail broken at entry {seq}: {reason}")
+
+
+class DatabaseBusyError(KeytraceError):
+    pass
+
+
+class AccessDenied(KeytraceError):
+    pass
+
+
+class NotFound(KeytraceError):
+    pass
+
+
+class RpcError(KeytraceError):
+    pass
+
+
+class RetriableRpcError(RpcError):
+    pass
+
+
+class FatalRpcError(RpcError):
+    pass
