@@ -1,0 +1,123 @@
+"""``ingest_file``: the one call that brings an exchange export into keytrace.
+
+The command line, the demo generator and the claim portal all call :func:`ingest_file`; keep its
+name and signature. It sniffs the format, stages and validates the file outside the write lock, then
+stores the evidence and merges the rows in one short transaction (see :mod:`ingest.load`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.db import utcnow
+from core.errors import InputError, Problem, UsageError
+from core.evidence import safe_name, sha256_file
+from core.workspace import Workspace
+from ingest import load
+from ingest.formats.base import Options
+from ingest.sniff import check_regular_file, decode_head, is_xlsx, read_head, sniff_text
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    run_id: str
+    format: str
+    evidence_sha256: str
+    exchange: str
+    account: str
+    rows_read: int
+    rows_added: int
+    rows_rejected: int
+    source_name: str
+    kind: str                              # trades | orders | ledger_movements
+    evidence_is_new: bool
+    flagged: tuple[Problem, ...] = ()      # rows with formula-like text, stored inert
+    flagged_count: int = 0
+
+    @property
+    def rows_already_known(self) -> int:
+        return self.rows_read - self.rows_rejected - self.rows_added
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "run_id": self.run_id, "format": self.format, "evidence_sha256": self.evidence_sha256,
+            "exchange": self.exchange, "account": self.account, "rows_read": self.rows_read,
+            "rows_added": self.rows_added, "rows_rejected": self.rows_rejected,
+            "rows_already_known": self.rows_already_known, "source_name": self.source_name,
+            "kind": self.kind, "evidence_is_new": self.evidence_is_new,
+            "formula_like_rows": self.flagged_count,
+            "formula_like": [p.sentence() for p in self.flagged],
+        }
+
+
+def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None, account: str | None = None,
+                actor: str = "cli", skip_bad_rows: bool = False, dayfirst: bool = False,
+                claim_id: int | None = None, case_id: str | None = None,
+                progress: load.ProgressFn | None = None, original_name: str | None = None) -> IngestResult:
+    """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot."""
+    path = Path(path)
+    name = safe_name(original_name or path.name)
+    started = utcnow()
+    check_regular_file(path, name)
+    before = _fingerprint(path)
+    data = read_head(path)
+    with load.staging_dir() as workdir:
+        csv_path = path
+        if is_xlsx(data):
+            from ingest.xlsx import xlsx_to_csv
+
+            csv_path = xlsx_to_csv(path, workdir / "sheet.csv", name)
+            data = read_head(csv_path)
+        complete = csv_path.stat().st_size <= len(data)
+        text = decode_head(data, name, complete=complete)
+        sniffed = sniff_text(text, name, complete=complete)
+        spec = sniffed.spec
+        if exchange is not None and exchange.strip().lower() != spec.exchange:
+            raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {exchange.strip().lower()}")
+        options = Options(exchange=spec.exchange, account=account, dayfirst=dayfirst)
+        if progress:
+            progress("hashing", 0.0)
+        sha = sha256_file(path)
+        staged = load.stage(csv_path, sniffed.head, spec, options, workdir, progress=progress)
+        if not skip_bad_rows:
+            load.refuse_bad_rows(staged)
+        if staged.rows_good == 0 and staged.rows_read > 0:
+            raise InputError(f"none of the {staged.rows_read} rows is valid; nothing was stored "
+                             f"(first problem: {staged.problems[0].sentence() if staged.problems else '?'})",
+                             file=name)
+        resolved = _resolve_account(staged, account, name)
+        if _fingerprint(path) != before:
+            raise InputError("the file changed while it was being read; nothing was stored", file=name)
+        if progress:
+            progress("merging", 0.8)
+        outcome = load.merge(ws, staged, path, sha=sha, exchange=spec.exchange, account=resolved, actor=actor,
+                             skip_bad_rows=skip_bad_rows, case_id=case_id, claim_id=claim_id,
+                             started_at=started)
+        if progress:
+            progress("done", 1.0)
+    return IngestResult(
+        run_id=outcome.run_id, format=spec.name, evidence_sha256=sha[0], exchange=spec.exchange,
+        account=resolved, rows_read=staged.rows_read, rows_added=outcome.rows_added,
+        rows_rejected=outcome.rows_rejected, source_name=name, kind=spec.kind,
+        evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count)
+
+
+def _fingerprint(path: Path) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_size, st.st_mtime_ns
+
+
+def _resolve_account(staged: load.Staged, account: str | None, name: str) -> str:
+    given = account.strip() if account else None
+    found = staged.accounts
+    if found:
+        if given and given not in found:
+            raise UsageError(f"{name} belongs to account {', '.join(found)}, not {given}; "
+                             "leave out --account or give the right one")
+        return found[0] if len(found) == 1 else ",".join(found)
+    if not given:
+        raise UsageError(f"{name} ({staged.spec.name}) does not say which {staged.spec.exchange} account it "
+                         "belongs to; give it with --account UID")
+    return given

@@ -1,0 +1,16 @@
+"""Binance Spot "Trade History": the current export and the 2018-2019 legacy one."""
+
+from __future__ import annotations
+
+from ingest.formats.base import FormatSpec
+
+FORMATS: list[FormatSpec] = [
+    FormatSpec(
+        name="binance_trade_history",
+        exchange="binance",
+        kind="trades",
+        description="Binance Spot Trade History, Date(UTC),Pair,Side,Price,Executed,Amount,Fee",
+        header=r"Date\(UTC[^)]*\),Pair,Side,Price,Executed,Amount,Fee",
+        time_column="date",
+    ),
+]

@@ -1,0 +1,251 @@
+"""The only way into DuckDB for exchange exports: stage -> validate -> merge.
+
+1. **Stage** (no lock held): the file is read by DuckDB's CSV reader, every field as text, into a
+   private temporary DuckDB file; the format's SQL turns the text into canonical rows there. Nothing
+   runs in Python per row, so a file of any size streams through DuckDB's buffer manager.
+2. **Validate** (no lock held): ``validate_<kind>.sql`` lists every bad row with the file's column and
+   a reason. Unless ``skip_bad_rows``, one bad row refuses the whole file. ``finalize_<kind>.sql``
+   numbers identical rows (``occurrence``) so that identical fills in one second stay distinct.
+3. **Merge** (``ws.db.write()``, one transaction): the evidence file is stored, the staged file is
+   attached read-only and ``merge_<kind>.sql`` adds only rows whose (natural key, occurrence) the
+   account lacks; the run, its rejects and an audit entry are written in the same transaction.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from core import audit
+from core.db import utcnow
+from core.errors import InputError, Problem, ValidationError
+from core.evidence import store
+from core.workspace import Workspace
+from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX
+from ingest.formats.base import SQL_DIR, FileHead, FormatSpec, Options, column_names, header_offset_minutes
+
+STAGE_MEMORY_LIMIT = "1GB"
+MAX_PROBLEMS_SHOWN = 20
+ISO_TIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M"]
+DAYFIRST_TIME_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
+                         "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S"]
+_SPREADSHEET_DATE = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(\s|$)")
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+ProgressFn = Callable[[str, float], None]
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``ingest/sql/<name>.sql``."""
+    return (SQL_DIR / f"{name}.sql").read_text()
+
+
+def bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The subset of ``params`` that ``sql`` uses (DuckDB refuses unused named parameters)."""
+    used = set(_PARAM.findall(sql))
+    missing = used - params.keys()
+    if missing:
+        raise KeyError(f"SQL parameters without a value: {sorted(missing)}")
+    return {k: params[k] for k in used}
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    return con.execute(sql, bind(sql, params or {})).fetchall()
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A file read, parsed and validated into a private staging database, ready to merge."""
+
+    db_path: Path
+    spec: FormatSpec
+    name: str
+    rows_read: int
+    rows_good: int
+    problems: tuple[Problem, ...]   # the first bad rows (all of them are in the staging table)
+    rows_bad: int
+    accounts: tuple[str, ...]       # UIDs found in the file
+    flagged: tuple[Problem, ...]    # rows holding formula-like text (stored inert)
+    flagged_count: int
+
+
+@contextmanager
+def staging_dir() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="keytrace-stage-") as tmp:
+        yield Path(tmp)
+
+
+def _connect_stage(db_path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(db_path))
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"SET memory_limit = '{STAGE_MEMORY_LIMIT}'")
+    con.execute("SET temp_directory = ?", [str(db_path.parent / "spill")])
+    con.execute(sql_text("macros"))
+    return con
+
+
+def time_formats(spec: FormatSpec, head: FileHead, options: Options) -> list[str]:
+    """The strptime formats of the file's times; refuses spreadsheet-resaved dates without --dayfirst."""
+    if spec.time_column and not options.dayfirst:
+        names = column_names(head.raw_header)
+        if spec.time_column in names:
+            idx = names.index(spec.time_column)
+            for n, row in enumerate(head.sample, start=1):
+                if idx < len(row) and _SPREADSHEET_DATE.match(row[idx]):
+                    raise InputError(
+                        f"the time {row[idx].strip()!r} is written day/month/year, as a spreadsheet writes it "
+                        "when it re-saves an export, so day and month cannot be told apart safely; ingest the "
+                        "file as the exchange produced it, or pass --dayfirst if the day comes first",
+                        file=head.name, row=n, column=head.raw_header[idx])
+    if options.dayfirst:
+        return DAYFIRST_TIME_FORMATS
+    formats = spec.extra.get("time_formats")
+    return list(formats) if formats else ISO_TIME_FORMATS
+
+
+def _csv_error(exc: duckdb.Error, head: FileHead) -> InputError:
+    text = str(exc)
+    m = re.search(r"line[: ]+(\d+)", text, re.IGNORECASE)
+    row = int(m.group(1)) - head.header_line - 1 if m else None
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    reason = re.sub(r"^[A-Za-z ]*Error:\s*", "", first)
+    if "unterminated" in text.lower() or "quote" in text.lower():
+        reason = "a quoted field is not closed (is the last line cut off?)"
+    elif "expected" in text.lower() and "column" in text.lower():
+        reason = "the row has more fields than the header"
+    return InputError(f"the file cannot be read as CSV: {reason}", file=head.name,
+                      row=row if row and row > 0 else None)
+
+
+def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdir: Path, *,
+          csv_delimiter: str = ",", progress: ProgressFn | None = None) -> Staged:
+    """Read ``path`` into ``workdir/stage.duckdb`` as canonical rows of ``spec.kind`` (no lock held)."""
+    formats = time_formats(spec, head, options)
+    db_path = workdir / "stage.duckdb"
+    names = list(column_names(head.raw_header))
+    widest = max((len(r) for r in head.sample), default=len(names))
+    names += [f"extra_{i}" for i in range(len(names) + 1, widest + 1)]
+    offset = header_offset_minutes(head.raw_header, spec.default_offset_minutes)
+    params: dict[str, Any] = {
+        "path": str(path),
+        "skip": head.header_line + 1,
+        "delimiter": csv_delimiter,
+        "columns": {n: "VARCHAR" for n in names},
+        "time_format": formats,
+        "offset_minutes": offset,
+        "time_header": _header_of(spec.time_column, names, head),
+        "pair_regex": PAIR_REGEX,
+        "asset_suffix_regex": ASSET_SUFFIX_REGEX,
+        "file_name": head.name,
+    }
+    if spec.params is not None:
+        params.update(spec.params(head, options))
+    con = _connect_stage(db_path)
+    try:
+        if progress:
+            progress("reading", 0.1)
+        read_sql = sql_text("read_raw")
+        try:
+            con.sql(read_sql, params=bind(read_sql, params)).to_view("raw_file")
+            extra = [c for c in spec.optional_columns if c not in names]
+            for c in extra:
+                if not _IDENT.match(c):
+                    raise ValueError(f"bad optional column name {c!r} in {spec.name}")
+            added = "".join(f", CAST(NULL AS VARCHAR) AS {c}" for c in extra)
+            con.execute(f"CREATE VIEW raw AS SELECT *{added} FROM raw_file")  # noqa: S608 - constants only
+            format_sql = spec.sql_path.read_text()
+            con.execute("CREATE TABLE staged AS " + format_sql, bind(format_sql, params))
+        except duckdb.BinderException:
+            raise
+        except duckdb.Error as exc:
+            raise _csv_error(exc, head) from None
+        if progress:
+            progress("validating", 0.5)
+        validate_sql = sql_text(f"validate_{spec.kind}")
+        con.execute("CREATE TABLE problems AS " + validate_sql)
+        rows_read = int(run(con, "SELECT count(*) FROM staged")[0][0])
+        rows_bad = int(run(con, "SELECT count(*) FROM problems")[0][0])
+        shown = con.execute(
+            "SELECT source_row, column_name, reason FROM problems ORDER BY source_row LIMIT ?",
+            [MAX_PROBLEMS_SHOWN]).fetchall()
+        problems = tuple(Problem(head.name, int(r), c, reason) for r, c, reason in shown)
+        con.execute("CREATE TABLE rejects AS " + sql_text("raw_line"))
+        con.execute("CREATE TABLE final AS " + sql_text(f"finalize_{spec.kind}"))
+        rows_good = int(run(con, "SELECT count(*) FROM final")[0][0])
+        accounts = tuple(str(r[0]) for r in run(
+            con, "SELECT DISTINCT account FROM final WHERE account IS NOT NULL ORDER BY 1"))
+        flagged_rows = con.execute(sql_text("formula_cells")).fetchall()
+        flagged = tuple(Problem(head.name, int(r), None, f"formula-like text stored inert: {line[:80]!r}")
+                        for r, line in flagged_rows[:MAX_PROBLEMS_SHOWN])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return Staged(db_path, spec, head.name, rows_read, rows_good, problems, rows_bad, accounts, flagged,
+                  len(flagged_rows))
+
+
+def _header_of(column: str | None, names: list[str], head: FileHead) -> str:
+    if column and column in names and names.index(column) < len(head.raw_header):
+        return head.raw_header[names.index(column)]
+    return column or ""
+
+
+def refuse_bad_rows(staged: Staged) -> None:
+    if staged.rows_bad:
+        raise ValidationError(list(staged.problems), total_bad=staged.rows_bad)
+
+
+@dataclass(frozen=True)
+class MergeOutcome:
+    run_id: str
+    rows_added: int
+    rows_rejected: int
+    evidence_is_new: bool
+
+
+def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], exchange: str, account: str,
+          actor: str, skip_bad_rows: bool, case_id: str | None = None, claim_id: int | None = None,
+          started_at: Any = None) -> MergeOutcome:
+    """Store the evidence and merge the staged rows, all in one write transaction."""
+    run_id = str(uuid.uuid4())
+    spec = staged.spec
+    params = {"exchange": exchange, "account": account, "sha": sha[0], "run_id": run_id, "format": spec.name}
+    with ws.db.write() as con:
+        record = store(ws, con, source, kind="exchange_export", submitted_by=actor, original_name=staged.name,
+                       case_id=case_id, claim_id=claim_id, known_sha256=sha)
+        con.execute("ATTACH ? AS stage (READ_ONLY)", [str(staged.db_path)])
+        try:
+            merge_sql = sql_text(f"merge_{spec.kind}")
+            added = int(con.execute(merge_sql, bind(merge_sql, params)).fetchall()[0][0])
+            rejected = 0
+            if skip_bad_rows and staged.rows_bad:
+                rej_sql = sql_text("insert_rejects")
+                rejected = int(con.execute(rej_sql, bind(rej_sql, params)).fetchall()[0][0])
+        finally:
+            con.execute("DETACH stage")
+        accounts = list(staged.accounts) or [account]
+        for acct in accounts:
+            con.execute("INSERT INTO accounts (exchange, account, first_seen_run) VALUES (?, ?, ?) "
+                        "ON CONFLICT DO NOTHING", [exchange, acct, run_id])
+        con.execute(
+            "INSERT INTO ingest_runs (run_id, started_at, finished_at, actor, evidence_sha256, source_name, "
+            "format, exchange, account, rows_read, rows_added, rows_rejected, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [run_id, started_at or utcnow(), utcnow(), actor, sha[0], staged.name, spec.name, exchange,
+             ",".join(accounts), staged.rows_read, added, rejected, "committed" if added else "no_change"])
+        audit.record(con, ws.keys, ws.settings, actor=actor, action="ingest", obj=f"evidence:{sha[0]}",
+                     details={"run_id": run_id, "format": spec.name, "exchange": exchange,
+                              "rows_read": staged.rows_read, "rows_added": added, "rows_rejected": rejected,
+                              "formula_like_rows": staged.flagged_count})
+    return MergeOutcome(run_id, added, rejected, record.is_new)

@@ -1,0 +1,13 @@
+-- macros: the parsing helpers every format's SQL uses (created in the private staging database).
+-- Grain: scalar macros. Params: none (each macro takes its inputs as arguments).
+-- kt_dec('1,234.50')            -> 1234.50 as DECIMAL(38,18); NULL when the text is not a number
+-- kt_time(text, formats, mins)  -> TIMESTAMPTZ in UTC from a local time written `mins` east of UTC
+-- kt_num_text(text)             -> the text with thousands separators and blanks removed
+-- kt_bad(text)                  -> true when text is present but is not a number
+-- kt_quoted(text)               -> the text in single quotes for messages (at most 40 characters)
+CREATE MACRO kt_num_text(x) AS replace(replace(trim(x), ',', ''), ' ', '');
+CREATE MACRO kt_dec(x) AS try_cast(kt_num_text(x) AS DECIMAL(38, 18));
+CREATE MACRO kt_bad(x) AS (x IS NOT NULL AND kt_dec(x) IS NULL);
+CREATE MACRO kt_time(x, fmts, mins) AS
+    CAST(try_strptime(trim(x), fmts) - to_minutes(CAST(mins AS BIGINT)) AS TIMESTAMPTZ);
+CREATE MACRO kt_quoted(x) AS '''' || left(coalesce(x, ''), 40) || '''';
