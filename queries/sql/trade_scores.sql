@@ -1,0 +1,236 @@
+-- trade_scores: how strongly does each trade look like leaked-key abuse, and why?
+-- Every trade of every account is scored with reason codes (points in brackets, from [detection]):
+--   PRICE_DEVIATION   (40) fill more than $price_deviation away from the pair's reference price: the
+--                          median close over the 24 h before the trade's hour, taken from another
+--                          venue's price_bars for the same BASE/QUOTE when there are any (the victim's
+--                          venue shows the pumped prices), else from the same venue.
+--   THIN_PAIR         (15) the pair's average daily quote volume over the 7 days before the trade's day
+--                          (the busiest venue's bars, in USD) is below $thin_adv_usd.
+--   SELL_ALL_BUY_ONE  (30) the trade's session sells >= $sell_all_min_assets different assets and buys
+--                          only one asset, in a thin or price-deviating pair, after the first sell.
+--   BOT_BURST         (15) >= $burst_min_trades trades of the account within +-$burst_seconds seconds.
+--   CROSS_VICTIM      (15) >= $cross_victim_min_accounts accounts have price-deviating fills in the same
+--                          pair within the trade's hour and the hours either side.
+--   SAME_COUNTER_ORDER(15) the trade's counter_order_id (KuCoin counterOrderId) also filled another
+--                          account, or filled this account >= $counter_min_fills times.
+--   LEAKED_KEY        (15) a key of the account is in an imported leak (compromised_keys) and the trade
+--                          is not older than the key.
+--   API_CHANNEL        (5) the export says the order came through the API.
+--   NO_DEPOSIT_WITHDRAWAL (5) the account's ledger is known and has no deposit or withdrawal within
+--                          $quiet_hours hours of the trade's session ("hackers don't deposit").
+--   BOT_EXPLAINED      (0) a bot_orders row of the user's own bot platform explains the trade (same
+--                          account, pair and side; same order id, or within $bot_match_seconds seconds
+--                          with a quantity within 1%): such a trade is legitimate, whatever its score.
+-- A session is the account's run of trades with gaps shorter than $session_gap_seconds. A session is an
+-- attack session when it holds >= $min_pump_trades buys priced more than $price_deviation above the
+-- reference. A trade is unauthorised when it is in an attack session, is not bot-explained and scores
+-- >= $min_score. Contextual codes (thin pair, burst, API, leaked key, no deposit) never decide alone.
+-- Grain: one row per trade (evidence_sha256, source_row).
+-- Params: price_deviation, thin_adv_usd, sell_all_min_assets, burst_seconds, burst_min_trades,
+--   cross_victim_min_accounts, counter_min_fills, quiet_hours, bot_match_seconds, session_gap_seconds,
+--   min_pump_trades, min_score.
+WITH
+bars AS (
+    -- each (source, pair)'s finest bar interval, so that volumes are not counted twice
+    SELECT source, pair, open_time, close, quote_volume, base_asset, quote_asset
+    FROM (
+        SELECT b.source, b.pair, b.open_time, b.close,
+               coalesce(b.quote_volume, CAST(CAST(b.volume AS DECIMAL(38,8)) * b.close AS DECIMAL(38,8))) AS quote_volume,
+               split_part(b.pair, '/', 1) AS base_asset, split_part(b.pair, '/', 2) AS quote_asset,
+               rank() OVER (PARTITION BY b.source, b.pair ORDER BY
+                   CAST(regexp_extract(b.interval, '^([0-9]+)', 1) AS BIGINT)
+                   * CASE right(b.interval, 1) WHEN 's' THEN 1 WHEN 'm' THEN 60 WHEN 'h' THEN 3600
+                                                WHEN 'd' THEN 86400 WHEN 'w' THEN 604800 ELSE 2592000 END
+               ) AS finest
+        FROM price_bars b
+    ) x
+    WHERE finest = 1
+),
+t AS (
+    SELECT exchange, account, evidence_sha256, source_row, time_utc, pair, base_asset, quote_asset, side,
+           price, quantity, order_id, counter_order_id, channel,
+           date_trunc('hour', time_utc) AS hour_utc,
+           date_trunc('day', time_utc) AS day_utc,
+           epoch(time_utc) AS ts
+    FROM trades
+),
+pair_hours AS (
+    SELECT DISTINCT exchange, pair, hour_utc FROM t
+),
+reference AS (
+    SELECT ph.exchange, ph.pair, ph.hour_utc,
+           coalesce(median(CASE WHEN b.source <> ph.exchange THEN b.close END), median(b.close)) AS reference_price
+    FROM pair_hours ph
+    JOIN bars b ON b.pair = ph.pair
+               AND b.open_time >= ph.hour_utc - INTERVAL '24' HOUR AND b.open_time < ph.hour_utc
+    GROUP BY ph.exchange, ph.pair, ph.hour_utc
+),
+pair_days AS (
+    SELECT DISTINCT pair, quote_asset, day_utc FROM t
+),
+usd_bars AS (
+    SELECT base_asset, open_time, close FROM bars
+    WHERE quote_asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
+),
+quote_days AS (
+    SELECT DISTINCT quote_asset, day_utc FROM pair_days
+),
+quote_usd AS (
+    SELECT q.quote_asset, q.day_utc,
+           CASE WHEN q.quote_asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
+                THEN CAST(1 AS DECIMAL(38,18)) ELSE median(u.close) END AS usd
+    FROM quote_days q
+    LEFT JOIN usd_bars u ON u.base_asset = q.quote_asset
+                        AND u.open_time >= q.day_utc - INTERVAL '1' DAY AND u.open_time < q.day_utc
+    GROUP BY q.quote_asset, q.day_utc
+),
+source_volume AS (
+    SELECT pd.pair, pd.quote_asset, pd.day_utc, b.source, sum(b.quote_volume) AS quote_volume_7d
+    FROM pair_days pd
+    JOIN bars b ON b.pair = pd.pair
+               AND b.open_time >= pd.day_utc - INTERVAL '7' DAY AND b.open_time < pd.day_utc
+    GROUP BY pd.pair, pd.quote_asset, pd.day_utc, b.source
+),
+adv AS (
+    SELECT sv.pair, sv.day_utc,
+           CAST(max(CAST(sv.quote_volume_7d AS DECIMAL(38,10))) / 7 * max(CAST(q.usd AS DECIMAL(38,10)))
+                AS DECIMAL(38,2)) AS pair_adv_usd
+    FROM source_volume sv
+    JOIN quote_usd q ON q.quote_asset = sv.quote_asset AND q.day_utc = sv.day_utc
+    GROUP BY sv.pair, sv.day_utc
+),
+counter_orders AS (
+    SELECT counter_order_id, count(DISTINCT exchange || ':' || account) AS counter_accounts
+    FROM trades
+    WHERE counter_order_id IS NOT NULL
+    GROUP BY counter_order_id
+),
+counter_fills AS (
+    SELECT exchange, account, counter_order_id, count(*) AS fills
+    FROM trades
+    WHERE counter_order_id IS NOT NULL
+    GROUP BY exchange, account, counter_order_id
+),
+bot_explained AS (
+    SELECT DISTINCT t.evidence_sha256, t.source_row
+    FROM t
+    JOIN bot_orders b ON b.account = t.account AND b.pair = t.pair AND b.side = t.side
+                     AND (b.exchange IS NULL OR b.exchange = t.exchange)
+    WHERE (b.order_id IS NOT NULL AND b.order_id = t.order_id)
+       OR (abs(epoch(b.time_utc) - t.ts) <= $bot_match_seconds
+           AND (b.quantity IS NULL OR abs(b.quantity - t.quantity) <= t.quantity / 100))
+),
+leaked_accounts AS (
+    SELECT exchange, account, min(key_created_utc) AS key_created_utc,
+           max(CASE WHEN key_created_utc IS NULL THEN 1 ELSE 0 END) AS any_undated
+    FROM compromised_keys
+    WHERE account IS NOT NULL
+    GROUP BY exchange, account
+),
+featured AS (
+    SELECT t.*, r.reference_price, a.pair_adv_usd,
+           CASE WHEN r.reference_price > 0 THEN t.price / r.reference_price - 1 END AS dev,
+           count(*) OVER (PARTITION BY t.exchange, t.account ORDER BY t.ts
+                          RANGE BETWEEN $burst_seconds PRECEDING AND $burst_seconds FOLLOWING) AS burst_n,
+           CASE WHEN t.ts - lag(t.ts) OVER (PARTITION BY t.exchange, t.account ORDER BY t.ts, t.evidence_sha256, t.source_row)
+                     <= $session_gap_seconds THEN 0 ELSE 1 END AS new_session
+    FROM t
+    LEFT JOIN reference r ON r.exchange = t.exchange AND r.pair = t.pair AND r.hour_utc = t.hour_utc
+    LEFT JOIN adv a ON a.pair = t.pair AND a.day_utc = t.day_utc
+),
+sessioned AS (
+    SELECT f.*,
+           sum(new_session) OVER (PARTITION BY exchange, account ORDER BY ts, evidence_sha256, source_row
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session_id,
+           CASE WHEN dev IS NOT NULL AND abs(dev) > $price_deviation THEN 1 ELSE 0 END AS price_far,
+           CASE WHEN side = 'buy' AND dev IS NOT NULL AND dev > $price_deviation THEN 1 ELSE 0 END AS pump_buy,
+           CASE WHEN pair_adv_usd IS NOT NULL AND pair_adv_usd < $thin_adv_usd THEN 1 ELSE 0 END AS thin
+    FROM featured f
+),
+sessions AS (
+    SELECT exchange, account, session_id,
+           min(time_utc) AS start_utc, max(time_utc) AS end_utc,
+           count(DISTINCT CASE WHEN side = 'sell' THEN base_asset END) AS sell_assets,
+           count(DISTINCT CASE WHEN side = 'buy' THEN base_asset END) AS buy_assets,
+           min(CASE WHEN side = 'sell' THEN time_utc END) AS first_sell,
+           min(CASE WHEN side = 'buy' THEN time_utc END) AS first_buy,
+           max(CASE WHEN side = 'buy' AND (thin = 1 OR pump_buy = 1) THEN 1 ELSE 0 END) AS suspicious_buy,
+           sum(pump_buy) AS pump_buys
+    FROM sessioned
+    GROUP BY exchange, account, session_id
+),
+ledger_accounts AS (
+    SELECT DISTINCT exchange, account FROM ledger_movements
+),
+session_money_moves AS (
+    SELECT DISTINCT s.exchange, s.account, s.session_id
+    FROM sessions s
+    JOIN ledger_movements m ON m.exchange = s.exchange AND m.account = s.account
+                           AND m.kind IN ('deposit', 'withdrawal')
+                           AND m.time_utc >= s.start_utc - $quiet_hours * INTERVAL '1' HOUR
+                           AND m.time_utc <= s.end_utc + $quiet_hours * INTERVAL '1' HOUR
+),
+pair_hour_deviators AS (
+    SELECT DISTINCT pair, hour_utc, exchange, account FROM sessioned WHERE price_far = 1
+),
+cross_victim AS (
+    SELECT h.pair, h.hour_utc, count(DISTINCT d.exchange || ':' || d.account) AS accounts
+    FROM (SELECT DISTINCT pair, hour_utc FROM pair_hour_deviators) h
+    JOIN pair_hour_deviators d ON d.pair = h.pair
+                              AND d.hour_utc >= h.hour_utc - INTERVAL '1' HOUR
+                              AND d.hour_utc <= h.hour_utc + INTERVAL '1' HOUR
+    GROUP BY h.pair, h.hour_utc
+),
+flags AS (
+    SELECT s.exchange, s.account, s.evidence_sha256, s.source_row, s.time_utc, s.pair, s.side, s.price,
+           s.reference_price, s.dev, s.pair_adv_usd, s.session_id,
+           s.price_far,
+           s.thin,
+           CASE WHEN ss.sell_assets >= $sell_all_min_assets AND ss.buy_assets = 1 AND ss.suspicious_buy = 1
+                     AND ss.first_buy >= ss.first_sell THEN 1 ELSE 0 END AS sell_all,
+           CASE WHEN s.burst_n >= $burst_min_trades THEN 1 ELSE 0 END AS burst,
+           CASE WHEN cv.accounts >= $cross_victim_min_accounts THEN 1 ELSE 0 END AS synchrony,
+           CASE WHEN co.counter_accounts >= 2 OR cf.fills >= $counter_min_fills THEN 1 ELSE 0 END AS counter,
+           CASE WHEN la.account IS NOT NULL
+                     AND (la.any_undated = 1 OR s.time_utc >= la.key_created_utc) THEN 1 ELSE 0 END AS leaked,
+           CASE WHEN lower(s.channel) = 'api' THEN 1 ELSE 0 END AS api,
+           CASE WHEN lg.account IS NOT NULL AND mm.account IS NULL THEN 1 ELSE 0 END AS quiet,
+           CASE WHEN be.source_row IS NOT NULL THEN 1 ELSE 0 END AS bot,
+           CASE WHEN ss.pump_buys >= $min_pump_trades THEN 1 ELSE 0 END AS attack
+    FROM sessioned s
+    JOIN sessions ss ON ss.exchange = s.exchange AND ss.account = s.account AND ss.session_id = s.session_id
+    LEFT JOIN cross_victim cv ON cv.pair = s.pair AND cv.hour_utc = s.hour_utc
+    LEFT JOIN counter_orders co ON co.counter_order_id = s.counter_order_id
+    LEFT JOIN counter_fills cf ON cf.exchange = s.exchange AND cf.account = s.account
+                              AND cf.counter_order_id = s.counter_order_id
+    LEFT JOIN leaked_accounts la ON la.exchange = s.exchange AND la.account = s.account
+    LEFT JOIN ledger_accounts lg ON lg.exchange = s.exchange AND lg.account = s.account
+    LEFT JOIN session_money_moves mm ON mm.exchange = s.exchange AND mm.account = s.account
+                                    AND mm.session_id = s.session_id
+    LEFT JOIN bot_explained be ON be.evidence_sha256 = s.evidence_sha256 AND be.source_row = s.source_row
+),
+scored AS (
+    SELECT f.*,
+           40 * price_far + 15 * thin + 30 * sell_all + 15 * burst + 15 * synchrony + 15 * counter
+           + 15 * leaked + 5 * api + 5 * quiet AS score,
+           concat_ws(';',
+               CASE WHEN price_far = 1 THEN 'PRICE_DEVIATION' END,
+               CASE WHEN thin = 1 THEN 'THIN_PAIR' END,
+               CASE WHEN sell_all = 1 THEN 'SELL_ALL_BUY_ONE' END,
+               CASE WHEN burst = 1 THEN 'BOT_BURST' END,
+               CASE WHEN synchrony = 1 THEN 'CROSS_VICTIM' END,
+               CASE WHEN counter = 1 THEN 'SAME_COUNTER_ORDER' END,
+               CASE WHEN leaked = 1 THEN 'LEAKED_KEY' END,
+               CASE WHEN api = 1 THEN 'API_CHANNEL' END,
+               CASE WHEN quiet = 1 THEN 'NO_DEPOSIT_WITHDRAWAL' END,
+               CASE WHEN bot = 1 THEN 'BOT_EXPLAINED' END) AS reasons
+    FROM flags f
+)
+SELECT exchange, account, evidence_sha256, source_row, time_utc, pair, side, price, reference_price,
+       CAST(dev AS DECIMAL(38,6)) AS deviation, pair_adv_usd, session_id,
+       attack = 1 AS attack_session,
+       bot = 1 AS bot_explained,
+       CAST(score AS INTEGER) AS score,
+       reasons,
+       (attack = 1 AND bot = 0 AND score >= $min_score) AS unauthorized
+FROM scored

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.db import rows
+from core.workspace import Workspace
+from queries import runner
+from queries.detect import detect
+
+
+def _unauthorized(ws: Workspace) -> dict[str, int]:
+    with ws.db.read() as con:
+        got = rows(con, "SELECT account, count(*) AS n FROM unauthorized_trades GROUP BY account")
+    return {r["account"]: r["n"] for r in got}
+
+
+def test_flags_exactly_the_attack_trades(incident: Workspace) -> None:
+    summary = detect(incident)
+    assert _unauthorized(incident) == {"v1": 12, "v2": 4}
+    assert summary.unauthorized == 16
+    assert summary.trades_scored == 1 + 12 + 4 + 30 + 5 + 3
+
+
+def test_losses_per_account_and_campaign(incident: Workspace) -> None:
+    detect(incident)
+    with incident.db.read() as con:
+        losses = {r["account"]: r["loss_usd"] for r in rows(con, "SELECT account, loss_usd FROM account_losses")}
+        camps = rows(con, "SELECT * FROM campaigns")
+        keys = rows(con, "SELECT * FROM account_losses WHERE account = 'v1'")
+    assert losses == {"v1": Decimal("2806.40"), "v2": Decimal("320.36")}
+    assert len(camps) == 1
+    assert camps[0]["pair"] == "AKRO/USDT"
+    assert camps[0]["accounts"] == 2 and camps[0]["trades"] == 16
+    assert camps[0]["loss_usd"] == Decimal("3126.76")
+    assert keys[0]["compromised_key"] is True
+
+
+def test_reason_codes(incident: Workspace) -> None:
+    detect(incident)
+    with incident.db.read() as con:
+        got = rows(con, "SELECT account, pair, side, reasons, score FROM trade_scores ORDER BY source_row")
+    akro_v1 = [r for r in got if r["account"] == "v1" and r["side"] == "buy" and r["reasons"]
+               and "PRICE_DEVIATION" in r["reasons"]]
+    assert len(akro_v1) == 10
+    assert akro_v1[0]["reasons"].split(";") == [
+        "PRICE_DEVIATION", "THIN_PAIR", "SELL_ALL_BUY_ONE", "BOT_BURST", "CROSS_VICTIM", "SAME_COUNTER_ORDER",
+        "LEAKED_KEY", "API_CHANNEL"]
+    sells = [r for r in got if r["account"] == "v1" and r["side"] == "sell"]
+    assert {r["reasons"] for r in sells} == {"SELL_ALL_BUY_ONE;BOT_BURST;LEAKED_KEY;API_CHANNEL"}
+    v2 = [r for r in got if r["account"] == "v2"]
+    assert {r["reasons"] for r in v2} == {"PRICE_DEVIATION;THIN_PAIR;CROSS_VICTIM;NO_DEPOSIT_WITHDRAWAL"}
+    bot = [r for r in got if r["account"] == "botuser"]
+    assert all(r["reasons"].endswith("BOT_EXPLAINED") for r in bot)
+    thin = [r for r in got if r["account"] == "thinlegit"]
+    assert {r["reasons"] for r in thin} == {"THIN_PAIR"}
+
+
+def test_detect_is_idempotent_and_audits_pass(incident: Workspace) -> None:
+    detect(incident)
+    with incident.db.read() as con:
+        first = rows(con, "SELECT * FROM unauthorized_trades ORDER BY source_row")
+    detect(incident)
+    with incident.db.read() as con:
+        second = rows(con, "SELECT * FROM unauthorized_trades ORDER BY source_row")
+        audits = runner.run_audits(con)
+    assert first == second
+    assert audits and all(found == [] for found in audits.values()), audits
+
+
+def test_thresholds_come_from_configuration(incident: Workspace, tmp_path: object, monkeypatch: object) -> None:
+    import dataclasses
+
+    settings = dataclasses.replace(incident.settings, sections={"detection": {"min_pump_trades": 5}})
+    ws = Workspace(settings, lock_timeout=10)
+    detect(ws)
+    # v2 made only four pumped buys: below the configured five, it is no longer an attack session
+    assert _unauthorized(ws) == {"v1": 12}
