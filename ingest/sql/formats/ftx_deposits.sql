@@ -2,7 +2,7 @@
 -- API: id,time,coin,size,status[,additionalInfo],txid[,_delete]) as canonical ledger movements.
 -- Grain: one row per data row (one deposit, whatever its status; amounts are positive).
 -- Columns: source_row, account (NULL), the ledger_movements columns, _bad_column, _bad_reason.
--- Params: none beyond the staged raw table.
+-- Params: $time_format (naive or --dayfirst times, read as UTC).
 WITH parsed AS (
     SELECT
         r.source_row,
@@ -13,7 +13,8 @@ WITH parsed AS (
         r.status,
         coalesce(r.additional_info, r.additionalinfo) AS info,
         coalesce(r.transaction_id, r.txid) AS txid_text,
-        try_strptime(trim(r.time), ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z']) AS time_utc,
+        coalesce(try_strptime(trim(r.time), ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z']),
+                 kt_time(r.time, $time_format, 0)) AS time_utc,
         kt_dec(coalesce(r.amount, r.size)) AS amount_value
     FROM raw AS r
 )

@@ -3,7 +3,7 @@
 -- Grain: one row per data row of the file (one fill).
 -- Columns: source_row, account (NULL: the export carries no account id), the trades columns, _bad_column,
 --          _bad_reason (NULL when the row is good).
--- Params: none beyond the staged raw table. Times are ISO 8601 with an offset; a market without '/' is a
+-- Params: $time_format (naive or --dayfirst times, read as UTC). Times are ISO 8601 with an offset; a market without '/' is a
 --         USD-settled future (BTC-PERP -> base BTC-PERP, quote USD).
 WITH parsed AS (
     SELECT
@@ -17,7 +17,8 @@ WITH parsed AS (
         r.total,
         r.fee,
         coalesce(r.fee_currency, r.feecurrency) AS fee_currency_text,
-        try_strptime(trim(r.time), ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z']) AS time_utc,
+        coalesce(try_strptime(trim(r.time), ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z']),
+                 kt_time(r.time, $time_format, 0)) AS time_utc,
         upper(trim(r.market)) AS market_text,
         lower(trim(r.side)) AS side_text,
         kt_dec(r.price) AS price_value,

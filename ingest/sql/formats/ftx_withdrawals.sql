@@ -2,7 +2,7 @@
 -- API: time,coin,size,address,status,txid,fee,id) as canonical ledger movements.
 -- Grain: one row per data row (one withdrawal, whatever its status; amounts are negative, the fee apart).
 -- Columns: source_row, account (NULL), the ledger_movements columns, _bad_column, _bad_reason.
--- Params: none beyond the staged raw table.
+-- Params: $time_format (naive or --dayfirst times, read as UTC).
 WITH parsed AS (
     SELECT
         r.source_row,
@@ -14,7 +14,8 @@ WITH parsed AS (
         r.status,
         coalesce(r.transaction_id, r.txid) AS txid_text,
         r.fee,
-        try_strptime(trim(r.time), ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z']) AS time_utc,
+        coalesce(try_strptime(trim(r.time), ['%Y-%m-%dT%H:%M:%S.%f%z', '%Y-%m-%dT%H:%M:%S%z']),
+                 kt_time(r.time, $time_format, 0)) AS time_utc,
         kt_dec(coalesce(r.amount, r.size)) AS amount_value,
         kt_dec(r.fee) AS fee_value
     FROM raw AS r

@@ -1,0 +1,43 @@
+"""Helpers for the format tests: ingest a fixture through the real pipeline and read back what it stored."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from core.db import rows
+from core.workspace import Workspace
+from ingest.api import IngestResult, ingest_file
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EXPORTS = FIXTURES / "exchange_exports"
+
+PROVENANCE = ("ingest_run_id",)
+
+
+def ingest(ws: Workspace, name: str | Path, **kwargs: Any) -> IngestResult:
+    path = name if isinstance(name, Path) else EXPORTS / name
+    return ingest_file(ws, path, **kwargs)
+
+
+def stored(ws: Workspace, table: str, where: str = "TRUE", params: list[Any] | None = None) -> list[dict[str, Any]]:
+    """Rows of ``table`` in source order, without the run id (it is random)."""
+    order = "source_row, occurrence" if table not in ("price_bars", "api_keys") else "1"
+    with ws.db.read() as con:
+        got = rows(con, f"SELECT * FROM {table} WHERE {where} ORDER BY {order}", params or [])
+    for r in got:
+        for k in PROVENANCE:
+            r.pop(k, None)
+    return got
+
+
+def table_counts(ws: Workspace) -> dict[str, int]:
+    tables = ("trades", "orders", "ledger_movements", "price_bars", "bot_orders", "api_keys", "evidence_files",
+              "ingest_runs", "audit_log", "ingest_rejects")
+    with ws.db.read() as con:
+        return {t: int(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]) for t in tables}
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
