@@ -38,7 +38,7 @@ MAX_PROBLEMS_SHOWN = 20
 ISO_TIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M"]
 DAYFIRST_TIME_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
                          "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S"]
-_SPREADSHEET_DATE = re.compile(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}(\s|$)")
+_SPREADSHEET_DATE = re.compile(r"^\s*(\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}-\d{1,2}-\d{4})(\s|$)")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -98,7 +98,7 @@ def _connect_stage(db_path: Path) -> duckdb.DuckDBPyConnection:
 def time_formats(spec: FormatSpec, head: FileHead, options: Options) -> list[str]:
     """The strptime formats of the file's times; refuses spreadsheet-resaved dates without --dayfirst."""
     if spec.time_column and not options.dayfirst:
-        names = column_names(head.raw_header)
+        names = spec.columns or column_names(head.raw_header)
         if spec.time_column in names:
             idx = names.index(spec.time_column)
             for n, row in enumerate(head.sample, start=1):
@@ -133,7 +133,8 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     """Read ``path`` into ``workdir/stage.duckdb`` as canonical rows of ``spec.kind`` (no lock held)."""
     formats = time_formats(spec, head, options)
     db_path = workdir / "stage.duckdb"
-    names = list(column_names(head.raw_header))
+    names = list(spec.columns or column_names(head.raw_header))
+    names += [f"extra_{i}" for i in range(len(names) + 1, len(head.raw_header) + 1)]
     widest = max((len(r) for r in head.sample), default=len(names))
     names += [f"extra_{i}" for i in range(len(names) + 1, widest + 1)]
     offset = header_offset_minutes(head.raw_header, spec.default_offset_minutes)

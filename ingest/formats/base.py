@@ -20,7 +20,8 @@ How to add a format
    name and one short reason). ``raw`` holds every field as VARCHAR (empty = NULL), in columns named
    by :func:`column_slug` of the header (``Date(UTC+1)`` -> ``date``, ``Filled Volume (USDT)`` ->
    ``filled_volume_usdt``, a repeated name gets ``_2``, an unnamed one ``extra_N``), plus
-   ``source_row`` (1-based data row, header excluded). Use the macros of ``ingest/sql/macros.sql``
+   ``source_row`` (1-based data row, header excluded). ``columns`` names them explicitly instead
+   (for a variant whose header differs only in names). Use the macros of ``ingest/sql/macros.sql``
    (``kt_dec``, ``kt_time``, ...). Parameters are bound: ``$offset_minutes`` (the zone of the
    header, see :func:`header_offset_minutes`), ``$time_format`` (``--dayfirst`` switches it), the
    asset regular expressions of :mod:`ingest.formats.assets`, and whatever ``params`` adds.
@@ -97,6 +98,7 @@ class FormatSpec:
     time_column: str | None = None            # raw column holding the row time (Excel-date detection)
     account_column: str | None = None         # raw column holding the exchange UID, if the file has one
     optional_columns: tuple[str, ...] = ()    # raw columns some variants lack (added as NULL)
+    columns: tuple[str, ...] | None = None    # raw column names to use instead of the header's slugs
     default_offset_minutes: int = 0           # zone when the header names none (KuCoin: UTC+8)
     empty_markers: tuple[str, ...] = ("No matching records found.",)
     params: Callable[[FileHead, Options], Mapping[str, Any]] | None = None

@@ -13,4 +13,12 @@ FORMATS: list[FormatSpec] = [
         header=r"Date\(UTC[^)]*\),Pair,Side,Price,Executed,Amount,Fee",
         time_column="date",
     ),
+    FormatSpec(
+        name="binance_trade_history_legacy",
+        exchange="binance",
+        kind="trades",
+        description="Binance Trade History 2018-2019, Date(UTC),Market,Type,Price,Amount,Total,Fee,Fee Coin",
+        header=r"Date\(UTC[^)]*\),Market,Type,Price,Amount,Total,Fee,Fee Coin",
+        time_column="date",
+    ),
 ]

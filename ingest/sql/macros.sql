@@ -5,9 +5,17 @@
 -- kt_num_text(text)             -> the text with thousands separators and blanks removed
 -- kt_bad(text)                  -> true when text is present but is not a number
 -- kt_quoted(text)               -> the text in single quotes for messages (at most 40 characters)
+-- kt_strip_asset(text, asset)  -> the number of "12.5BTC" when asset is BTC (else the plain number)
+-- kt_blank(text)                -> NULL for blank text, else the trimmed text
 CREATE MACRO kt_num_text(x) AS replace(replace(trim(x), ',', ''), ' ', '');
 CREATE MACRO kt_dec(x) AS try_cast(kt_num_text(x) AS DECIMAL(38, 18));
 CREATE MACRO kt_bad(x) AS (x IS NOT NULL AND kt_dec(x) IS NULL);
 CREATE MACRO kt_time(x, fmts, mins) AS
     CAST(try_strptime(trim(x), fmts) - to_minutes(CAST(mins AS BIGINT)) AS TIMESTAMPTZ);
 CREATE MACRO kt_quoted(x) AS '''' || left(coalesce(x, ''), 40) || '''';
+CREATE MACRO kt_strip_asset(x, asset) AS
+    CASE WHEN asset IS NOT NULL AND asset <> '' AND ends_with(upper(kt_num_text(x)), upper(asset))
+         THEN try_cast(left(kt_num_text(x), length(kt_num_text(x)) - length(asset)) AS DECIMAL(38, 18))
+         ELSE kt_dec(x)
+    END;
+CREATE MACRO kt_blank(x) AS nullif(trim(x), '');
