@@ -1,0 +1,80 @@
+"""keytrace export KIND --out FILE.csv: canonical tables as CSV (columns fixed in ARCHITECTURE.md).
+
+Each export is one entry of :data:`EXPORTS`: the SQL file under ``app/export_sql/`` that selects the
+rows and the exact column order. Add ``trades`` or ``findings`` by adding a file and an entry; the
+command and its tests pick them up. Rows stream in batches, so memory stays flat on big tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.cli import add_json_flag, emit
+from core.errors import UsageError
+from core.workspace import Workspace
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "export_sql"
+
+
+@dataclass(frozen=True)
+class Export:
+    sql_file: str
+    columns: tuple[str, ...]
+    what: str
+
+
+EXPORTS: dict[str, Export] = {
+    "transfers": Export("transfers.sql",
+                        ("chain_id", "block_number", "time_utc", "tx_hash", "log_index", "token", "from", "to",
+                         "value"),
+                        "on-chain transfers"),
+}
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("export", help="write a canonical table as CSV",
+                       description="Write a canonical table as UTF-8 CSV with a header row; amounts are "
+                                   "exact decimal strings, times ISO 8601 UTC with Z. Kinds: "
+                                   + ", ".join(f"{k} ({e.what})" for k, e in EXPORTS.items()) + ".",
+                       epilog="Example: keytrace --db case.duckdb export transfers --out transfers.csv")
+    p.add_argument("kind", choices=sorted(EXPORTS), metavar="KIND", help=" | ".join(sorted(EXPORTS)))
+    p.add_argument("--out", required=True, type=Path, metavar="FILE.csv", help="the CSV file to write")
+    add_json_flag(p)
+    p.set_defaults(func=run)
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def run(args: argparse.Namespace) -> int:
+    export = EXPORTS[args.kind]
+    ws = Workspace.open(args.db)
+    if not ws.db.exists():
+        raise UsageError(f"there is no keytrace database at {ws.db.path}; run `keytrace init` first")
+    query = (SQL_DIR / export.sql_file).read_text()
+    out: Path = args.out
+    tmp = out.with_name(out.name + ".partial")
+    count = 0
+    with ws.db.read() as con:
+        cur = con.execute(query)
+        names = tuple(d[0] for d in cur.description or [])
+        if names != export.columns:
+            raise UsageError(f"the {args.kind} export query returns {names}, not {export.columns}")
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(export.columns)
+            while True:
+                batch = cur.fetchmany(10_000)
+                if not batch:
+                    break
+                writer.writerows([_cell(v) for v in row] for row in batch)
+                count += len(batch)
+    os.replace(tmp, out)
+    emit(args, f"Wrote {count} {export.what} to {out}.", {"kind": args.kind, "rows": count, "out": str(out)})
+    return 0

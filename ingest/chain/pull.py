@@ -1,0 +1,462 @@
+"""``keytrace chain pull``: transfers of a set of addresses, from a JSON-RPC node into DuckDB.
+
+The job walks the block range in chunks. For each chunk it fetches
+
+* ERC-20 ``Transfer`` logs with the addresses as sender (topics[1]) or receiver (topics[2]), optionally
+  limited to some token contracts, with raw ``eth_getLogs`` calls; a range the node refuses is split in
+  halves until it is accepted (see :func:`logs_adaptive`);
+* native transfers from the blocks' transactions (``eth_getBlockByNumber(n, true)``, with receipts to
+  drop failed transactions);
+* internal transfers from ``trace_filter`` (or ``debug_traceBlockByNumber``), when the node offers one;
+  otherwise the report says that internal transfers were not pulled.
+
+Rows are kept in columns and committed in batches, each together with the checkpoint that covers it
+(:mod:`ingest.chain.store`), so a killed pull resumes where the last commit ended: no gap, no duplicate.
+Only blocks at least ``confirmations`` below the head are pulled; before pulling, the stored blocks are
+compared with the node's and a reorg is rolled back (:mod:`ingest.chain.reorg`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import audit
+from core.db import utcnow
+from core.errors import InputError, RetriableRpcError, UsageError
+from core.workspace import Workspace
+from ingest.chain import metadata, reorg, store
+from ingest.chain.decode import (
+    TRANSFER_TOPIC,
+    TransferColumns,
+    erc20_rows,
+    hexint,
+    internal_rows_from_call_tracer,
+    internal_rows_from_traces,
+    native_candidates,
+    native_row,
+    topic_for,
+)
+from ingest.chain.rpc import MethodUnsupported, RangeRefused, RpcClient
+
+KINDS = ("erc20", "native", "internal")
+ADDRESS_GROUP = 50        # addresses per topics filter
+BLOCK_BATCH = 25          # full blocks per batch request (memory stays flat on busy chains)
+TARGET_LOGS = 10_000      # aim for about this many logs per eth_getLogs call
+MAX_SPAN = 50_000
+
+
+def normalise_address(text: str, what: str = "address") -> str:
+    a = text.strip().lower()
+    if len(a) != 42 or not a.startswith("0x") or any(c not in "0123456789abcdef" for c in a[2:]):
+        raise InputError(f"{text!r} is not an EVM {what} (0x followed by 40 hex digits)")
+    return a
+
+
+def scope_of(addresses: Sequence[str], tokens: Sequence[str]) -> str:
+    """The checkpoint scope: a hash of the sorted address set and token filter."""
+    body = json.dumps([sorted(set(addresses)), sorted(set(tokens))], separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class PullSpec:
+    addresses: tuple[str, ...]
+    from_block: int
+    to_block: int | None = None
+    tokens: tuple[str, ...] = ()
+    confirmations: int = 0
+    follow: int = 0
+    kinds: tuple[str, ...] = KINDS
+    max_follow_addresses: int = 200
+    span: int = 2_000
+    commit_rows: int = 100_000
+    actor: str = "cli"
+
+
+@dataclass
+class PullReport:
+    chain_id: int = 0
+    endpoint: str = ""
+    from_block: int = 0
+    to_block: int = 0
+    head: int = 0
+    run_id: str = ""
+    added: dict[str, int] = field(default_factory=lambda: {k: 0 for k in KINDS})
+    found: int = 0
+    logs_read: int = 0
+    blocks_scanned: int = 0
+    hops: list[dict[str, Any]] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    reorg: dict[str, Any] | None = None
+    tokens_described: int = 0
+    rpc_calls: int = 0
+    rpc_retries: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _groups(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield list(items[i:i + size])
+
+
+class ChainPull:
+    def __init__(self, ws: Workspace, client: RpcClient, spec: PullSpec,
+                 on_progress: Callable[[int], None] | None = None) -> None:
+        if not spec.addresses:
+            raise UsageError("give at least one --address")
+        unknown = set(spec.kinds) - set(KINDS)
+        if unknown:
+            raise UsageError(f"unknown transfer kind {sorted(unknown)[0]!r} (known: {', '.join(KINDS)})")
+        self.ws = ws
+        self.client = client
+        self.spec = spec
+        self.on_progress = on_progress or (lambda n: None)
+        self.report = PullReport(endpoint=client.endpoint, run_id=str(uuid.uuid4()))
+        self.kinds = list(spec.kinds)
+        self.internal_mode: str | None = None  # trace_filter | debug_trace | None
+        self.span = max(1, spec.span)
+
+    # -- entry point --------------------------------------------------------------------------
+    def run(self) -> PullReport:
+        r = self.report
+        r.chain_id = self.client.chain_id()
+        r.reorg = reorg.repair(self.ws, self.client, r.chain_id, actor=self.spec.actor)
+        r.head = self.client.block_number()
+        safe = r.head - self.spec.confirmations
+        to_block = safe if self.spec.to_block is None else min(self.spec.to_block, safe)
+        if self.spec.to_block is not None and self.spec.to_block > safe:
+            r.notes.append(f"blocks above {safe} have fewer than {self.spec.confirmations} confirmations "
+                           f"and are not final; pulled up to block {safe}")
+        r.from_block, r.to_block = self.spec.from_block, to_block
+        if to_block < self.spec.from_block:
+            r.notes.append("nothing to pull: the range ends before it starts")
+            return r
+        self._start_run()
+        addresses = sorted(set(self.spec.addresses))
+        done: set[str] = set()
+        for hop in range(self.spec.follow + 1):
+            self._pull_scope(addresses, self.spec.from_block, to_block)
+            done.update(addresses)
+            r.hops.append({"hop": hop, "addresses": len(addresses)})
+            if hop == self.spec.follow:
+                break
+            addresses = self._counterparties(sorted(done), self.spec.from_block, to_block, done)
+            if not addresses:
+                break
+        self._describe_tokens()
+        with self.ws.db.read() as con:
+            for kind, n in store.run(con, "run_added_by_kind", {"run_id": r.run_id}):
+                r.added[str(kind)] = int(n)
+        r.rpc_calls, r.rpc_retries = self.client.calls, self.client.retries
+        return r
+
+    def _start_run(self) -> None:
+        desc = json.dumps({"endpoint": self.client.endpoint, "chain_id": self.report.chain_id,
+                           "addresses": sorted(self.spec.addresses), "tokens": sorted(self.spec.tokens),
+                           "from": self.spec.from_block, "to": self.report.to_block}, sort_keys=True)
+        with self.ws.db.write() as con:
+            store.run(con, "ingest_run_start", {
+                "run_id": self.report.run_id, "started_at": utcnow(), "actor": self.spec.actor,
+                # a pull has no evidence file: this is the hash of what was asked of which node
+                "evidence_sha256": hashlib.sha256(desc.encode()).hexdigest(),
+                "source_name": self.client.endpoint, "format": "jsonrpc_pull"})
+
+    # -- one address set ----------------------------------------------------------------------
+    def _pull_scope(self, addresses: list[str], first: int, last: int) -> None:
+        scope = scope_of(addresses, self.spec.tokens)
+        cp = self._checkpoint(scope)
+        for seg_lo, seg_hi, on_done in self._plan(cp, first, last):
+            self._pull_range(addresses, scope, seg_lo, seg_hi, on_done)
+
+    def _checkpoint(self, scope: str) -> tuple[int, int] | None:
+        """The range every requested kind has stored (the intersection), or None."""
+        lo, hi = -1, 2 ** 62
+        with self.ws.db.read() as con:
+            for kind in self.kinds:
+                got = store.query(con, "checkpoint_get", {"chain_id": self.report.chain_id, "scope": scope,
+                                                          "kind": kind})
+                if not got or got[0]["first_block"] is None:
+                    return None
+                lo = max(lo, int(got[0]["first_block"]))
+                hi = min(hi, int(got[0]["last_block"]))
+        return (lo, hi) if lo <= hi else None
+
+    @staticmethod
+    def _plan(cp: tuple[int, int] | None, first: int, last: int
+              ) -> list[tuple[int, int, Callable[[int], tuple[int, int] | None]]]:
+        """Segments to pull, each with a function from "stored up to block x" to the new checkpoint
+        (None: leave the checkpoint as it is, because the stored blocks are not contiguous yet)."""
+        if cp is None or first > cp[1] + 1:
+            return [(first, last, lambda x: (first, x))]
+        lo, hi = cp
+        out: list[tuple[int, int, Callable[[int], tuple[int, int] | None]]] = []
+        if first < lo:
+            gap_end = min(lo - 1, last)
+            out.append((first, gap_end, lambda x: (first, hi) if x >= lo - 1 else None))
+            lo = first
+        if last > hi:
+            start = lo
+            out.append((hi + 1, last, lambda x: (start, x)))
+        return out
+
+    def _pull_range(self, addresses: list[str], scope: str, lo: int, hi: int,
+                    on_done: Callable[[int], tuple[int, int] | None]) -> None:
+        buf = TransferColumns()
+        blocks: dict[int, tuple[str, str, int]] = {}
+        pos = lo
+        while pos <= hi:
+            end = min(hi, pos + self.span - 1)
+            for attempt in range(4):
+                try:
+                    chunk, chunk_blocks, n_logs = self._fetch_chunk(addresses, pos, end)
+                    break
+                except ChainMoved:
+                    if attempt == 3:
+                        raise
+                    self.report.reorg = reorg.repair(self.ws, self.client, self.report.chain_id,
+                                                     actor=self.spec.actor) or self.report.reorg
+            buf.extend(chunk)
+            blocks.update(chunk_blocks)
+            self.on_progress(end - pos + 1)
+            # adapt the span to the density of logs so each call stays near TARGET_LOGS
+            if n_logs < TARGET_LOGS // 4 and self.span < MAX_SPAN:
+                self.span = min(MAX_SPAN, self.span * 2)
+            elif n_logs > TARGET_LOGS and self.span > 1:
+                self.span = max(1, self.span // 2)
+            pos = end + 1
+            if len(buf) >= self.spec.commit_rows or pos > hi:
+                self._commit(buf, blocks, scope, on_done(end))
+                buf = TransferColumns()
+                blocks = {}
+
+    # -- fetching -----------------------------------------------------------------------------
+    def _fetch_chunk(self, addresses: list[str], lo: int, hi: int
+                     ) -> tuple[TransferColumns, dict[int, tuple[str, str, int]], int]:
+        out = TransferColumns()
+        headers: dict[int, tuple[str, str, int]] = {}
+        n_logs = 0
+        addr_set = frozenset(addresses)
+        if "erc20" in self.kinds:
+            seen: set[tuple[str, int]] = set()
+            for group in _groups(addresses, ADDRESS_GROUP):
+                topics = [topic_for(a) for a in group]
+                for flt_topics in ([TRANSFER_TOPIC, topics], [TRANSFER_TOPIC, None, topics]):
+                    flt: dict[str, Any] = {"topics": flt_topics}
+                    if self.spec.tokens:
+                        flt["address"] = list(self.spec.tokens)
+                    logs = self.logs_adaptive(flt, lo, hi)
+                    n_logs += len(logs)
+                    erc20_rows(logs, out, seen)
+        if "native" in self.kinds:
+            self._native(lo, hi, addr_set, out, headers)
+        if "internal" in self.kinds:
+            self._internal(addresses, lo, hi, addr_set, out)
+        self.report.logs_read += n_logs
+        # block headers (time, hash) for every block with a row, and for the chunk's last block, which
+        # anchors the checkpoint for the reorg check
+        need = sorted((out.blocks() | {hi}) - set(headers))
+        if need:
+            for b in self.client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in need]):
+                if not isinstance(b, dict):
+                    raise ChainMoved("a block vanished while it was being pulled")
+                headers[hexint(b["number"])] = (b["hash"].lower(), b["parentHash"].lower(),
+                                                hexint(b["timestamp"]))
+        for n, h in zip(out.block_number, out.block_hash, strict=True):
+            if headers[n][0] != h:
+                raise ChainMoved(f"block {n} changed while it was being pulled")
+        keep = out.blocks() | {hi}
+        return out, {n: v for n, v in headers.items() if n in keep}, n_logs
+
+    def logs_adaptive(self, flt: dict[str, Any], lo: int, hi: int) -> list[dict[str, Any]]:
+        """``eth_getLogs`` over [lo, hi], halving the range whenever the node refuses it (too many
+        results, response too large, timeouts). Returns the logs in block order."""
+        out: list[dict[str, Any]] = []
+        stack = [(lo, hi)]
+        while stack:
+            a, b = stack.pop()
+            body = dict(flt, fromBlock=hex(a), toBlock=hex(b))
+            try:
+                # a range that keeps timing out is probably too big: split it after a few tries
+                result = self.client.call("eth_getLogs", [body], attempts=3 if a < b else None)
+            except RangeRefused:
+                if a == b:
+                    raise
+                self._shrink(a, b, stack)
+                continue
+            except RetriableRpcError:
+                if a == b:
+                    raise
+                self._shrink(a, b, stack)
+                continue
+            if not isinstance(result, list):
+                raise ChainMoved("eth_getLogs answered with something other than a list")
+            out.extend(result)
+        return out
+
+    def _shrink(self, a: int, b: int, stack: list[tuple[int, int]]) -> None:
+        mid = (a + b) // 2
+        stack.append((mid + 1, b))  # popped after the lower half: logs stay in block order
+        stack.append((a, mid))
+        self.span = max(1, min(self.span, (b - a + 1) // 2))
+
+    def _native(self, lo: int, hi: int, addr_set: frozenset[str], out: TransferColumns,
+                headers: dict[int, tuple[str, str, int]]) -> None:
+        for start in range(lo, hi + 1, BLOCK_BATCH):
+            numbers = list(range(start, min(hi, start + BLOCK_BATCH - 1) + 1))
+            blocks = self.client.batch([("eth_getBlockByNumber", [hex(n), True]) for n in numbers])
+            self.report.blocks_scanned += len(numbers)
+            pending: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            for n, block in zip(numbers, blocks, strict=True):
+                if not isinstance(block, dict):
+                    raise ChainMoved(f"block {n} is missing on the node")
+                for tx in native_candidates(block, addr_set):
+                    pending.append((block, dict(tx)))
+                if n == hi:
+                    headers[n] = (block["hash"].lower(), block["parentHash"].lower(), hexint(block["timestamp"]))
+            if not pending:
+                continue
+            receipts = self.client.batch([("eth_getTransactionReceipt", [tx["hash"]]) for _, tx in pending])
+            for (block, tx), receipt in zip(pending, receipts, strict=True):
+                if not isinstance(receipt, dict) or (receipt.get("blockHash") or "").lower() != block["hash"].lower():
+                    raise ChainMoved("a receipt does not belong to the block it was read with")
+                native_row(block, tx, receipt, addr_set, out)
+                n = hexint(block["number"])
+                headers[n] = (block["hash"].lower(), block["parentHash"].lower(), hexint(block["timestamp"]))
+
+    def _internal(self, addresses: list[str], lo: int, hi: int, addr_set: frozenset[str],
+                  out: TransferColumns) -> None:
+        if self.internal_mode is None:
+            self.internal_mode = self._probe_internal(lo)
+            if self.internal_mode is None:
+                self.kinds.remove("internal")
+                self.report.notes.append(
+                    f"internal transfers were not pulled: the node at {self.client.endpoint} offers neither "
+                    "trace_filter nor debug_traceBlockByNumber (use an archive node with the trace or debug "
+                    "API, e.g. Erigon or reth)")
+                return
+        if self.internal_mode == "trace_filter":
+            candidates: set[str] = set()
+            for group in _groups(addresses, ADDRESS_GROUP):
+                for key in ("fromAddress", "toAddress"):
+                    for tr in self._traces_adaptive({key: group}, lo, hi):
+                        if tr.get("traceAddress"):
+                            candidates.add(tr["transactionHash"])
+            if not candidates:
+                return
+            # the whole trace of each candidate transaction, so calls under a failed frame are dropped
+            txs = sorted(candidates)
+            full = self.client.batch([("trace_transaction", [tx]) for tx in txs])
+            traces = [t for per_tx in full for t in (per_tx or [])]
+            internal_rows_from_traces(traces, addr_set, out, set())
+        else:
+            numbers = list(range(lo, hi + 1))
+            for part in _groups([hex(n) for n in numbers], 10):
+                calls = [("debug_traceBlockByNumber", [n, {"tracer": "callTracer"}]) for n in part]
+                hdrs = self.client.batch([("eth_getBlockByNumber", [n, False]) for n in part])
+                for frames, hdr in zip(self.client.batch(calls), hdrs, strict=True):
+                    internal_rows_from_call_tracer(hexint(hdr["number"]), hdr["hash"].lower(), frames or [],
+                                                   addr_set, out)
+
+    def _probe_internal(self, block: int) -> str | None:
+        try:
+            self.client.call("trace_filter", [{"fromBlock": hex(block), "toBlock": hex(block),
+                                               "toAddress": ["0x" + "0" * 40]}])
+            return "trace_filter"
+        except MethodUnsupported:
+            pass
+        try:
+            self.client.call("debug_traceBlockByNumber", [hex(block), {"tracer": "callTracer"}])
+            return "debug_trace"
+        except MethodUnsupported:
+            return None
+
+    def _traces_adaptive(self, flt: dict[str, Any], lo: int, hi: int) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        stack = [(lo, hi)]
+        while stack:
+            a, b = stack.pop()
+            try:
+                result = self.client.call("trace_filter", [dict(flt, fromBlock=hex(a), toBlock=hex(b))],
+                                          attempts=3 if a < b else None)
+            except RetriableRpcError:
+                if a == b:
+                    raise
+                mid = (a + b) // 2
+                stack.append((mid + 1, b))
+                stack.append((a, mid))
+                continue
+            out.extend(result or [])
+        return out
+
+    # -- writing ------------------------------------------------------------------------------
+    def _commit(self, buf: TransferColumns, blocks: dict[int, tuple[str, str, int]], scope: str,
+                new_cp: tuple[int, int] | None) -> None:
+        r = self.report
+        times = {n: v[2] for n, v in blocks.items()}
+        table = store.transfers_table(buf, times)
+        for reason, n in buf.skipped.items():
+            r.skipped[reason] = r.skipped.get(reason, 0) + n
+        now = utcnow()
+        with self.ws.db.write() as con:
+            store.insert_blocks(con, blocks, chain_id=r.chain_id, endpoint=r.endpoint, pulled_at=now)
+            added = store.insert_transfers(con, table, chain_id=r.chain_id, endpoint=r.endpoint,
+                                           run_id=r.run_id)
+            if new_cp is not None:
+                for kind in self.kinds:
+                    store.run(con, "checkpoint_set", {"chain_id": r.chain_id, "scope": scope, "kind": kind,
+                                                      "first_block": new_cp[0], "last_block": new_cp[1],
+                                                      "updated_at": now})
+            store.run(con, "ingest_run_progress", {"run_id": r.run_id, "rows_read": len(buf),
+                                                   "rows_added": added, "finished_at": now,
+                                                   "status": "committed"})
+            audit.record(con, self.ws.keys, self.ws.settings, actor=self.spec.actor, action="chain.pull",
+                         obj=f"chain:{r.chain_id}",
+                         details={"run_id": r.run_id, "endpoint": r.endpoint, "scope": scope,
+                                  "checkpoint": list(new_cp) if new_cp else None, "rows_found": len(buf),
+                                  "rows_added": added})
+        r.found += len(buf)
+
+    # -- follow and metadata ------------------------------------------------------------------
+    def _counterparties(self, done: list[str], lo: int, hi: int, exclude: set[str]) -> list[str]:
+        with self.ws.db.read() as con:
+            found = store.query(con, "counterparties", {"chain_id": self.report.chain_id, "addresses": done,
+                                                        "lo": lo, "hi": hi})
+        tokens = set(self.spec.tokens)
+        new = [str(f["address"]) for f in found if f["address"] not in exclude and f["address"] not in tokens]
+        limit = self.spec.max_follow_addresses
+        if len(new) > limit:
+            self.report.notes.append(f"--follow found {len(new)} new counterparties; followed the {limit} "
+                                     "with the most transfers")
+            new = new[:limit]
+        return sorted(new)
+
+    def _describe_tokens(self) -> None:
+        with self.ws.db.read() as con:
+            todo = [str(r["token"]) for r in store.query(con, "tokens_without_metadata",
+                                                         {"chain_id": self.report.chain_id})]
+        if not todo:
+            return
+        described = metadata.fetch(self.client, todo)
+        with self.ws.db.write() as con:
+            for m in described:
+                store.run(con, "token_metadata_set", {"chain_id": self.report.chain_id, "token": m.token,
+                                                      "symbol": m.symbol, "name": m.name,
+                                                      "decimals": m.decimals, "note": m.note})
+        self.report.tokens_described = len(described)
+
+
+class ChainMoved(RetriableRpcError):
+    """The node's chain changed under a chunk being pulled (a reorg in progress)."""
+
+
+def pull(ws: Workspace, client: RpcClient, spec: PullSpec,
+         on_progress: Callable[[int], None] | None = None) -> PullReport:
+    return ChainPull(ws, client, spec, on_progress).run()
