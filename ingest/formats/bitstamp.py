@@ -1,0 +1,23 @@
+"""Bitstamp transactions export: ``Type,Datetime,Account,Amount,Value,Rate,Fee,Sub Type``.
+
+Dates are written ``"Jan. 28, 2022, 12:13 AM"`` (month abbreviations as in AP style: ``Sept.``,
+``March``, ``May``), in UTC; amounts carry their asset after a space (``2.00000000 ETH``). ``Market``
+(and ``Limit``) rows are trades: Amount is the base, Value the quote, Rate the price, Sub Type the side.
+Deposits and withdrawals are not trades and are left out of this format's trades. The export names no
+account: ``--account``.
+"""
+
+from __future__ import annotations
+
+from ingest.formats.base import FormatSpec
+
+FORMATS: list[FormatSpec] = [
+    FormatSpec(
+        name="bitstamp_transactions",
+        exchange="bitstamp",
+        kind="trades",
+        description="Bitstamp transactions, Type,Datetime,Account,Amount,Value,Rate,Fee,Sub Type",
+        header=r"Type,Datetime,Account,Amount,Value,Rate,Fee,Sub Type,?",
+        time_column="datetime",
+    ),
+]

@@ -1,0 +1,121 @@
+"""Kraken, Coinbase, Coinbase Pro, Bitstamp and Binance card purchases: exact canonical trades."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.errors import ValidationError
+from core.workspace import Workspace
+from tests.ingest_more.helpers import D, ingest, stored, table_counts
+
+
+def _key(r: dict[str, object]) -> tuple[object, ...]:
+    return (r["pair"], r["side"], r["price"], r["quantity"], r["quote_quantity"], r["fee"], r["fee_asset"])
+
+
+def test_kraken_trades_legacy_codes_fused_pairs_fractional_seconds(ws: Workspace) -> None:
+    r = ingest(ws, "kraken_trades.csv", account="k-1")
+    assert (r.format, r.exchange, r.rows_added) == ("kraken_trades", "kraken", 4)
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("BTC/EUR", "buy", D("32051.28205"), D("0.0312"), D("999.99999"), D("1.59999"), "EUR"),
+        ("ETH/USD", "sell", D("2151.84"), D("0.2"), D("430.368"), D("1.11896"), "USD"),
+        ("ADA/EUR", "buy", D("1.0001"), D("100"), D("100.01"), D("0.16002"), "EUR"),
+        ("BTC/USDT", "sell", D("35000"), D("0.01"), D("350"), D("0.91"), "USDT"),
+    ]
+    assert t[0]["time_utc"] == datetime(2021, 7, 23, 11, 22, 54, 988100, tzinfo=UTC)
+    assert t[3]["time_utc"] == datetime(2021, 7, 26, 0, 0, 0, 100, tzinfo=UTC)
+    assert (t[0]["order_id"], t[0]["trade_id"]) == ("OQCLML-BW3P3-BUCMWZ", "TSTVX5-P6HOO-KCWD2A")
+
+
+def test_coinbasepro_fills_quote_amount_from_signed_total(ws: Workspace) -> None:
+    ingest(ws, "coinbasepro_fills.csv", account="cbp")
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("BTC/USD", "buy", D("16842.11"), D("0.012"), D("202.10532"), D("0.80842128"), "USD"),
+        ("AKRO/USD", "buy", D("0.004125"), D("15000"), D("61.875"), D("0.309375"), "USD"),
+        ("ETH/BTC", "sell", D("0.07155"), D("0.5"), D("0.035775"), D("0.000178875"), "BTC"),
+    ]
+    assert t[2]["time_utc"] == datetime(2022, 12, 26, 22, 40, 0, 500000, tzinfo=UTC)
+    assert [x["trade_id"] for x in t] == ["7720113", "7720114", "7720190"]
+
+
+def test_coinbase_2024_preamble_symbols_and_advanced_trade_market(ws: Workspace) -> None:
+    r = ingest(ws, "coinbase_transactions_2024.csv", account="cb")
+    assert (r.format, r.rows_read) == ("coinbase_transactions", 3)  # sends, rewards, converts are not trades
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("BTC/USD", "buy", D("72304.15"), D("0.00137"), D("99.06"), D("1.99"), "USD"),
+        ("ETH/USD", "sell", D("3981.50"), D("0.25"), D("995.38"), D("5.97"), "USD"),
+        ("ETH/BTC", "buy", D("0.0542"), D("0.5"), D("0.0271"), D("11.85"), "USD"),
+    ]
+    assert [x["source_row"] for x in t] == [1, 2, 6]
+    assert t[0]["time_utc"] == datetime(2024, 3, 13, 9, 41, 27, tzinfo=UTC)
+    assert t[0]["trade_id"] == "65f1a0c2d9e8b7a6f5e4d3c2"
+
+
+def test_coinbase_2021_currency_prefixed_header(ws: Workspace) -> None:
+    ingest(ws, "coinbase_transactions_2021.csv", account="cb")
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("BTC/EUR", "buy", D("38115.42"), D("0.00251838"), D("95.99"), D("1.49"), "EUR"),
+        ("BTC/EUR", "sell", D("38950.00"), D("0.001"), D("38.95"), D("0.58"), "EUR"),
+    ]
+    assert t[1]["time_utc"] == datetime(2021, 2, 9, 18, 20, 5, tzinfo=UTC)
+
+
+def test_bitstamp_market_rows_and_ap_style_dates(ws: Workspace) -> None:
+    ingest(ws, "bitstamp_transactions.csv", account="bs")
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("ETH/EUR", "sell", D("2475.00"), D("1.25"), D("3093.75"), D("7.73438"), "EUR"),
+        ("BTC/EUR", "buy", D("21738.00"), D("0.04"), D("869.52"), D("2.17380"), "EUR"),
+    ]
+    assert [x["time_utc"] for x in t] == [datetime(2022, 3, 3, 0, 47, tzinfo=UTC),
+                                          datetime(2022, 9, 14, 13, 9, tzinfo=UTC)]
+    assert [x["source_row"] for x in t] == [2, 3]
+
+
+def test_binance_card_purchases_completed_only(ws: Workspace) -> None:
+    r = ingest(ws, "binance_card_purchases.csv", account="b-1")
+    assert (r.format, r.exchange, r.rows_read) == ("binance_card_purchases", "binance", 2)
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("USDT/EUR", "buy", D("0.94512876"), D("311.06872676"), D("294.00"), D("6.00"), "EUR"),
+        ("ETH/EUR", "buy", D("1141.20551724"), D("0.64406"), D("735.00"), D("15.00"), "EUR"),
+    ]
+    assert t[0]["trade_id"] == "0000000000000000000000000000d3f1"
+    assert t[0]["time_utc"] == datetime(2022, 12, 20, 8, 15, 2, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("kraken_trades.csv",
+     '"txid","ordertxid","pair","time","type","ordertype","price","cost","fee","vol","margin","misc","ledgers"\n'
+     '"T1","O1","QQQQ","2021-07-23 11:22:54","buy","limit",1,1,0,1,0,"",""\n',
+     "kraken_trades.csv, row 1, column 'pair': the pair 'QQQQ' does not end with a known quote asset"),
+    ("fills.csv",
+     "portfolio,trade id,product,side,created at,size,size unit,price,fee,total,price/fee/total unit\n"
+     "default,1,BTC-USD,BUY,2022-12-26T22:31:04.817Z,0.01,BTC,100,0.1,-1.1,USD\n"
+     "default,2,BTC-USD,BUY,2022-12-26T22:31:04.817Z,0.01,ETH,100,0.1,-1.1,USD\n",
+     "fills.csv, row 2, column 'size unit': the size unit 'ETH' is not the base asset BTC"),
+    ("bitstamp.csv",
+     'Type,Datetime,Account,Amount,Value,Rate,Fee,Sub Type\n'
+     'Market,"Smarch 3, 2022, 12:47 AM",Main Account,1 ETH,2 EUR,2 EUR,0 EUR,Sell\n',
+     "bitstamp.csv, row 1, column 'Datetime': the time 'Smarch 3, 2022, 12:47 AM' is not a date"),
+    ("card.csv",
+     "Date(UTC),Method,Amount,Price,Fees,Final Amount,Status,Transaction ID\n"
+     "2022-12-20 08:15:02,Debit Card,300.00 EUR,0.9 USDT/EUR,6.00 EUR,311 BTC,Completed,x1\n",
+     "card.csv, row 1, column 'Final Amount': the final amount '311 BTC' is not a positive number followed by USDT"),
+])
+def test_bad_rows_are_refused_with_file_row_column(ws: Workspace, tmp_path: Path, name: str, content: str,
+                                                    message: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    before = table_counts(ws)
+    with pytest.raises(ValidationError) as exc:
+        ingest(ws, path, account="x")
+    assert str(exc.value).startswith(message)
+    assert table_counts(ws) == before
