@@ -1,4 +1,8 @@
-"""Streamlit entry point: ``streamlit run app/streamlit_app.py`` (``keytrace app`` does this for you)."""
+"""Streamlit entry point: ``streamlit run app/streamlit_app.py`` (``keytrace app`` does this for you).
+
+The menu is built per role from :data:`app.access.PAGES`; someone who is not logged in sees only the
+login and registration pages. Each page checks its own access again (:func:`app.ui.guard`).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,31 @@ if str(_ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from app.views import home  # noqa: E402
+from app import access, auth, ui  # noqa: E402
+from app.features import available_pages  # noqa: E402
 
 st.set_page_config(page_title="keytrace", page_icon=":mag:", layout="wide")
-pages = [st.Page(home.render, title="Incident overview", url_path="home", default=True)]
-st.navigation(pages).run()
+
+ws = ui.workspace()
+user = ui.current_user(ws)
+
+if user is None:
+    nav = st.navigation([
+        st.Page("views/login.py", title="Log in", icon=":material/login:", url_path="login", default=True),
+        st.Page("views/register.py", title="Register as a victim", icon=":material/person_add:",
+                url_path="register"),
+    ])
+else:
+    groups: dict[str, list[st.Page]] = {}
+    rules = access.pages_for(user.role, available_pages(ws))
+    for i, rule in enumerate(rules):
+        groups.setdefault(rule.group, []).append(
+            st.Page(rule.file, title=rule.title, icon=rule.icon, url_path=rule.key, default=(i == 0)))
+    nav = st.navigation(groups)
+    with st.sidebar:
+        st.caption(f"Logged in as {ui.md(user.username)} ({user.role})")
+        if st.button("Log out", key="kt_logout", icon=":material/logout:"):
+            auth.logout(ws, str(st.session_state.get(ui.TOKEN_KEY, "")))
+            st.session_state.pop(ui.TOKEN_KEY, None)
+            st.rerun()
+nav.run()

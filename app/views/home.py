@@ -1,8 +1,6 @@
-"""Home page: what the database holds."""
+"""What the database holds: the counts investigators see at the top of the incident overview."""
 
 from __future__ import annotations
-
-import os
 
 import streamlit as st
 
@@ -23,16 +21,16 @@ HOLDINGS = [
 
 def holdings(db: str | None) -> list[tuple[str, int]]:
     ws = Workspace.open(db)
+    return holdings_of(ws)
+
+
+def holdings_of(ws: Workspace) -> list[tuple[str, int]]:
     with ws.db.read() as con:
         return [(label, int(con.execute(sql).fetchall()[0][0])) for label, sql in HOLDINGS]
 
 
-def render() -> None:
-    st.title("keytrace")
-    st.caption("Incident forensics and victim claims for exchange API-key leaks")
-    db = os.environ.get("KEYTRACE_DB")
-    figures = holdings(db)
+def render_holdings(ws: Workspace) -> None:
     st.subheader("What this database holds")
     cols = st.columns(3)
-    for i, (label, value) in enumerate(figures):
+    for i, (label, value) in enumerate(holdings_of(ws)):
         cols[i % 3].metric(label, f"{value:,}")

@@ -1,0 +1,92 @@
+"""Read what detection and tracing concluded, for the investigators' pages (UI-free).
+
+The questions are SQL files in ``app/sql/`` (one statement each, with a header comment), bound with
+the same ``$name`` rules as :mod:`queries.runner`. Every function checks the actor's role first. The
+tables come from migration 008 (``keytrace detect`` and ``keytrace trace`` fill them); :func:`present`
+tells which of them exist, so a page is offered only when its data can exist.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from app import access
+from app.auth import User
+from core.db import rows
+from core.errors import InputError
+from core.workspace import Workspace
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
+
+DETECTION_TABLES = frozenset({"unauthorized_trades", "account_losses", "campaigns", "campaign_accounts",
+                              "trade_scores", "compromised_keys"})
+TRACE_TABLES = frozenset({"trace_runs", "trace_edges", "trace_cash_out_points"})
+
+LOSS_DEFINITION = (
+    "For each trade judged unauthorised, the value given up minus the fair value received, both at the fair "
+    "price (the pair's median close over the 24 hours before the account's first unauthorised trade), fees "
+    "included, non-USD quote assets converted through reference prices; summed over the account, and never "
+    "below zero.")
+
+
+@cache
+def sql(name: str) -> str:
+    path = SQL_DIR / f"{name}.sql"
+    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
+        raise InputError(f"there is no app query named {name!r}")
+    return path.read_text()
+
+
+def _bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
+    body = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+    wanted = list(dict.fromkeys(m.group(1) for m in _PARAM.finditer(body)))
+    return {p: params[p] for p in wanted}
+
+
+def run(ws: Workspace, actor: User, name: str, **params: Any) -> list[dict[str, Any]]:
+    access.require(actor.role, "analysis.read")
+    text = sql(name)
+    with ws.db.read() as con:
+        return rows(con, text, _bind(text, params))
+
+
+def present(ws: Workspace) -> frozenset[str]:
+    """Names of the tables that exist in the database."""
+    with ws.db.read() as con:
+        return frozenset(r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall())
+
+
+def has_detection(tables: frozenset[str]) -> bool:
+    return DETECTION_TABLES <= tables
+
+
+def has_traces(tables: frozenset[str]) -> bool:
+    return TRACE_TABLES <= tables
+
+
+def normalise_fingerprint(text: str) -> str:
+    fp = text.strip().lower()
+    if not FINGERPRINT.match(fp):
+        raise InputError("a key fingerprint is 64 hexadecimal digits (the SHA-256 that keytrace shows)",
+                         column="fingerprint")
+    return fp
+
+
+def key_lookup(ws: Workspace, actor: User, fingerprint: str) -> list[dict[str, Any]]:
+    return run(ws, actor, "key_lookup", fingerprint=normalise_fingerprint(fingerprint))
+
+
+def claim_loss(ws: Workspace, exchange: str, account: str) -> dict[str, Any] | None:
+    """The computed loss of the account a claim names (the caller has checked the claim is theirs)."""
+    if not has_detection(present(ws)):
+        return None
+    text = sql("account_loss")
+    with ws.db.read() as con:
+        found = rows(con, text, _bind(text, {"exchange": exchange, "account": account}))
+    return found[0] if found else None

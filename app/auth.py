@@ -1,0 +1,241 @@
+"""Local accounts: argon2id password hashes, four roles, throttled logins and expiring sessions.
+
+* Victims register themselves (:func:`register_victim`); an administrator creates staff accounts
+  (:func:`create_user`, also ``keytrace users add``). Roles: victim, investigator, legal, admin.
+* Passwords are stored only as argon2id hashes (argon2-cffi's defaults: RFC 9106 low-memory profile).
+* Failed logins are throttled per account: after ``max_failed_logins`` failures in a row the account
+  is locked for ``lockout_minutes``; an unknown user name costs the same hashing work as a known one,
+  so timing does not tell which names exist.
+* A login returns a random session token; the database keeps only its SHA-256 (``sessions``), so a
+  copy of the database cannot be used to take over a session. Sessions expire after
+  ``session_hours`` and on logout.
+
+Settings come from the ``[app]`` table of keytrace.toml. Organisations with an identity provider can
+use Streamlit's OIDC login instead: see docs/app-single-sign-on.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from core import audit
+from core.db import rows, utcnow
+from core.errors import AccessDenied, InputError, NotFound
+from core.workspace import Workspace
+
+ROLES = ("victim", "investigator", "legal", "admin")
+STAFF_ROLES = ("investigator", "legal", "admin")
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,39}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+_HASHER = PasswordHasher()  # argon2id
+_DUMMY_HASH = _HASHER.hash("keytrace-no-such-user")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+
+    @property
+    def actor(self) -> str:
+        """How this person appears in the audit trail and the custody log."""
+        return "cli:local-admin" if self.id == 0 else f"user:{self.id}:{self.username}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+# The command line acts as the local administrator of the database it opens (ARCHITECTURE.md).
+CLI_ADMIN = User(0, "local-admin", "admin")
+
+
+@dataclass(frozen=True)
+class AuthPolicy:
+    max_failed_logins: int = 5
+    lockout_minutes: int = 15
+    session_hours: float = 8.0
+
+
+def policy(ws: Workspace) -> AuthPolicy:
+    cfg: dict[str, Any] = ws.settings.section("app")
+    return AuthPolicy(max_failed_logins=int(cfg.get("max_failed_logins", 5)),
+                      lockout_minutes=int(cfg.get("lockout_minutes", 15)),
+                      session_hours=float(cfg.get("session_hours", 8.0)))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise InputError("a user name has 3 to 40 characters: lower-case letters, digits, '.', '_' or '-', "
+                         "starting with a letter or digit", column="username")
+    return name
+
+
+def _check_password(password: str, username: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InputError(f"the password must have at least {MIN_PASSWORD} characters", column="password")
+    if username in password.lower():
+        raise InputError("the password must not contain the user name", column="password")
+
+
+def _insert_user(ws: Workspace, *, username: str, password: str, role: str, name: str | None,
+                 email: str | None, actor: str) -> User:
+    if role not in ROLES:
+        raise InputError(f"unknown role {role!r}; the roles are {', '.join(ROLES)}", column="role")
+    username = _check_username(username)
+    _check_password(password, username)
+    email = email.strip().lower() if email and email.strip() else None
+    if email is not None and not EMAIL.match(email):
+        raise InputError("the e-mail address is not valid", column="email")
+    pw_hash = _HASHER.hash(password)
+    with ws.db.write() as con:
+        if con.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchall():
+            raise InputError(f"the user name {username!r} is taken; choose another", column="username")
+        uid = int(con.execute(
+            "INSERT INTO users (username, role, password_hash, name_enc, email_enc, email_index, created_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [username, role, pw_hash, ws.keys.seal(name.strip() if name else None, "users.name"),
+             ws.keys.seal(email, "users.email"),
+             ws.keys.lookup_index(email, "users.email") if email else None, utcnow()]).fetchall()[0][0])
+        user = User(uid, username, role)
+        audit.record(con, ws.keys, ws.settings, actor=actor if actor != "self" else user.actor,
+                     action="user.created", obj=f"user:{uid}", details={"role": role})
+    return user
+
+
+def register_victim(ws: Workspace, *, username: str, password: str, name: str | None = None,
+                    email: str | None = None) -> User:
+    """Self-registration: always creates a victim account."""
+    return _insert_user(ws, username=username, password=password, role="victim", name=name, email=email,
+                        actor="self")
+
+
+def create_user(ws: Workspace, actor: User | None, *, username: str, password: str, role: str,
+                name: str | None = None, email: str | None = None) -> User:
+    """An administrator creates an account of any role. ``actor=None`` is the local command line."""
+    if actor is not None and actor.role != "admin":
+        raise AccessDenied("only an administrator can create accounts")
+    return _insert_user(ws, username=username, password=password, role=role, name=name, email=email,
+                        actor=actor.actor if actor else "cli:local-admin")
+
+
+def login(ws: Workspace, username: str, password: str) -> tuple[User, str]:
+    """Check a password; return the user and a new session token (only its hash is stored).
+
+    Raises :class:`AccessDenied` with one sentence that does not say whether the name exists.
+    """
+    pol = policy(ws)
+    name = username.strip().lower()
+    with ws.db.read() as con:
+        found = rows(con, "SELECT id, username, role, password_hash, disabled, failed_logins, locked_until "
+                          "FROM users WHERE username = ?", [name])
+    now = utcnow()
+    if not found:
+        try:
+            _HASHER.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+        raise AccessDenied("the user name or password is wrong")
+    u = found[0]
+    if u["locked_until"] is not None and u["locked_until"] > now:
+        minutes = max(1, int((u["locked_until"] - now).total_seconds() // 60) + 1)
+        raise AccessDenied(f"too many failed logins: this account is locked for {minutes} more minute"
+                           f"{'s' if minutes != 1 else ''}")
+    try:
+        ok: bool = _HASHER.verify(u["password_hash"], password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        failures = int(u["failed_logins"]) + 1
+        locked = now + timedelta(minutes=pol.lockout_minutes) if failures >= pol.max_failed_logins else None
+        with ws.db.write() as con:
+            con.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
+                        [0 if locked else failures, locked, u["id"]])
+            audit.record(con, ws.keys, ws.settings, actor=f"user:{u['id']}:{u['username']}",
+                         action="auth.login_failed", obj=f"user:{u['id']}",
+                         details={"locked": locked is not None})
+        if locked is not None:
+            raise AccessDenied(f"too many failed logins: this account is locked for {pol.lockout_minutes} minutes")
+        raise AccessDenied("the user name or password is wrong")
+    if u["disabled"]:
+        raise AccessDenied("this account is disabled; ask an administrator")
+    user = User(int(u["id"]), str(u["username"]), str(u["role"]))
+    token = secrets.token_urlsafe(32)
+    with ws.db.write() as con:
+        con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user.id])
+        con.execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    [hash_token(token), user.id, now, now + timedelta(hours=pol.session_hours)])
+        if _HASHER.check_needs_rehash(u["password_hash"]):
+            con.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_HASHER.hash(password), user.id])
+        audit.record(con, ws.keys, ws.settings, actor=user.actor, action="auth.login", obj=f"user:{user.id}")
+    return user, token
+
+
+def session_user(ws: Workspace, token: str | None) -> User | None:
+    """The user a session token belongs to, or None when it is unknown, expired, revoked or disabled."""
+    if not token:
+        return None
+    with ws.db.read() as con:
+        found = rows(con, "SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id "
+                          "WHERE s.token_hash = ? AND NOT s.revoked AND s.expires_at > ? AND NOT u.disabled",
+                     [hash_token(token), utcnow()])
+    if not found:
+        return None
+    return User(int(found[0]["id"]), str(found[0]["username"]), str(found[0]["role"]))
+
+
+def logout(ws: Workspace, token: str) -> None:
+    with ws.db.write() as con:
+        found = con.execute("SELECT user_id FROM sessions WHERE token_hash = ? AND NOT revoked",
+                            [hash_token(token)]).fetchall()
+        if not found:
+            return
+        con.execute("UPDATE sessions SET revoked = true WHERE token_hash = ?", [hash_token(token)])
+        audit.record(con, ws.keys, ws.settings, actor=f"user:{found[0][0]}", action="auth.logout",
+                     obj=f"user:{found[0][0]}")
+
+
+def set_disabled(ws: Workspace, actor: User | None, username: str, disabled: bool) -> None:
+    if actor is not None and actor.role != "admin":
+        raise AccessDenied("only an administrator can disable accounts")
+    with ws.db.write() as con:
+        found = con.execute("SELECT id FROM users WHERE username = ?", [username.strip().lower()]).fetchall()
+        if not found:
+            raise NotFound(f"there is no user {username!r}")
+        uid = int(found[0][0])
+        con.execute("UPDATE users SET disabled = ? WHERE id = ?", [disabled, uid])
+        if disabled:
+            con.execute("UPDATE sessions SET revoked = true WHERE user_id = ?", [uid])
+        audit.record(con, ws.keys, ws.settings, actor=actor.actor if actor else "cli:local-admin",
+                     action="user.disabled" if disabled else "user.enabled", obj=f"user:{uid}")
+
+
+def list_users(ws: Workspace, actor: User | None, role: str | None = None) -> list[dict[str, Any]]:
+    """Accounts without personal data (id, user name, role, created, disabled). Staff only."""
+    if actor is not None and not actor.is_staff:
+        raise AccessDenied("only staff can list accounts")
+    with ws.db.read() as con:
+        return rows(con, "SELECT id, username, role, created_at, disabled FROM users "
+                         "WHERE (? IS NULL OR role = ?) ORDER BY id", [role, role])
+
+
+def session_expiry(ws: Workspace, token: str) -> datetime | None:
+    with ws.db.read() as con:
+        found = con.execute("SELECT expires_at FROM sessions WHERE token_hash = ?", [hash_token(token)]).fetchall()
+    return found[0][0] if found else None

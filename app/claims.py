@@ -1,0 +1,406 @@
+"""The claim workflow, free of any user interface: the pages and ``keytrace claims`` both use it.
+
+Statuses: submitted → in_review → verified | rejected (with a reason the victim sees) | referred (to law
+enforcement) → closed; a rejected, referred or closed claim can be reopened to in_review.
+
+Rules every function keeps:
+* the actor's role is checked against :mod:`app.access` before any query;
+* a victim reaches only their own claims: someone else's claim is "not found", never "forbidden";
+* personal data (contact details, statement, reasons, notes, disputes) is sealed with the field key
+  into the ``*_enc`` columns; the raw API key is fingerprinted at once and never kept;
+* text fields are scanned for secrets (:mod:`app.secrets_scan`) before anything is written;
+* every change is one write transaction with its :func:`core.audit.record` entry (no personal data in
+  the audit details);
+* internal notes are never returned to a victim.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from app import access, secrets_scan
+from app.auth import User
+from core import audit
+from core.db import rows, utcnow
+from core.errors import AccessDenied, InputError, KeytraceError, NotFound
+from core.fingerprint import api_key_fingerprint, normalise_exchange
+from core.workspace import Workspace
+
+STATUSES = ("submitted", "in_review", "verified", "rejected", "referred", "closed")
+STATUS_LABELS = {
+    "submitted": "Submitted",
+    "in_review": "In review",
+    "verified": "Verified",
+    "rejected": "Rejected",
+    "referred": "Referred to law enforcement",
+    "closed": "Closed",
+}
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "submitted": ("in_review", "rejected", "closed"),
+    "in_review": ("verified", "rejected", "referred", "closed"),
+    "verified": ("referred", "closed", "in_review"),
+    "rejected": ("in_review", "closed"),
+    "referred": ("closed", "in_review"),
+    "closed": ("in_review",),
+}
+MAX_TEXT = 20_000
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    at: datetime
+    status: str
+    reason: str | None
+    actor_user_id: int | None
+
+
+@dataclass(frozen=True)
+class Note:
+    at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Dispute:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    user_id: int
+    exchange: str
+    account: str
+    key_fingerprint: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    statement: str | None
+    claimed_loss_usd: Decimal | None
+    status: str
+    assigned_to: int | None
+    assigned_username: str | None
+    created_at: datetime
+    updated_at: datetime
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    wallets: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class History:
+    statuses: list[StatusEntry]
+    disputes: list[Dispute]
+    notes: list[Note]  # always empty for a victim
+
+
+# -- helpers -------------------------------------------------------------------------------------
+def _text(label: str, value: str | None, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
+    value = value.strip() if value else None
+    if not value:
+        if required:
+            raise InputError(f"{label} is required", column=label)
+        return None
+    if len(value) > limit:
+        raise InputError(f"{label} is longer than {limit:,} characters", column=label)
+    secrets_scan.check(label, value)
+    return value
+
+
+def _money(value: str | Decimal | None) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        amount = Decimal(str(value).strip().replace(",", "").lstrip("$"))
+    except InvalidOperation:
+        raise InputError(f"the loss {value!r} is not a number (write e.g. 12500.00)",
+                         column="claimed loss (USD)") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal(10) ** 15:
+        raise InputError("the loss must be a positive amount in US dollars", column="claimed loss (USD)")
+    return amount.quantize(Decimal("0.01"))
+
+
+def _owned_clause(actor: User) -> tuple[str, list[Any]]:
+    """The WHERE fragment every claim query gets: victims see their own claims only."""
+    if access.can(actor.role, "claims.view_all"):
+        return "TRUE", []
+    access.require(actor.role, "claims.view_own")
+    return "c.user_id = ?", [actor.id]
+
+
+def _load_row(con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> dict[str, Any]:
+    where, params = _owned_clause(actor)
+    found = rows(con, f"SELECT c.*, u.username AS assigned_username FROM claims c "
+                      f"LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ? AND {where}",
+                 [claim_id, *params])
+    if not found:
+        raise NotFound(f"there is no claim {claim_id} that you can see")
+    return found[0]
+
+
+def _record(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, action: str, claim_id: int,
+            details: dict[str, Any] | None = None) -> None:
+    audit.record(con, ws.keys, ws.settings, actor=actor.actor, action=action, obj=f"claim:{claim_id}",
+                 details=details)
+
+
+# -- filing --------------------------------------------------------------------------------------
+def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_key: str | None = None,
+               contact_name: str | None = None, contact_email: str | None = None,
+               contact_phone: str | None = None, statement: str | None = None,
+               claimed_loss_usd: str | Decimal | None = None) -> int:
+    """A victim files a claim; returns its number. The API key's public part is fingerprinted, not kept."""
+    access.require(actor.role, "claims.file")
+    exch = normalise_exchange(exchange)
+    uid = _text("exchange UID", account, required=True, limit=100)
+    assert uid is not None
+    name = _text("contact name", contact_name, limit=200)
+    email = _text("contact e-mail", contact_email, limit=200)
+    phone = _text("contact phone", contact_phone, limit=50)
+    story = _text("what happened", statement)
+    loss = _money(claimed_loss_usd)
+    fingerprint = None
+    if api_key and api_key.strip():
+        secrets_scan.check("API key (public part)", api_key.strip(), api_key_field=True)
+        fingerprint = api_key_fingerprint(exch, api_key)
+    if not (email or phone):
+        raise InputError("give an e-mail address or a phone number so that investigators can reach you",
+                         column="contact e-mail")
+    now = utcnow()
+    k = ws.keys
+    with ws.db.write() as con:
+        claim_id = int(con.execute(
+            "INSERT INTO claims (user_id, exchange, account, key_fingerprint, contact_name_enc, contact_email_enc, "
+            "contact_phone_enc, statement_enc, claimed_loss_usd, status, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?, ?) RETURNING id",
+            [actor.id, exch, uid, fingerprint, k.seal(name, "claims.contact_name"),
+             k.seal(email, "claims.contact_email"), k.seal(phone, "claims.contact_phone"),
+             k.seal(story, "claims.statement"), loss, now, now]).fetchall()[0][0])
+        con.execute("INSERT INTO claim_status_history (claim_id, at_utc, actor_user_id, status) "
+                    "VALUES (?, ?, ?, 'submitted')", [claim_id, now, actor.id])
+        _record(ws, con, actor, "claim.filed", claim_id,
+                {"exchange": exch, "key_fingerprint": fingerprint, "status": "submitted"})
+    return claim_id
+
+
+# -- reading -------------------------------------------------------------------------------------
+def get_claim(ws: Workspace, actor: User, claim_id: int) -> Claim:
+    k = ws.keys
+    with ws.db.read() as con:
+        r = _load_row(con, actor, claim_id)
+        ev = rows(con, "SELECT e.sha256, e.original_name, e.size_bytes, ce.attached_at FROM claim_evidence ce "
+                       "JOIN evidence_files e ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? "
+                       "ORDER BY ce.attached_at", [claim_id])
+        wallets = rows(con, "SELECT address, verified_at FROM wallet_proofs WHERE claim_id = ? ORDER BY verified_at",
+                       [claim_id])
+    return Claim(
+        id=int(r["id"]), user_id=int(r["user_id"]), exchange=r["exchange"], account=r["account"],
+        key_fingerprint=r["key_fingerprint"],
+        contact_name=k.open(r["contact_name_enc"], "claims.contact_name"),
+        contact_email=k.open(r["contact_email_enc"], "claims.contact_email"),
+        contact_phone=k.open(r["contact_phone_enc"], "claims.contact_phone"),
+        statement=k.open(r["statement_enc"], "claims.statement"),
+        claimed_loss_usd=r["claimed_loss_usd"], status=r["status"],
+        assigned_to=r["assigned_to"], assigned_username=r["assigned_username"],
+        created_at=r["created_at"], updated_at=r["updated_at"], evidence=ev, wallets=wallets)
+
+
+def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchange: str | None = None,
+                assigned_to: int | None = None, unassigned: bool = False,
+                search: str | None = None) -> list[dict[str, Any]]:
+    """One row per claim (no personal data): id, exchange, account, status, loss, assignee, dates."""
+    where, params = _owned_clause(actor)
+    if status is not None and status not in STATUSES:
+        raise InputError(f"unknown status {status!r}; the statuses are {', '.join(STATUSES)}", column="status")
+    sql = ("SELECT c.id, c.exchange, c.account, c.status, c.claimed_loss_usd, c.key_fingerprint, "
+           "u.username AS assigned_to, c.created_at, c.updated_at, "
+           "(SELECT count(*) FROM claim_evidence ce WHERE ce.claim_id = c.id) AS uploads, "
+           "(SELECT count(*) FROM wallet_proofs w WHERE w.claim_id = c.id) AS wallets, "
+           "(SELECT count(*) FROM claim_disputes d WHERE d.claim_id = c.id) AS disputes "
+           "FROM claims c LEFT JOIN users u ON u.id = c.assigned_to "
+           f"WHERE {where} AND (? IS NULL OR c.status = ?) AND (? IS NULL OR c.exchange = ?) "
+           "AND (? IS NULL OR c.assigned_to = ?) AND (NOT ? OR c.assigned_to IS NULL) "
+           "AND (? IS NULL OR c.account ILIKE ? OR CAST(c.id AS VARCHAR) = ?) ORDER BY c.id")
+    exch = normalise_exchange(exchange) if exchange else None
+    term = search.strip() if search and search.strip() else None
+    like = f"%{term}%" if term else None
+    with ws.db.read() as con:
+        return rows(con, sql, [*params, status, status, exch, exch, assigned_to, assigned_to, unassigned,
+                               term, like, term])
+
+
+def history(ws: Workspace, actor: User, claim_id: int) -> History:
+    """Status history and disputes; internal notes only for roles that may read them."""
+    k = ws.keys
+    with ws.db.read() as con:
+        _load_row(con, actor, claim_id)
+        st = rows(con, "SELECT at_utc, status, reason_enc, actor_user_id FROM claim_status_history "
+                       "WHERE claim_id = ? ORDER BY at_utc, id", [claim_id])
+        ds = rows(con, "SELECT at_utc, text_enc FROM claim_disputes WHERE claim_id = ? ORDER BY at_utc, id",
+                  [claim_id])
+        ns: list[dict[str, Any]] = []
+        if access.can(actor.role, "claims.read_notes"):
+            ns = rows(con, "SELECT n.at_utc, u.username, n.note_enc FROM claim_notes n "
+                           "LEFT JOIN users u ON u.id = n.author_user_id WHERE n.claim_id = ? "
+                           "ORDER BY n.at_utc, n.id", [claim_id])
+    return History(
+        statuses=[StatusEntry(r["at_utc"], r["status"], k.open(r["reason_enc"], "claims.status_reason"),
+                              r["actor_user_id"]) for r in st],
+        disputes=[Dispute(r["at_utc"], k.open(r["text_enc"], "claims.dispute") or "") for r in ds],
+        notes=[Note(r["at_utc"], r["username"] or "?", k.open(r["note_enc"], "claims.note") or "") for r in ns])
+
+
+# -- the workflow --------------------------------------------------------------------------------
+def set_status(ws: Workspace, actor: User, claim_id: int, status: str, reason: str | None = None) -> None:
+    access.require(actor.role, "claims.set_status")
+    if status not in STATUSES:
+        raise InputError(f"unknown status {status!r}; the statuses are {', '.join(STATUSES)}", column="status")
+    why = _text("reason", reason, limit=2000)
+    if status == "rejected" and not why:
+        raise InputError("a rejection needs a reason, which the victim will see", column="reason")
+    now = utcnow()
+    with ws.db.write() as con:
+        current = _load_row(con, actor, claim_id)["status"]
+        if status not in TRANSITIONS[current]:
+            allowed = ", ".join(STATUS_LABELS[s].lower() for s in TRANSITIONS[current])
+            raise InputError(f"a claim that is {STATUS_LABELS[current].lower()} can only become: {allowed}",
+                             column="status")
+        con.execute("UPDATE claims SET status = ?, updated_at = ? WHERE id = ?", [status, now, claim_id])
+        con.execute("INSERT INTO claim_status_history (claim_id, at_utc, actor_user_id, status, reason_enc) "
+                    "VALUES (?, ?, ?, ?, ?)", [claim_id, now, actor.id, status,
+                                                ws.keys.seal(why, "claims.status_reason")])
+        _record(ws, con, actor, "claim.status_changed", claim_id,
+                {"from": current, "to": status, "with_reason": why is not None})
+
+
+def assign(ws: Workspace, actor: User, claim_id: int, assignee: str | None) -> None:
+    """Assign a claim to an investigator (by user name), or unassign it with ``None``."""
+    access.require(actor.role, "claims.assign")
+    with ws.db.write() as con:
+        _load_row(con, actor, claim_id)
+        uid: int | None = None
+        if assignee:
+            found = con.execute("SELECT id, role FROM users WHERE username = ? AND NOT disabled",
+                                [assignee.strip().lower()]).fetchall()
+            if not found or found[0][1] not in ("investigator", "admin"):
+                raise InputError(f"{assignee!r} is not an investigator's account", column="assignee")
+            uid = int(found[0][0])
+        con.execute("UPDATE claims SET assigned_to = ?, updated_at = ? WHERE id = ?", [uid, utcnow(), claim_id])
+        _record(ws, con, actor, "claim.assigned", claim_id, {"assigned_to": uid})
+
+
+def add_note(ws: Workspace, actor: User, claim_id: int, text: str) -> None:
+    """An internal note: staff only, never shown to the victim."""
+    access.require(actor.role, "claims.note")
+    note = _text("note", text, required=True)
+    with ws.db.write() as con:
+        _load_row(con, actor, claim_id)
+        con.execute("INSERT INTO claim_notes (claim_id, at_utc, author_user_id, note_enc) VALUES (?, ?, ?, ?)",
+                    [claim_id, utcnow(), actor.id, ws.keys.seal(note, "claims.note")])
+        _record(ws, con, actor, "claim.note_added", claim_id)
+
+
+def dispute(ws: Workspace, actor: User, claim_id: int, text: str) -> None:
+    """The victim disputes the decision or the computed loss; investigators see it in the queue."""
+    access.require(actor.role, "claims.dispute")
+    body = _text("dispute", text, required=True)
+    with ws.db.write() as con:
+        row = _load_row(con, actor, claim_id)
+        if row["status"] == "closed":
+            raise InputError("this claim is closed; contact the investigators to reopen it", column="dispute")
+        con.execute("INSERT INTO claim_disputes (claim_id, at_utc, text_enc) VALUES (?, ?, ?)",
+                    [claim_id, utcnow(), ws.keys.seal(body, "claims.dispute")])
+        con.execute("UPDATE claims SET updated_at = ? WHERE id = ?", [utcnow(), claim_id])
+        _record(ws, con, actor, "claim.disputed", claim_id, {"status": row["status"]})
+
+
+# -- uploads -------------------------------------------------------------------------------------
+ProgressFn = Callable[[float, str], None]
+
+
+def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, original_name: str | None = None,
+                  progress: ProgressFn | None = None) -> dict[str, Any]:
+    """Ingest an exchange export through the real ingest path and attach it to the claim.
+
+    The export's rows go into the database exactly as ``keytrace ingest`` would put them (provenance,
+    deduplication, validation; the claim's exchange and UID must match the file); the file is kept
+    encrypted in the evidence store and listed in ``claim_evidence``. Returns the ingest summary.
+    """
+    from ingest.api import ingest_file
+
+    access.require(actor.role, "claims.attach_upload")
+    with ws.db.read() as con:
+        claim = _load_row(con, actor, claim_id)
+    if claim["status"] == "closed":
+        raise InputError("this claim is closed; uploads can no longer be attached", column="upload")
+
+    def stage(name: str, fraction: float) -> None:
+        if progress is not None:
+            progress(0.9 * fraction, _STAGES.get(name, name))
+
+    result = ingest_file(ws, path, exchange=claim["exchange"], account=claim["account"], actor=actor.actor,
+                         claim_id=claim_id, original_name=original_name, progress=stage)
+    if progress:
+        progress(0.95, "Attaching the file to the claim")
+    with ws.db.write() as con:
+        con.execute("INSERT INTO claim_evidence (claim_id, evidence_sha256, attached_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT DO NOTHING", [claim_id, result.evidence_sha256, utcnow()])
+        _record(ws, con, actor, "claim.evidence_attached", claim_id,
+                {"evidence_sha256": result.evidence_sha256, "ingest_run_id": result.run_id})
+    if progress:
+        progress(1.0, "Done")
+    return result.as_dict()
+
+
+_STAGES = {"hashing": "Checking the file", "reading": "Reading the rows", "validating": "Checking every row",
+           "merging": "Storing the rows", "done": "Rows stored"}
+
+
+# -- wallet ownership ----------------------------------------------------------------------------
+def _ownership() -> Any:
+    try:
+        return importlib.import_module("queries.ownership")
+    except ModuleNotFoundError as exc:
+        raise KeytraceError("this installation cannot verify wallet signatures yet "
+                            "(queries.ownership is missing)") from exc
+
+
+def wallet_challenge(ws: Workspace, actor: User, claim_id: int, address: str) -> Any:
+    """A one-time challenge for the victim to sign (EIP-191) to prove they control ``address``."""
+    access.require(actor.role, "claims.prove_wallet")
+    with ws.db.read() as con:
+        _load_row(con, actor, claim_id)
+    return _ownership().issue_challenge(ws, claim_id, address.strip(), ttl_minutes=30)
+
+
+def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signature: str) -> Any:
+    """Check the pasted signature; the challenge must belong to this claim (and so to this victim)."""
+    access.require(actor.role, "claims.prove_wallet")
+    with ws.db.read() as con:
+        _load_row(con, actor, claim_id)
+        found = con.execute("SELECT claim_id FROM wallet_challenges WHERE nonce = ?", [nonce]).fetchall()
+    if not found or int(found[0][0]) != claim_id:
+        raise AccessDenied("this challenge does not belong to this claim")
+    result = _ownership().verify_signature(ws, nonce, signature.strip())
+    with ws.db.write() as con:
+        _record(ws, con, actor, "claim.wallet_checked", claim_id, {"nonce": nonce})
+    return result
+
+
+# -- the computed loss ---------------------------------------------------------------------------
+def computed_loss(ws: Workspace, actor: User, claim_id: int) -> dict[str, Any] | None:
+    """The loss detection computed for the claimed account, or None when there is none (yet)."""
+    from app import analysis
+
+    with ws.db.read() as con:
+        row = _load_row(con, actor, claim_id)
+    return analysis.claim_loss(ws, row["exchange"], row["account"])

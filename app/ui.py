@@ -1,0 +1,138 @@
+"""What every page shares: the workspace, the logged-in user, the page guard and one-sentence errors.
+
+No page keeps a database connection between reruns: each action opens ``ws.db.read()`` or
+``ws.db.write()`` and closes it, so ``keytrace ingest`` can run beside the app. A write that finds the
+database busy waits for the lock under a spinner and is kept once it gets it.
+
+User text is never rendered as HTML or Markdown: :func:`plain` shows it as text and :func:`md` escapes
+it where it is part of a Markdown line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from app import access, auth
+from app.auth import User
+from core.errors import DatabaseBusyError, KeytraceError, SecretRefusedError
+from core.workspace import Workspace
+
+TOKEN_KEY = "kt_token"  # noqa: S105 - the session_state key, not a secret
+SAVING = "Saving (this waits its turn if an import is writing to the database)..."
+T = TypeVar("T")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def workspace() -> Workspace:
+    """The workspace of the database the app serves (``KEYTRACE_DB``); holds no open connection."""
+    return _workspace(os.environ.get("KEYTRACE_DB") or "")
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(db: str) -> Workspace:
+    return Workspace.open(db or None, lock_timeout=float(os.environ.get("KEYTRACE_LOCK_TIMEOUT", "120")))
+
+
+def current_user(ws: Workspace) -> User | None:
+    """The user of this browser session, checked against the database on every rerun (expiry, logout)."""
+    token = st.session_state.get(TOKEN_KEY)
+    if not token:
+        return None
+    user = auth.session_user(ws, str(token))
+    if user is None:
+        del st.session_state[TOKEN_KEY]
+    return user
+
+
+def guard(page_key: str) -> tuple[Workspace, User]:
+    """Stop the page unless a logged-in user whose role may open it is present."""
+    ws = workspace()
+    user = current_user(ws)
+    if user is None:
+        st.warning("Please log in to see this page.")
+        st.stop()
+    assert user is not None
+    if not access.may_open(user.role, page_key):
+        st.error("Your account cannot open this page.")
+        st.stop()
+    message = st.session_state.pop("kt_flash", None)
+    if message:
+        st.success(str(message))
+    return ws, user
+
+
+def flash(message: str) -> None:
+    """A success message shown once, after the rerun that follows an action."""
+    st.session_state["kt_flash"] = message
+
+
+def md(text: object) -> str:
+    """Escape text for a Markdown line so that user input stays literal."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def plain(text: str | None, empty: str = "(none)") -> None:
+    """Show user text as plain text (never Markdown or HTML)."""
+    st.text(text if text else empty)
+
+
+def attempt(fn: Callable[[], T], *, waiting: str = "Working...") -> T | None:
+    """Run one action; show a KeytraceError as one sentence and return None."""
+    try:
+        with st.spinner(waiting):
+            return fn()
+    except DatabaseBusyError as exc:
+        st.error(sentence(str(exc)))
+    except SecretRefusedError as exc:
+        st.warning(sentence(str(exc)), icon=":material/shield:")
+    except KeytraceError as exc:
+        st.error(sentence(str(exc)))
+    return None
+
+
+def act(fn: Callable[[], object], *, waiting: str = SAVING) -> bool:
+    """Run one write action; True when it succeeded (errors are shown as one sentence)."""
+    done: list[bool] = []
+
+    def wrapped() -> bool:
+        fn()
+        done.append(True)
+        return True
+
+    attempt(wrapped, waiting=waiting)
+    return bool(done)
+
+
+def sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+@contextmanager
+def section(title: str) -> Iterator[None]:
+    st.subheader(title)
+    yield
+
+
+def query_int(name: str) -> int | None:
+    raw = st.query_params.get(name)
+    if raw is None:
+        return None
+    try:
+        return int(str(raw))
+    except ValueError:
+        return None
+
+
+def table(data: list[dict[str, Any]], **kwargs: Any) -> None:
+    """A read-only data frame (cells render as text, never HTML)."""
+    import pandas as pd
+
+    st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch", **kwargs)

@@ -1,0 +1,63 @@
+"""Investigators: one account's trades over time, flagged trades marked, price against the reference."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import analysis, ui
+
+LIMIT = 5000
+
+
+def render() -> None:
+    ws, user = ui.guard("account")
+    st.title("Account view")
+    accounts = analysis.run(ws, user, "account_list")
+    if not accounts:
+        st.info("No account is under investigation yet: ingest an exchange export first.")
+        return
+    keys = [f"{a['exchange']}:{a['account']}" for a in accounts]
+    wanted = st.query_params.get("account")
+    choice = st.selectbox("Account (worst losses first)", keys,
+                          index=keys.index(str(wanted)) if wanted in keys else 0, key="av_account")
+    chosen = accounts[keys.index(choice)]
+    trades = analysis.run(ws, user, "account_trades", exchange=chosen["exchange"], account=chosen["account"],
+                          limit=LIMIT)
+    flagged = sum(1 for t in trades if t["unauthorized"])
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Trades shown", f"{len(trades):,}")
+    c2.metric("Judged unauthorised", f"{flagged:,}")
+    c3.metric("Computed loss (USD)", f"{chosen['loss_usd']:,.2f}" if chosen["loss_usd"] is not None else "none")
+    if len(trades) == LIMIT:
+        st.caption(f"The most recent {LIMIT:,} trades.")
+    if not trades:
+        return
+    import altair as alt
+    import pandas as pd
+
+    pairs = sorted({t["pair"] for t in trades})
+    flagged_pairs = sorted({t["pair"] for t in trades if t["unauthorized"]})
+    pair = st.selectbox("Pair", pairs, index=pairs.index(flagged_pairs[0]) if flagged_pairs else 0, key="av_pair")
+    sel = [t for t in trades if t["pair"] == pair]
+    frame = pd.DataFrame([{"time": t["time_utc"], "price": float(t["price"]),
+                           "reference": float(t["reference_price"]) if t["reference_price"] is not None else None,
+                           "trade": "unauthorised" if t["unauthorized"] else "other", "side": t["side"],
+                           "score": t["score"], "reasons": t["reasons"] or ""} for t in sel])
+    points = alt.Chart(frame).mark_point(filled=True).encode(
+        x=alt.X("time:T", title="time (UTC)"), y=alt.Y("price:Q", title=f"price ({pair})"),
+        color=alt.Color("trade:N", scale=alt.Scale(domain=["unauthorised", "other"], range=["#d62728", "#1f77b4"])),
+        shape="side:N", tooltip=["time", "side", "price", "reference", "score", "reasons"])
+    reference = alt.Chart(frame.dropna(subset=["reference"])).mark_line(color="gray", strokeDash=[4, 3]).encode(
+        x="time:T", y="reference:Q")
+    st.altair_chart(points + reference, width="stretch")
+    st.caption("Dots: fills (red: judged unauthorised). Dashed line: the reference price (median close over "
+               "the 24 hours before the trade's hour).")
+    ui.table([{"time (UTC)": t["time_utc"].strftime("%Y-%m-%d %H:%M:%S"), "pair": t["pair"], "side": t["side"],
+               "price": str(t["price"]), "quantity": str(t["quantity"]),
+               "reference": str(t["reference_price"]) if t["reference_price"] is not None else "",
+               "unauthorised": t["unauthorized"], "reasons": t["reasons"] or "",
+               "evidence": f"{t['evidence_sha256'][:12]} row {t['source_row']}"} for t in sel], key="av_table")
+
+
+if __name__ == "__main__":
+    render()

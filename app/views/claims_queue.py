@@ -1,0 +1,128 @@
+"""Investigators: the claims queue (filters, assignment, internal notes, status changes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app import auth, claims, ui
+from app.auth import User
+from core.workspace import Workspace
+
+ALL = "All"
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def render() -> None:
+    ws, user = ui.guard("claims_queue")
+    st.title("Claims queue")
+    c1, c2, c3, c4 = st.columns(4)
+    status = c1.selectbox("Status", [ALL, *claims.STATUSES], key="q_status",
+                          format_func=lambda s: s if s == ALL else claims.STATUS_LABELS[s])
+    everyone = claims.list_claims(ws, user)
+    exchanges = sorted({r["exchange"] for r in everyone})
+    exchange = c2.selectbox("Exchange", [ALL, *exchanges], key="q_exchange")
+    assignment = c3.selectbox("Assigned", [ALL, "Assigned to me", "Unassigned"], key="q_assigned")
+    search = c4.text_input("Claim number or UID", key="q_search")
+    listed = claims.list_claims(
+        ws, user, status=None if status == ALL else status, exchange=None if exchange == ALL else exchange,
+        assigned_to=user.id if assignment == "Assigned to me" else None, unassigned=assignment == "Unassigned",
+        search=search or None)
+    st.caption(f"{len(listed)} of {len(everyone)} claims")
+    ui.table([{"claim": r["id"], "status": claims.STATUS_LABELS[r["status"]], "exchange": r["exchange"],
+               "UID": r["account"], "claimed loss (USD)": _money(r["claimed_loss_usd"]),
+               "assigned to": r["assigned_to"] or "", "uploads": r["uploads"], "wallets": r["wallets"],
+               "disputes": r["disputes"], "filed (UTC)": r["created_at"].strftime("%Y-%m-%d %H:%M")}
+              for r in listed], key="q_table")
+    if not listed:
+        return
+    ids = [int(r["id"]) for r in listed]
+    wanted = ui.query_int("claim")
+    claim_id = st.selectbox("Open claim", ids, index=ids.index(wanted) if wanted in ids else 0, key="q_claim")
+    claim = ui.attempt(lambda: claims.get_claim(ws, user, claim_id), waiting="Loading...")
+    if claim is not None:
+        _detail(ws, user, claim)
+
+
+def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    st.header(f"Claim {claim.id}: {claims.STATUS_LABELS[claim.status]}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Claimant**")
+        st.text(f"Name:   {claim.contact_name or '-'}\nE-mail: {claim.contact_email or '-'}\n"
+                f"Phone:  {claim.contact_phone or '-'}")
+        st.markdown("**Account**")
+        st.text(f"Exchange: {claim.exchange}\nUID:      {claim.account}\n"
+                f"Key fingerprint: {claim.key_fingerprint or '(not given)'}")
+        st.markdown("**What happened**")
+        ui.plain(claim.statement)
+    with right:
+        loss = claims.computed_loss(ws, user, claim.id)
+        c1, c2 = st.columns(2)
+        c1.metric("Claimed loss (USD)", _money(claim.claimed_loss_usd) or "not given")
+        c2.metric("Computed loss (USD)", _money(loss["loss_usd"]) if loss else "none yet")
+        st.markdown("**Uploads**")
+        if claim.evidence:
+            ui.table([{"file": e["original_name"], "sha256": e["sha256"], "bytes": e["size_bytes"]}
+                      for e in claim.evidence], key="q_uploads")
+        else:
+            st.text("(none)")
+        st.markdown("**Wallets proven by signature**")
+        if claim.wallets:
+            ui.table([{"address": w["address"], "verified (UTC)": w["verified_at"].strftime("%Y-%m-%d %H:%M")}
+                      for w in claim.wallets], key="q_wallets")
+        else:
+            st.text("(none)")
+    hist = claims.history(ws, user, claim.id)
+    st.subheader("History")
+    ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M:%S"), "status": claims.STATUS_LABELS[h.status],
+               "reason (the victim sees it)": h.reason or ""} for h in hist.statuses], key="q_history")
+    if hist.disputes:
+        st.markdown("**Disputes by the claimant**")
+        ui.table([{"when (UTC)": d.at.strftime("%Y-%m-%d %H:%M"), "text": d.text} for d in hist.disputes],
+                 key="q_disputes")
+    st.markdown("**Internal notes** (never shown to the claimant)")
+    if hist.notes:
+        ui.table([{"when (UTC)": n.at.strftime("%Y-%m-%d %H:%M"), "by": n.author, "note": n.text}
+                  for n in hist.notes], key="q_notes")
+    else:
+        st.text("(none)")
+    _actions(ws, user, claim)
+
+
+def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    a1, a2, a3 = st.columns(3)
+    with a1, st.form(f"q_status_form_{claim.id}", clear_on_submit=True):
+        st.markdown("**Change the status**")
+        new = st.selectbox("New status", list(claims.TRANSITIONS[claim.status]), key=f"q_new_status_{claim.id}",
+                           format_func=lambda s: claims.STATUS_LABELS[s])
+        reason = st.text_area("Reason (required to reject; the claimant sees it)", key=f"q_reason_{claim.id}")
+        if st.form_submit_button("Change status", type="primary") and ui.act(
+                lambda: claims.set_status(ws, user, claim.id, new, reason)):
+            ui.flash(f"Claim {claim.id} is now {claims.STATUS_LABELS[new].lower()}.")
+            st.rerun()
+    with a2, st.form(f"q_assign_form_{claim.id}"):
+        st.markdown("**Assign**")
+        staff = [u["username"] for u in auth.list_users(ws, user) if u["role"] in ("investigator", "admin")
+                 and not u["disabled"]]
+        options = ["(nobody)", *staff]
+        current = claim.assigned_username if claim.assigned_username in staff else "(nobody)"
+        who = st.selectbox("Investigator", options, index=options.index(current), key=f"q_assignee_{claim.id}")
+        if st.form_submit_button("Assign") and ui.act(
+                lambda: claims.assign(ws, user, claim.id, None if who == "(nobody)" else who)):
+            ui.flash(f"Claim {claim.id} assigned to {who}.")
+            st.rerun()
+    with a3, st.form(f"q_note_form_{claim.id}", clear_on_submit=True):
+        st.markdown("**Add an internal note**")
+        note = st.text_area("Note", key=f"q_note_{claim.id}")
+        if st.form_submit_button("Add note") and ui.act(lambda: claims.add_note(ws, user, claim.id, note)):
+            ui.flash("Note added.")
+            st.rerun()
+
+
+if __name__ == "__main__":
+    render()

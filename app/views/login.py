@@ -1,0 +1,33 @@
+"""Log in with a local account (victims register on the next page; staff accounts come from an admin)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import auth, ui
+from core.errors import KeytraceError
+
+
+def render() -> None:
+    ws = ui.workspace()
+    st.title("keytrace")
+    st.caption("Incident forensics and victim claims for the 3Commas API-key leak")
+    with st.form("login"):
+        username = st.text_input("User name", key="login_username")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        try:
+            with st.spinner("Checking..."):
+                _, token = auth.login(ws, username, password)
+        except KeytraceError as exc:
+            st.error(ui.sentence(str(exc)))
+            return
+        st.session_state[ui.TOKEN_KEY] = token
+        st.rerun()
+    st.info("Lost money through a leaked API key? Register as a victim to file a claim; "
+            "keytrace will never ask for your API secret, private key or seed phrase.")
+
+
+if __name__ == "__main__":
+    render()

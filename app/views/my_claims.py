@@ -1,0 +1,174 @@
+"""Victims: follow a claim (status history, computed loss), upload exports, prove a wallet, dispute."""
+
+from __future__ import annotations
+
+import tempfile
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from app import analysis, claims, ui
+from app.auth import User
+from core.evidence import safe_name
+from core.workspace import Workspace
+
+
+def _label(row: dict[str, Any]) -> str:
+    return f"Claim {row['id']}: {row['exchange']} {row['account']} ({claims.STATUS_LABELS[row['status']]})"
+
+
+def render() -> None:
+    ws, user = ui.guard("my_claims")
+    st.title("Follow my claims")
+    mine = claims.list_claims(ws, user)
+    if not mine:
+        st.info("You have not filed a claim yet.")
+        st.page_link("views/claim_new.py", label="File a claim", icon=":material/edit_note:")
+        return
+    by_id = {int(r["id"]): r for r in mine}
+    wanted = ui.query_int("claim") or st.session_state.get("kt_claim")
+    if ui.query_int("claim") is not None and ui.query_int("claim") not in by_id:
+        st.error(f"There is no claim {ui.query_int('claim')} that you can see.")
+        wanted = None
+    ids = list(by_id)
+    index = ids.index(int(wanted)) if wanted is not None and int(wanted) in by_id else len(ids) - 1
+    claim_id = st.selectbox("Claim", ids, index=index, format_func=lambda i: _label(by_id[i]), key="mc_claim")
+    claim = ui.attempt(lambda: claims.get_claim(ws, user, claim_id), waiting="Loading...")
+    if claim is None:
+        return
+    st.session_state["kt_claim"] = claim_id
+
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Status", claims.STATUS_LABELS[claim.status])
+    c2.metric("Loss you claimed (USD)", f"{claim.claimed_loss_usd:,.2f}" if claim.claimed_loss_usd is not None
+              else "not given")
+    c3.metric("Uploads", str(len(claim.evidence)))
+    st.caption(f"{ui.md(claim.exchange)} account {ui.md(claim.account)}, filed "
+               f"{claim.created_at:%Y-%m-%d %H:%M} UTC"
+               + (f"; API key fingerprint {claim.key_fingerprint[:16]}..." if claim.key_fingerprint else ""))
+
+    tab_status, tab_upload, tab_wallet, tab_dispute = st.tabs(
+        ["Status and loss", "Upload exports", "Prove a wallet", "Dispute"])
+    with tab_status:
+        _status(ws, user, claim)
+    with tab_upload:
+        _uploads(ws, user, claim)
+    with tab_wallet:
+        _wallet(ws, user, claim)
+    with tab_dispute:
+        _dispute(ws, user, claim)
+
+
+def _status(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    hist = claims.history(ws, user, claim.id)
+    st.subheader("Status history")
+    ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M"), "status": claims.STATUS_LABELS[h.status],
+               "reason": h.reason or ""} for h in hist.statuses], key="mc_history")
+    if hist.disputes:
+        st.subheader("Your disputes")
+        for d in hist.disputes:
+            st.caption(f"{d.at:%Y-%m-%d %H:%M} UTC")
+            ui.plain(d.text)
+    st.subheader("Computed loss")
+    loss = claims.computed_loss(ws, user, claim.id)
+    if loss is None:
+        st.info("No loss has been computed for this account yet. Investigators compute it from your "
+                "uploaded exports and the incident data; it will appear here.")
+        return
+    c1, c2 = st.columns(2)
+    c1.metric("Computed loss (USD)", f"{loss['loss_usd']:,.2f}" if loss["loss_usd"] is not None else "not priced")
+    c2.metric("Trades judged unauthorised", f"{loss['unauthorized_trades']:,}")
+    st.write(f"Between {loss['first_unauthorized_utc']:%Y-%m-%d %H:%M} and "
+             f"{loss['last_unauthorized_utc']:%Y-%m-%d %H:%M} UTC.")
+    st.caption("How it is computed: " + analysis.LOSS_DEFINITION)
+    if loss["unpriced_trades"]:
+        st.caption(f"{loss['unpriced_trades']} trades could not be priced and are not included.")
+    if loss["compromised_key"]:
+        st.caption("The API key of this account is among the leaked keys.")
+
+
+def _uploads(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    st.write("Upload the trade history, order history or account statement you downloaded from "
+             f"{ui.md(claim.exchange)}. Each file is checked, read into the case database and kept encrypted.")
+    if claim.evidence:
+        ui.table([{"file": e["original_name"], "bytes": e["size_bytes"], "sha256": e["sha256"][:16] + "...",
+                   "attached (UTC)": e["attached_at"].strftime("%Y-%m-%d %H:%M")} for e in claim.evidence],
+                 key="mc_uploads")
+    files = st.file_uploader("Exchange export (CSV, XLSX or ZIP)", accept_multiple_files=True, key="mc_files")
+    if not st.button("Upload and read", key="mc_upload", type="primary", disabled=not files):
+        return
+    bar = st.progress(0.0, text="Starting")
+    for n, f in enumerate(files or []):
+        def report(frac: float, text: str, n: int = n, name: str = f.name) -> None:
+            total = len(files or [])
+            bar.progress(min(1.0, (n + max(0.0, min(1.0, frac))) / total), text=f"{name}: {text}")
+
+        with tempfile.TemporaryDirectory(prefix="keytrace-upload-") as tmp:
+            path = Path(tmp) / safe_name(f.name)
+            path.write_bytes(f.getvalue())
+            summary = ui.attempt(partial(claims.attach_upload, ws, user, claim.id, path, original_name=f.name,
+                                         progress=report), waiting=f"Reading {f.name}...")
+        if summary is not None:
+            added = summary.get("rows_added")
+            st.success(f"{f.name}: read and attached" + (f" ({added:,} new rows)." if added is not None else "."))
+    bar.progress(1.0, text="Finished")
+
+
+def _wallet(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    st.write("Prove that a wallet is yours by signing a one-time message in it (MetaMask: 'Sign message', "
+             "or any wallet's personal_sign). A signature proves control without revealing your key.")
+    if claim.wallets:
+        ui.table([{"address": w["address"], "verified (UTC)": w["verified_at"].strftime("%Y-%m-%d %H:%M")}
+                  for w in claim.wallets], key="mc_wallets")
+    address = st.text_input("Wallet address (0x...)", key="mc_address")
+    if st.button("Show the message to sign", key="mc_challenge"):
+        ch = ui.attempt(lambda: claims.wallet_challenge(ws, user, claim.id, address), waiting="Preparing...")
+        if ch is not None:
+            st.session_state["kt_challenge"] = {"claim": claim.id, "nonce": _field(ch, "nonce"),
+                                                "message": _field(ch, "message")}
+    pending = st.session_state.get("kt_challenge")
+    if not pending or pending.get("claim") != claim.id:
+        return
+    st.write("Sign exactly this message (it expires in 30 minutes and works once):")
+    st.code(pending["message"], language=None)
+    signature = st.text_input("Paste the signature (0x...)", key="mc_signature")
+    if st.button("Verify the signature", key="mc_verify", type="primary"):
+        result = ui.attempt(lambda: claims.verify_wallet(ws, user, claim.id, pending["nonce"], signature),
+                            waiting="Verifying...")
+        if result is None:
+            return
+        if _verified(result):
+            st.success("The signature verifies: the wallet is now linked to your claim.")
+            st.session_state.pop("kt_challenge", None)
+        else:
+            st.error(ui.sentence(str(_field(result, "reason") or "the signature does not verify")))
+
+
+def _field(obj: Any, name: str) -> Any:
+    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
+
+
+def _verified(result: Any) -> bool:
+    if isinstance(result, bool):
+        return result
+    for name in ("ok", "verified", "valid"):
+        value = _field(result, name)
+        if value is not None:
+            return bool(value)
+    return False
+
+
+def _dispute(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    st.write("If you disagree with a decision or with the computed loss, say why. Investigators see it "
+             "with your claim.")
+    with st.form("mc_dispute_form", clear_on_submit=True):
+        text = st.text_area("Why do you disagree?", key="mc_dispute")
+        sent = st.form_submit_button("Send my dispute")
+    if sent and ui.act(lambda: claims.dispute(ws, user, claim.id, text)):
+        st.success("Your dispute was recorded.")
+
+
+if __name__ == "__main__":
+    render()

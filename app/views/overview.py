@@ -1,0 +1,79 @@
+"""Investigators: the incident overview (what the database holds; victims and computed losses over time,
+by exchange, pair and campaign)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from app import analysis, ui
+from app.views import home
+
+
+def _f(value: Any) -> float:
+    """Chart coordinates only: the figures shown as numbers stay exact decimals."""
+    return float(value) if value is not None else 0.0
+
+
+def render() -> None:
+    ws, user = ui.guard("overview")
+    st.title("Incident overview")
+    home.render_holdings(ws)
+    if not analysis.has_detection(analysis.present(ws)):
+        st.info("Detection has not been set up in this database yet (run `keytrace init`, then "
+                "`keytrace detect`); its results will appear here.")
+        return
+    totals = analysis.run(ws, user, "overview_totals")[0]
+    st.subheader("Victims and losses")
+    c = st.columns(5)
+    c[0].metric("Victim accounts", f"{totals['victim_accounts']:,}")
+    c[1].metric("Computed loss (USD)", f"{totals['loss_usd']:,.2f}")
+    c[2].metric("Unauthorised trades", f"{totals['unauthorized_trades']:,}")
+    c[3].metric("Campaigns", f"{totals['campaigns']:,}")
+    c[4].metric("Compromised keys", f"{totals['compromised_keys']:,}")
+    if not totals["unauthorized_trades"]:
+        st.info("Detection has found no unauthorised trades yet (run `keytrace detect` after ingesting).")
+        return
+    import pandas as pd
+
+    by_day = analysis.run(ws, user, "losses_by_day")
+    if by_day:
+        frame = pd.DataFrame([{"day": r["day"], "exchange": r["exchange"], "loss": _f(r["loss_usd"])}
+                              for r in by_day])
+        pivot = frame.pivot_table(index="day", columns="exchange", values="loss", aggfunc="sum").fillna(0)
+        st.markdown("**Cumulative computed loss over time (USD, by exchange)**")
+        st.area_chart(pivot.cumsum(), x_label="day (UTC)", y_label="USD")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**By exchange**")
+        ex = analysis.run(ws, user, "losses_by_exchange")
+        st.bar_chart(pd.DataFrame({"exchange": [r["exchange"] for r in ex],
+                                   "loss (USD)": [_f(r["loss_usd"]) for r in ex]}), x="exchange",
+                     y="loss (USD)", horizontal=True)
+        ui.table([{"exchange": r["exchange"], "accounts": r["accounts"], "trades": r["trades"],
+                   "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in ex], key="ov_exchange")
+    with right:
+        st.markdown("**By pair (largest 15)**")
+        pairs = analysis.run(ws, user, "losses_by_pair", limit=15)
+        st.bar_chart(pd.DataFrame({"pair": [r["pair"] for r in pairs],
+                                   "loss (USD)": [_f(r["loss_usd"]) for r in pairs]}), x="pair", y="loss (USD)",
+                     horizontal=True)
+        ui.table([{"pair": r["pair"], "accounts": r["accounts"], "trades": r["trades"],
+                   "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in pairs], key="ov_pair")
+    st.markdown("**By campaign**")
+    camps = analysis.run(ws, user, "losses_by_campaign")
+    if camps:
+        st.bar_chart(pd.DataFrame({"campaign": [f"{r['campaign_id']} {r['pair']}" for r in camps],
+                                   "loss (USD)": [_f(r["loss_usd"]) for r in camps]}), x="campaign",
+                     y="loss (USD)")
+        ui.table([{"campaign": r["campaign_id"], "pair": r["pair"],
+                   "start (UTC)": r["start_utc"].strftime("%Y-%m-%d %H:%M"),
+                   "end (UTC)": r["end_utc"].strftime("%Y-%m-%d %H:%M"), "accounts": r["accounts"],
+                   "trades": r["trades"], "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in camps], key="ov_campaigns")
+    else:
+        st.text("No campaigns have been grouped yet.")
+
+
+if __name__ == "__main__":
+    render()

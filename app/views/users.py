@@ -1,0 +1,36 @@
+"""Administrators: create staff accounts (investigators, legal, other admins) and see every account."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import auth, ui
+
+
+def render() -> None:
+    ws, user = ui.guard("users")
+    st.title("Accounts")
+    st.write("Victims register themselves. Create accounts for investigators, the legal team and other "
+             "administrators here (or with `keytrace users add`).")
+    with st.form("users_add", clear_on_submit=True):
+        c1, c2 = st.columns(2)
+        username = c1.text_input("User name", key="ua_username")
+        role = c2.selectbox("Role", list(auth.STAFF_ROLES), key="ua_role")
+        password = c1.text_input("Initial password", type="password", key="ua_password",
+                                 help=f"at least {auth.MIN_PASSWORD} characters; give it to the person "
+                                      "through a separate channel")
+        email = c2.text_input("E-mail (optional)", key="ua_email")
+        submitted = st.form_submit_button("Create account", type="primary")
+    if submitted:
+        made = ui.attempt(lambda: auth.create_user(ws, user, username=username, password=password, role=role,
+                                                   email=email))
+        if made is not None:
+            st.success(f"Account {made.username} ({made.role}) created.")
+    accounts = auth.list_users(ws, user)
+    ui.table([{"id": a["id"], "user name": a["username"], "role": a["role"],
+               "created (UTC)": a["created_at"].strftime("%Y-%m-%d %H:%M"), "disabled": a["disabled"]}
+              for a in accounts], key="ua_table")
+
+
+if __name__ == "__main__":
+    render()
