@@ -1,6 +1,6 @@
 -- report_attacker_addresses: addresses attributed to the attackers: those labelled 'attacker' (with
--- the label's source and confidence) and the seed addresses of forward traces that are not labelled
--- otherwise, with the first and last time each was seen in the ingested transfers.
+-- the label's source and confidence) and the seed addresses of forward traces (the senders of their
+-- hop-1 transfers) that are not labelled otherwise, with the first and last time each was seen in the ingested transfers.
 -- Grain: one row per address.
 -- Params: none.
 WITH labelled AS (
@@ -13,7 +13,7 @@ WITH labelled AS (
 seeded AS (
     SELECT DISTINCT lower(t.from_address) AS address, t.chain_id
     FROM trace_edges t
-    WHERE t.from_is_seed
+    WHERE t.hop = 1
       AND t.trace_id IN (SELECT trace_id FROM trace_runs WHERE direction = 'forward')
       AND lower(t.from_address) NOT IN (SELECT lower(address) FROM address_labels)
 ),

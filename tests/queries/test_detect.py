@@ -75,3 +75,18 @@ def test_thresholds_come_from_configuration(incident: Workspace, tmp_path: objec
     detect(ws)
     # v2 made only four pumped buys: below the configured five, it is no longer an attack session
     assert _unauthorized(ws) == {"v1": 12}
+
+
+def test_cli_detect_json(incident: Workspace, capsys: object) -> None:
+    import json
+
+    import pytest
+
+    from app.cli import main
+
+    assert isinstance(capsys, pytest.CaptureFixture)
+    assert main(["--db", str(incident.settings.db_path), "detect", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["unauthorized"], out["accounts"], out["campaigns"], out["loss_usd"]) == (16, 2, 1, "3126.76")
+    assert main(["--db", str(incident.settings.db_path), "detect"]) == 0
+    assert "16 unauthorised in 2 accounts" in capsys.readouterr().out
