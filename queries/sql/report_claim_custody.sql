@@ -18,4 +18,5 @@ WITH shas AS (
 SELECT c.sha256, c.at_utc, c.actor, c.action, c.details
 FROM custody_log c
 WHERE c.sha256 IN (SELECT sha256 FROM shas)
+  AND c.sha256 NOT IN (SELECT sha256 FROM evidence_files WHERE kind IN ('report', 'export_bundle'))
 ORDER BY c.at_utc, c.id

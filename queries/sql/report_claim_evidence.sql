@@ -1,6 +1,7 @@
 -- report_claim_evidence: the evidence files a claim report rests on: files filed with the claim, the
 -- exports ingested for the claimed account, the leak dumps its compromised keys were found in, and
--- the price files behind the reference prices of its unauthorised pairs.
+-- the price files behind the reference prices of its unauthorised pairs. Reports and bundles keytrace
+-- made are outputs, not sources, and are left out.
 -- Grain: one row per evidence file.
 -- Params: $claim_id, $exchange, $account.
 WITH shas AS (
@@ -19,4 +20,5 @@ WITH shas AS (
 SELECT f.sha256, f.original_name, f.kind, f.size_bytes, f.submitted_by, f.submitted_at, f.stored
 FROM evidence_files f
 WHERE f.sha256 IN (SELECT sha256 FROM shas)
+  AND f.kind NOT IN ('report', 'export_bundle')
 ORDER BY f.submitted_at, f.sha256

@@ -1,0 +1,56 @@
+-- ownership_evidence: how strongly does the evidence tie a claimant to the exchange account they claim?
+-- Graded 0-100 after GraphSense's confidence scale (the higher, the more independent the proof):
+--    0 CLAIM_ONLY                 the claimant's word: a claim was filed.
+--   10 ACCOUNT_UNDER_INVESTIGATION an export of the claimed account is in the database (anyone's upload).
+--   20 KEY_MATCHES_ACCOUNT        the claim names the fingerprint of a key that the account's own
+--                                 apiRestrictions record lists (weak: whoever holds a leaked key knows it).
+--   40 UID_IN_OWN_EXPORT          an export the claimant attached to the claim holds rows of the claimed
+--                                 exchange account (the UID in the victim's export matches the claim).
+--   60 WALLET_SIGNED              the claimant proved by EIP-191 signature that they control a wallet.
+--   80 WITHDRAWAL_TO_SIGNED_WALLET the account's withdrawal history names a transaction that the chain
+--                                 confirms paid a wallet the claimant proved by signature.
+--   90 OWN_EXPORT_WITHDRAWAL      as 80, with the withdrawal row in an export the claimant attached.
+-- Grain: one row per grade the claim reaches (level, reason). Params: claim_id.
+WITH c AS (
+    SELECT id, lower(exchange) AS exchange, account, key_fingerprint FROM claims WHERE id = $claim_id
+),
+own_evidence AS (
+    SELECT evidence_sha256 FROM claim_evidence WHERE claim_id = $claim_id
+),
+signed AS (
+    SELECT lower(address) AS address FROM wallet_proofs WHERE claim_id = $claim_id
+),
+confirmed_withdrawals AS (
+    SELECT m.evidence_sha256
+    FROM ledger_movements m
+    JOIN c ON m.exchange = c.exchange AND m.account = c.account
+    JOIN transfers t ON lower(t.tx_hash) = lower(m.tx_hash)
+    JOIN signed s ON s.address = lower(t.to_address)
+    WHERE m.kind = 'withdrawal' AND m.tx_hash IS NOT NULL
+)
+SELECT 0 AS level, 'CLAIM_ONLY: the claimant''s statement' AS reason FROM c
+UNION ALL
+SELECT 10, 'ACCOUNT_UNDER_INVESTIGATION: an export of the claimed account is in the database'
+FROM c WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.exchange = c.exchange AND a.account = c.account)
+UNION ALL
+SELECT 20, 'KEY_MATCHES_ACCOUNT: the claimed key is one of the account''s own API keys'
+FROM c WHERE c.key_fingerprint IS NOT NULL
+  AND EXISTS (SELECT 1 FROM api_keys k WHERE k.fingerprint = c.key_fingerprint AND k.exchange = c.exchange
+                                         AND k.account = c.account)
+UNION ALL
+SELECT 40, 'UID_IN_OWN_EXPORT: an export the claimant submitted shows the claimed account'
+FROM c WHERE EXISTS (SELECT 1 FROM trades t JOIN own_evidence e ON e.evidence_sha256 = t.evidence_sha256
+                     WHERE t.exchange = c.exchange AND t.account = c.account)
+          OR EXISTS (SELECT 1 FROM ledger_movements m JOIN own_evidence e ON e.evidence_sha256 = m.evidence_sha256
+                     WHERE m.exchange = c.exchange AND m.account = c.account)
+          OR EXISTS (SELECT 1 FROM orders o JOIN own_evidence e ON e.evidence_sha256 = o.evidence_sha256
+                     WHERE o.exchange = c.exchange AND o.account = c.account)
+UNION ALL
+SELECT 60, 'WALLET_SIGNED: the claimant signed a challenge with a wallet they control'
+FROM c WHERE EXISTS (SELECT 1 FROM signed)
+UNION ALL
+SELECT 80, 'WITHDRAWAL_TO_SIGNED_WALLET: a withdrawal of the account went on chain to the signed wallet'
+FROM c WHERE EXISTS (SELECT 1 FROM confirmed_withdrawals)
+UNION ALL
+SELECT 90, 'OWN_EXPORT_WITHDRAWAL: the claimant''s own export shows that withdrawal'
+FROM c WHERE EXISTS (SELECT 1 FROM confirmed_withdrawals w JOIN own_evidence e ON e.evidence_sha256 = w.evidence_sha256)
