@@ -13,6 +13,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                        description="Create the database (or apply new migrations), the 0600 key file "
                                    "unless KEYTRACE_SECRET_KEY is set, and the encrypted evidence folder.",
                        epilog="Example: keytrace --db case.duckdb init")
+    p.add_argument("--self-signed-cert", action="store_true",
+                   help="also make a self-signed PKCS#12 certificate (<db>.signing.p12) to sign trial reports")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -23,5 +25,12 @@ def run(args: argparse.Namespace) -> int:
     version = ws.db.schema_version()
     text = (f"Database {ws.settings.db_path} is at schema version {version}"
             + (f" (applied {', '.join(str(v) for v in applied)})." if applied else " (already current)."))
-    emit(args, text, {"db": str(ws.settings.db_path), "schema_version": version, "applied": applied})
+    data: dict[str, object] = {"db": str(ws.settings.db_path), "schema_version": version, "applied": applied}
+    if getattr(args, "self_signed_cert", False):
+        from reports.sign import create_self_signed
+
+        cert = create_self_signed(ws)
+        text += f" Trial signing certificate (self-signed, not for court use): {cert}."
+        data["signing_certificate"] = str(cert)
+    emit(args, text, data)
     return 0

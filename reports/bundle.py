@@ -1,0 +1,168 @@
+"""Gather a case's facts through the queries in queries/sql (report_*.sql): nothing here computes a
+finding, it only reads what ingest and `keytrace detect` / `keytrace trace` stored, and opens the
+claimant's sealed contact details as far as the viewer's role may see them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import duckdb
+
+from core.db import utcnow
+from core.errors import NotFound
+from core.workspace import Workspace
+from queries import runner
+from reports.facts import (
+    AccountLoss,
+    AttackerAddress,
+    BalancePoint,
+    Campaign,
+    CashOutGroup,
+    CashOutPoint,
+    ChartTrade,
+    Claimant,
+    ClaimFacts,
+    ClaimHeader,
+    CompromisedKey,
+    CustodyEntry,
+    EvidenceItem,
+    IncidentFacts,
+    LedgerTransfer,
+    LossByExchangePair,
+    OwnershipItem,
+    PricePoint,
+    TraceEdge,
+    TraceRun,
+    UnauthorizedTrade,
+    Victim,
+    WalletProof,
+)
+
+T = TypeVar("T")
+
+LOSS_DEFINITION = (
+    "Loss in USD: for each unauthorised trade, the value given up minus the fair value received, both at "
+    "the fair price (the pair's median close over the 24 hours before the account's first unauthorised "
+    "trade), fees included, non-USD quote assets converted through reference prices. The account's loss "
+    "is the sum over its unauthorised trades, and never below zero.")
+
+FULL_CONTACT_ROLES = frozenset({"legal", "admin"})
+NAME_ONLY_ROLES = frozenset({"investigator"})
+
+# the purposes app/claims.py seals the claimant's fields with
+PURPOSE_NAME = "claims.contact_name"
+PURPOSE_EMAIL = "claims.contact_email"
+PURPOSE_PHONE = "claims.contact_phone"
+
+
+def _q(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return runner.run(con, name, params or {})
+
+
+def _make(cls: Callable[..., T], rows: list[dict[str, Any]]) -> list[T]:
+    return [cls(**r) for r in rows]
+
+
+def _claimant(ws: Workspace, row: dict[str, Any], viewer_role: str) -> Claimant:
+    if viewer_role in FULL_CONTACT_ROLES:
+        return Claimant(row["username"], ws.keys.open(row["contact_name_enc"], PURPOSE_NAME),
+                        ws.keys.open(row["contact_email_enc"], PURPOSE_EMAIL),
+                        ws.keys.open(row["contact_phone_enc"], PURPOSE_PHONE), viewer_role)
+    if viewer_role in NAME_ONLY_ROLES:
+        return Claimant(row["username"], ws.keys.open(row["contact_name_enc"], PURPOSE_NAME), None, None,
+                        viewer_role)
+    return Claimant(None, None, None, None, viewer_role)
+
+
+def _detection_run(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
+    rows = _q(con, "report_detection_run")
+    return rows[0] if rows else None
+
+
+def _traces(con: duckdb.DuckDBPyConnection, runs: list[dict[str, Any]]
+            ) -> tuple[list[TraceRun], list[TraceEdge], list[CashOutPoint]]:
+    traces, edges, points = [], [], []
+    for r in runs:
+        try:
+            seeds = [str(s) for s in json.loads(r["seeds"])]
+        except (ValueError, TypeError):
+            seeds = [str(r["seeds"])]
+        traces.append(TraceRun(r["trace_id"], r["created_at"], r["model"], r["direction"], int(r["hops"]), seeds))
+        edges.extend(_make(TraceEdge, _q(con, "report_trace_edges", {"trace_id": r["trace_id"]})))
+        points.extend(_make(CashOutPoint, _q(con, "report_trace_cash_out_points", {"trace_id": r["trace_id"]})))
+    return traces, edges, points
+
+
+def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> ClaimFacts:
+    """Everything a claim report states, read in one read transaction."""
+    with ws.db.read() as con:
+        found = _q(con, "report_claim", {"claim_id": claim_id})
+        if not found:
+            raise NotFound(f"there is no claim {claim_id}")
+        row = found[0]
+        header = ClaimHeader(row["claim_id"], row["case_id"], row["exchange"], row["account"],
+                             row["key_fingerprint"], row["status"], row["claimed_loss_usd"], row["created_at"],
+                             row["updated_at"])
+        acct = {"exchange": header.exchange, "account": header.account}
+        scoped = {"claim_id": claim_id, **acct}
+        loss_rows = _q(con, "report_account_loss", acct)
+        traces, edges, points = _traces(con, _q(con, "report_claim_traces", scoped))
+        facts = ClaimFacts(
+            header=header,
+            claimant=_claimant(ws, row, viewer_role),
+            ownership=_make(OwnershipItem, _q(con, "report_claim_ownership", {"claim_id": claim_id})),
+            wallet_proofs=_make(WalletProof, _q(con, "report_claim_wallet_proofs", {"claim_id": claim_id})),
+            compromised_keys=_make(CompromisedKey, _q(con, "report_account_compromised_keys",
+                                                      {**acct, "fingerprint": header.key_fingerprint})),
+            trades=_make(UnauthorizedTrade, _q(con, "report_account_unauthorized_trades", acct)),
+            loss=AccountLoss(**loss_rows[0]) if loss_rows else None,
+            prices=_make(PricePoint, _q(con, "report_account_reference_prices", acct)),
+            chart_trades=_make(ChartTrade, _q(con, "report_account_chart_trades", acct)),
+            balances=_make(BalancePoint, _q(con, "report_account_balances", acct)),
+            traces=traces, trace_edges=edges, cash_out_points=points,
+            attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
+            ledger_transfers=_make(LedgerTransfer, _q(con, "report_account_ledger_transfers", acct)),
+            campaigns=_make(Campaign, _q(con, "report_account_campaigns", acct)),
+            evidence=_make(EvidenceItem, _q(con, "report_claim_evidence", scoped)),
+            custody=_make(CustodyEntry, _q(con, "report_claim_custody", scoped)),
+            generated_at=utcnow(),
+            detection_run=_detection_run(con),
+            loss_definition=LOSS_DEFINITION,
+        )
+    return facts
+
+
+def gather_incident(ws: Workspace) -> IncidentFacts:
+    """Everything an incident report states, read in one read transaction."""
+    with ws.db.read() as con:
+        _, _, points = _traces(con, _q(con, "report_incident_traces"))
+        facts = IncidentFacts(
+            campaigns=_make(Campaign, _q(con, "report_incident_campaigns")),
+            victims=_make(Victim, _q(con, "report_incident_victims")),
+            losses_by_exchange_pair=_make(LossByExchangePair, _q(con, "report_incident_losses_by_exchange_pair")),
+            cash_out_groups=_make(CashOutGroup, _q(con, "report_incident_cash_out_by_entity")),
+            cash_out_points=points,
+            attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
+            trades=_make(UnauthorizedTrade, _q(con, "report_incident_trades")),
+            evidence=_make(EvidenceItem, _q(con, "report_incident_evidence")),
+            generated_at=utcnow(),
+            detection_run=_detection_run(con),
+            loss_definition=LOSS_DEFINITION,
+        )
+    return facts
+
+
+def downsample(points: list[tuple[datetime, Decimal]], limit: int = 600) -> list[tuple[datetime, Decimal]]:
+    """At most ``limit`` points for drawing, always keeping the first, last, lowest and highest."""
+    if len(points) <= limit:
+        return points
+    step = len(points) / limit
+    keep = {int(i * step) for i in range(limit)} | {0, len(points) - 1}
+    keep.add(min(range(len(points)), key=lambda i: points[i][1]))
+    keep.add(max(range(len(points)), key=lambda i: points[i][1]))
+    return [points[i] for i in sorted(keep)]

@@ -1,0 +1,130 @@
+"""Make a report or bundle, sign it, and record it: the one entry point for the CLI and the app.
+
+Each output is (1) written atomically to the requested path, (2) stored in the evidence store with
+kind ``report`` (PDF) or ``export_bundle`` (ZIP), (3) entered in the custody log (``exported``, and
+``cited_in_report`` on every evidence file it rests on), and (4) recorded in the audit trail with its
+SHA-256 - all in one write transaction, so a report exists in the records exactly when its file does.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import audit, evidence
+from core.errors import InputError
+from core.workspace import Workspace
+from reports import documents, exports, pdf, sign
+from reports.bundle import gather_claim, gather_incident
+from reports.facts import EvidenceItem
+
+
+@dataclass(frozen=True)
+class GeneratedReport:
+    path: Path
+    kind: str               # claim_report | incident_report | claim_bundle | incident_bundle
+    sha256: str
+    size_bytes: int
+    signed: bool
+    signer: str
+    audit_seq: int
+    files: tuple[str, ...] = ()
+
+
+def _identity(ws: Workspace, signed: bool) -> sign.SigningIdentity | None:
+    return sign.signing_identity(ws) if signed else None
+
+
+def _sign(data: bytes, identity: sign.SigningIdentity | None, reason: str) -> bytes:
+    return data if identity is None else sign.sign_pdf_bytes(data, identity, reason=reason)
+
+
+def _record(ws: Workspace, data: bytes, out: Path, *, kind: str, evidence_kind: str, actor: str,
+            case_id: str | None, claim_id: int | None, obj: str, cited: list[EvidenceItem],
+            identity: sign.SigningIdentity | None, extra: dict[str, object],
+            files: tuple[str, ...] = ()) -> GeneratedReport:
+    out = out.expanduser()
+    if out.is_dir():
+        raise InputError("the output path is a folder; give a file name", file=str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        sha = exports.sha256_hex(data)
+        with ws.db.write() as con:
+            evidence.store(ws, con, tmp, kind=evidence_kind, submitted_by=actor, original_name=out.name,
+                           case_id=case_id, claim_id=claim_id,
+                           media_type="application/pdf" if evidence_kind == "report" else "application/zip",
+                           known_sha256=(sha, len(data)))
+            evidence.custody(con, sha, actor, "exported", {"kind": kind, "file": out.name,
+                                                           "signed": identity is not None})
+            for item in cited:
+                evidence.custody(con, item.sha256, actor, "cited_in_report", {"report_sha256": sha, "kind": kind})
+            entry = audit.record(con, ws.keys, ws.settings, actor=actor, action=f"report.{kind}", obj=obj,
+                                 details={"sha256": sha, "size_bytes": len(data), "signed": identity is not None,
+                                          "file": out.name, "evidence_cited": len(cited), **extra})
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    signer = identity.origin if identity else ""
+    return GeneratedReport(out, kind, sha, len(data), identity is not None, signer, entry.seq, files)
+
+
+def claim_report(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_role: str = "legal",
+                 signed: bool = True) -> GeneratedReport:
+    identity = _identity(ws, signed)
+    facts = gather_claim(ws, claim_id, viewer_role)
+    data = _sign(pdf.render(documents.claim_document(facts, signed=signed)), identity,
+                 f"keytrace claim report, claim {claim_id}")
+    return _record(ws, data, out, kind="claim_report", evidence_kind="report", actor=actor,
+                   case_id=facts.header.case_id, claim_id=claim_id, obj=f"claim:{claim_id}", cited=facts.evidence,
+                   identity=identity, extra={"claim_id": claim_id, "viewer_role": viewer_role,
+                                             "unauthorized_trades": len(facts.trades)})
+
+
+def incident_report(ws: Workspace, out: Path, *, actor: str, signed: bool = True) -> GeneratedReport:
+    identity = _identity(ws, signed)
+    facts = gather_incident(ws)
+    data = _sign(pdf.render(documents.incident_document(facts, signed=signed)), identity,
+                 "keytrace incident report")
+    return _record(ws, data, out, kind="incident_report", evidence_kind="report", actor=actor, case_id=None,
+                   claim_id=None, obj="incident", cited=facts.evidence, identity=identity,
+                   extra={"victims": len(facts.victims), "campaigns": len(facts.campaigns)})
+
+
+def claim_bundle(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_role: str = "legal",
+                 signed: bool = True) -> GeneratedReport:
+    identity = _identity(ws, signed)
+    facts = gather_claim(ws, claim_id, viewer_role)
+    report = _sign(pdf.render(documents.claim_document(facts, signed=signed)), identity,
+                   f"keytrace claim report, claim {claim_id}")
+    files = exports.claim_bundle_files(facts, report)
+    data = exports.build_zip(files, {"kind": "claim bundle", "claim_id": claim_id, "case_id": facts.header.case_id,
+                                     "exchange": facts.header.exchange, "account": facts.header.account,
+                                     "report_signed": identity is not None}, facts.generated_at)
+    return _record(ws, data, out, kind="claim_bundle", evidence_kind="export_bundle", actor=actor,
+                   case_id=facts.header.case_id, claim_id=claim_id, obj=f"claim:{claim_id}", cited=facts.evidence,
+                   identity=identity, extra={"claim_id": claim_id, "files": len(files) + 1,
+                                             "report_sha256": exports.sha256_hex(report)},
+                   files=tuple(f.name for f in files) + ("manifest.json",))
+
+
+def incident_bundle(ws: Workspace, out: Path, *, actor: str, signed: bool = True) -> GeneratedReport:
+    identity = _identity(ws, signed)
+    facts = gather_incident(ws)
+    report = _sign(pdf.render(documents.incident_document(facts, signed=signed)), identity,
+                   "keytrace incident report")
+    files = exports.incident_bundle_files(facts, report)
+    data = exports.build_zip(files, {"kind": "incident bundle", "report_signed": identity is not None},
+                             facts.generated_at)
+    return _record(ws, data, out, kind="incident_bundle", evidence_kind="export_bundle", actor=actor, case_id=None,
+                   claim_id=None, obj="incident", cited=facts.evidence, identity=identity,
+                   extra={"files": len(files) + 1, "report_sha256": exports.sha256_hex(report)},
+                   files=tuple(f.name for f in files) + ("manifest.json",))

@@ -1,0 +1,484 @@
+"""The PDF layout engine of keytrace's reports (reportlab).
+
+A report is a :class:`ReportDocument`: a cover (title, the case and claim identifiers, the generation
+time), then :class:`Section` s made of paragraphs, key/value lists, tables and charts, then appendices.
+Tables repeat their header row on every page they run over; every page carries "page N of M", the
+generation time and the report's identifiers. Charts are drawn with reportlab graphics (vector, so
+their labels stay searchable text): a price chart with flagged trades marked, a balance chart and a
+fund-flow diagram with cash-out points.
+
+Only rendering lives here; :mod:`reports.bundle` gathers the facts and builds the document.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.lineplots import LinePlot
+from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
+from reportlab.graphics.widgets.markers import makeMarker
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    LongTable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    TableStyle,
+)
+
+PAGE_W, PAGE_H = A4
+MARGIN = 16 * mm
+FRAME_W = PAGE_W - 2 * MARGIN
+
+_styles = getSampleStyleSheet()
+STYLE_TITLE = ParagraphStyle("kt-title", parent=_styles["Title"], fontSize=20, leading=24, alignment=TA_LEFT)
+STYLE_H1 = ParagraphStyle("kt-h1", parent=_styles["Heading1"], fontSize=14, leading=17, spaceBefore=8,
+                          spaceAfter=4)
+STYLE_H2 = ParagraphStyle("kt-h2", parent=_styles["Heading2"], fontSize=11, leading=14, spaceBefore=6,
+                          spaceAfter=3)
+STYLE_BODY = ParagraphStyle("kt-body", parent=_styles["BodyText"], fontSize=9, leading=11.5)
+STYLE_SMALL = ParagraphStyle("kt-small", parent=STYLE_BODY, fontSize=7.5, leading=9)
+STYLE_CAPTION = ParagraphStyle("kt-caption", parent=STYLE_BODY, fontSize=8, leading=10,
+                               textColor=colors.HexColor("#333333"))
+STYLE_KV_KEY = ParagraphStyle("kt-kvk", parent=STYLE_BODY, fontName="Helvetica-Bold")
+
+TABLE_FONT = 6.8
+TABLE_ROW_H = 9.2
+TABLE_FONT_MIN = 4.6
+
+
+# ---------------------------------------------------------------------------------------------------
+# The document model
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Para:
+    text: str           # plain text (escaped when rendered)
+    small: bool = False
+
+
+@dataclass(frozen=True)
+class KeyValues:
+    items: Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table that paginates: header repeated on each page; numeric columns right-aligned.
+
+    Cells are plain text on one line: columns are sized to their widest cell, and the font shrinks
+    (down to TABLE_FONT_MIN) until the table fits the page width, so hashes are never cut.
+    """
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    numeric: Sequence[int] = ()
+    highlight_rows: Sequence[int] = ()
+    caption: str | None = None
+    empty_text: str = "None."
+
+
+@dataclass(frozen=True)
+class Chart:
+    drawing: Drawing
+    caption: str
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list[Para | KeyValues | Table | Chart | Section] = field(default_factory=list)
+    new_page: bool = False
+
+
+@dataclass
+class ReportDocument:
+    title: str
+    subtitle: str
+    identifiers: Sequence[tuple[str, str]]        # shown on the cover and (first two) in every footer
+    generated_at: datetime
+    sections: list[Section]
+    appendices: list[Section] = field(default_factory=list)
+    cover_notes: Sequence[str] = ()
+    author: str = "keytrace"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Page furniture: "page N of M" needs the page count, so pages are kept until the end
+# ---------------------------------------------------------------------------------------------------
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    footer_left = ""
+    header_text = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._saved_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._furniture(total)
+            super().showPage()
+        super().save()
+
+    def _furniture(self, total: int) -> None:
+        self.saveState()
+        self.setFont("Helvetica", 7)
+        self.setFillColor(colors.HexColor("#444444"))
+        self.drawString(MARGIN, 9 * mm, self.footer_left)
+        self.drawRightString(PAGE_W - MARGIN, 9 * mm, f"page {self._pageNumber} of {total}")
+        if self._pageNumber > 1:
+            self.drawString(MARGIN, PAGE_H - 10 * mm, self.header_text)
+        self.setStrokeColor(colors.HexColor("#999999"))
+        self.setLineWidth(0.3)
+        self.line(MARGIN, 12 * mm, PAGE_W - MARGIN, 12 * mm)
+        self.restoreState()
+
+
+def _iso(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Rendering
+# ---------------------------------------------------------------------------------------------------
+def _p(text: str, style: ParagraphStyle = STYLE_BODY) -> Paragraph:
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _fit_columns(data: list[list[str]]) -> tuple[float, list[float]]:
+    """Font size and column widths so that every cell fits on one line within the frame."""
+    pad = 4.5
+    natural = [0.0] * len(data[0])
+    for ri, row in enumerate(data):
+        font = "Helvetica-Bold" if ri == 0 else "Helvetica"
+        for ci, cell in enumerate(row):
+            w = stringWidth(cell, font, TABLE_FONT)
+            if w > natural[ci]:
+                natural[ci] = w
+    total = sum(natural) + pad * len(natural)
+    size = TABLE_FONT
+    if total > FRAME_W:
+        size = max(TABLE_FONT_MIN, TABLE_FONT * (FRAME_W - pad * len(natural)) / sum(natural))
+    widths = [w * size / TABLE_FONT + pad for w in natural]
+    spare = FRAME_W - sum(widths)
+    if spare > 0:  # share the spare width, proportionally, so the table spans the frame
+        widths = [w + spare * w / sum(widths) for w in widths]
+    return size, widths
+
+
+def _table_flowable(t: Table) -> list[Flowable]:
+    out: list[Flowable] = []
+    if not t.rows:
+        out.append(_p(t.empty_text))
+        if t.caption:
+            out.append(_p(t.caption, STYLE_CAPTION))
+        return out
+    data: list[list[str]] = [list(t.columns)] + [[str(c) for c in r] for r in t.rows]
+    size, widths = _fit_columns(data)
+    style = [
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", size),
+        ("FONT", (0, 1), (-1, -1), "Helvetica", size),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ee")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#30475e")),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.15, colors.HexColor("#c8c8c8")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for c in t.numeric:
+        style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
+    for r in t.highlight_rows:
+        style.append(("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor("#fde2e1")))
+    row_h = max(TABLE_ROW_H * size / TABLE_FONT, size + 2.6)
+    table = LongTable(data, colWidths=widths, rowHeights=[row_h] * len(data), repeatRows=1, hAlign="LEFT")
+    table.setStyle(TableStyle(style))
+    out.append(table)
+    if t.caption:
+        out.append(Spacer(1, 2))
+        out.append(_p(t.caption, STYLE_CAPTION))
+    return out
+
+
+def _kv_flowable(kv: KeyValues) -> Flowable:
+    data = [[Paragraph(escape(k), STYLE_KV_KEY), Paragraph(escape(v).replace("\n", "<br/>"), STYLE_BODY)]
+            for k, v in kv.items]
+    table = LongTable(data, colWidths=[FRAME_W * 0.28, FRAME_W * 0.72], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    ]))
+    return table
+
+
+def _section_flowables(section: Section, level: int) -> list[Flowable]:
+    out: list[Flowable] = []
+    if section.new_page:
+        out.append(PageBreak())
+    else:
+        out.append(CondPageBreak(40 * mm))
+    out.append(_p(section.title, STYLE_H1 if level == 0 else STYLE_H2))
+    for block in section.blocks:
+        if isinstance(block, Section):
+            out.extend(_section_flowables(block, level + 1))
+        elif isinstance(block, Para):
+            out.append(_p(block.text, STYLE_SMALL if block.small else STYLE_BODY))
+            out.append(Spacer(1, 3))
+        elif isinstance(block, KeyValues):
+            out.append(_kv_flowable(block))
+            out.append(Spacer(1, 4))
+        elif isinstance(block, Table):
+            out.extend(_table_flowable(block))
+            out.append(Spacer(1, 6))
+        else:
+            out.append(KeepTogether([block.drawing, Spacer(1, 2), _p(block.caption, STYLE_CAPTION)]))
+            out.append(Spacer(1, 6))
+    return out
+
+
+def render(doc: ReportDocument) -> bytes:
+    """Lay the document out and return the PDF bytes (unsigned)."""
+    buf = io.BytesIO()
+    ident = " · ".join(f"{k} {v}" for k, v in doc.identifiers[:2])
+    template = SimpleDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
+        title=doc.title, author=doc.author, subject=doc.subtitle, creator="keytrace (reportlab)",
+        invariant=False)
+    canvas_cls = type("_ReportCanvas", (_NumberedCanvas,), {
+        "footer_left": f"keytrace · {ident} · generated {_iso(doc.generated_at)}",
+        "header_text": f"{doc.title} · {ident}",
+    })
+    story: list[Flowable] = [Spacer(1, 30 * mm), _p(doc.title, STYLE_TITLE), Spacer(1, 4),
+                             _p(doc.subtitle, STYLE_H2), Spacer(1, 10)]
+    story.append(_kv_flowable(KeyValues([*doc.identifiers, ("Generated", _iso(doc.generated_at))])))
+    story.append(Spacer(1, 10))
+    for note in doc.cover_notes:
+        story.append(_p(note))
+        story.append(Spacer(1, 4))
+    story.append(Spacer(1, 8))
+    story.append(_p("Contents", STYLE_H2))
+    contents = [s.title for s in doc.sections] + [f"Appendix: {a.title}" for a in doc.appendices]
+    story.append(_p("\n".join(f"{i}. {t}" for i, t in enumerate(contents, 1))))
+    story.append(PageBreak())
+    for section in doc.sections:
+        story.extend(_section_flowables(section, 0))
+    for appendix in doc.appendices:
+        story.extend(_section_flowables(Section(f"Appendix: {appendix.title}", appendix.blocks, new_page=True), 0))
+    template.build(story, canvasmaker=canvas_cls)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Charts (float coordinates are for drawing only; every figure printed in text stays exact)
+# ---------------------------------------------------------------------------------------------------
+CHART_W = FRAME_W
+CHART_H = 62 * mm
+_SERIES_COLOURS = [colors.HexColor(c) for c in ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf",
+                                                 "#7f7f7f")]
+
+
+def _epoch(dt: datetime) -> float:
+    return dt.timestamp()
+
+
+def _time_label(value: float, span: float) -> str:
+    dt = datetime.fromtimestamp(value, UTC)
+    return dt.strftime("%m-%d %H:%M") if span <= 3 * 86400 else dt.strftime("%Y-%m-%d")
+
+
+def _short_number(value: float) -> str:
+    a = abs(value)
+    if a == 0:
+        return "0"
+    if a >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if a >= 1e3:
+        return f"{value / 1e3:.3g}k"
+    return f"{value:.4g}"
+
+
+def _empty_chart(message: str) -> Drawing:
+    d = Drawing(CHART_W, 20 * mm)
+    d.add(Rect(0, 0, CHART_W, 20 * mm, strokeColor=colors.HexColor("#bbbbbb"), fillColor=None,
+               strokeWidth=0.4))
+    d.add(String(CHART_W / 2, 10 * mm, message, textAnchor="middle", fontName="Helvetica", fontSize=8))
+    return d
+
+
+def _line_plot(series: Sequence[Sequence[tuple[float, float]]], title: str,
+               legend: Sequence[tuple[str, Any]]) -> tuple[Drawing, LinePlot]:
+    d = Drawing(CHART_W, CHART_H)
+    lp = LinePlot()
+    lp.x, lp.y = 42, 28
+    lp.width, lp.height = CHART_W - 60, CHART_H - 52
+    lp.data = [list(s) for s in series]
+    xs = [p[0] for s in series for p in s]
+    ys = [p[1] for s in series for p in s]
+    xmin, xmax = min(xs), max(xs)
+    if xmax == xmin:
+        xmin, xmax = xmin - 3600, xmax + 3600
+    ymin, ymax = min(ys), max(ys)
+    pad = (ymax - ymin) * 0.08 or abs(ymax) * 0.1 or 1.0
+    lp.xValueAxis.valueMin, lp.xValueAxis.valueMax = xmin, xmax
+    lp.yValueAxis.valueMin, lp.yValueAxis.valueMax = ymin - pad, ymax + pad
+    span = xmax - xmin
+    lp.xValueAxis.valueSteps = [xmin + span * i / 4 for i in range(5)]
+    lp.xValueAxis.labelTextFormat = lambda v: _time_label(v, span)
+    lp.xValueAxis.labels.fontSize = 6
+    lp.xValueAxis.labels.fontName = "Helvetica"
+    lp.yValueAxis.labelTextFormat = _short_number
+    lp.yValueAxis.labels.fontSize = 6
+    lp.yValueAxis.labels.fontName = "Helvetica"
+    lp.yValueAxis.gridStrokeColor = colors.HexColor("#e4e4e4")
+    lp.yValueAxis.visibleGrid = True
+    d.add(lp)
+    d.add(String(lp.x, CHART_H - 12, title, fontName="Helvetica-Bold", fontSize=8))
+    lx = lp.x + 4
+    for label, colour in legend:
+        d.add(Rect(lx, 6, 8, 5, fillColor=colour, strokeColor=None))
+        d.add(String(lx + 11, 6, label, fontName="Helvetica", fontSize=6.5))
+        lx += 16 + 3.6 * len(label)
+    return d, lp
+
+
+def price_chart(pair: str, reference: Sequence[tuple[datetime, Decimal]],
+                trades: Sequence[tuple[datetime, Decimal, bool]], reference_label: str) -> Drawing:
+    """Reference closes as a line; the account's trades as dots, flagged (unauthorised) ones in red."""
+    if not reference and not trades:
+        return _empty_chart(f"{pair}: no prices or trades to draw")
+    series: list[list[tuple[float, float]]] = []
+    legend: list[tuple[str, Any]] = []
+    ref = [(_epoch(t), float(p)) for t, p in sorted(reference)]
+    normal = [(_epoch(t), float(p)) for t, p, flagged in trades if not flagged]
+    flagged = [(_epoch(t), float(p)) for t, p, flagged in trades if flagged]
+    styles: list[tuple[Any, bool, str | None]] = []
+    if ref:
+        series.append(ref)
+        styles.append((colors.HexColor("#1f77b4"), True, None))
+        legend.append((f"reference close ({reference_label})", colors.HexColor("#1f77b4")))
+    if normal:
+        series.append(normal)
+        styles.append((colors.HexColor("#555555"), False, "FilledCircle"))
+        legend.append(("account's other trades", colors.HexColor("#555555")))
+    if flagged:
+        series.append(flagged)
+        styles.append((colors.HexColor("#d62728"), False, "FilledTriangle"))
+        legend.append(("unauthorised trades", colors.HexColor("#d62728")))
+    d, lp = _line_plot(series, f"{pair}: trade prices against the reference price", legend)
+    for i, (colour, joined, marker) in enumerate(styles):
+        lp.lines[i].strokeColor = colour
+        lp.lines[i].strokeWidth = 0.9 if joined else 0
+        if marker:
+            lp.lines[i].symbol = makeMarker(marker, size=3, fillColor=colour, strokeColor=colour)
+    return d
+
+
+def balance_chart(account: str, balances: Mapping[str, Sequence[tuple[datetime, Decimal]]]) -> Drawing:
+    """Each asset's running balance over time (step-free lines through the recorded points)."""
+    series = {a: pts for a, pts in balances.items() if pts}
+    if not series:
+        return _empty_chart(f"{account}: no balance movements recorded")
+    names = sorted(series)[: len(_SERIES_COLOURS)]
+    data = [[(_epoch(t), float(v)) for t, v in sorted(series[a])] for a in names]
+    legend = [(a, _SERIES_COLOURS[i]) for i, a in enumerate(names)]
+    d, lp = _line_plot(data, f"Account {account}: balance per asset over time", legend)
+    for i in range(len(names)):
+        lp.lines[i].strokeColor = _SERIES_COLOURS[i]
+        lp.lines[i].strokeWidth = 1
+    return d
+
+
+@dataclass(frozen=True)
+class FlowNode:
+    key: str
+    label: str            # what is printed in the box (e.g. a shortened address)
+    hop: int              # column: 0 = the victim's or seed addresses
+    kind: str = "address"  # seed | address | cash_out
+
+
+@dataclass(frozen=True)
+class FlowEdge:
+    source: str
+    target: str
+    label: str            # amount text
+
+
+def flow_diagram(nodes: Sequence[FlowNode], edges: Sequence[FlowEdge], title: str,
+                 max_per_column: int = 8) -> Drawing:
+    """A left-to-right layered diagram: seeds at the left, one column per hop, cash-out points boxed red."""
+    if not nodes:
+        return _empty_chart("no fund flow traced")
+    columns: dict[int, list[FlowNode]] = {}
+    for n in nodes:
+        columns.setdefault(n.hop, []).append(n)
+    hops = sorted(columns)
+    shown: dict[str, tuple[float, float]] = {}
+    box_w, box_h = 92.0, 16.0
+    height = 22 + (min(max(len(v) for v in columns.values()), max_per_column) + 1) * (box_h + 10)
+    d = Drawing(CHART_W, height)
+    d.add(String(0, height - 10, title, fontName="Helvetica-Bold", fontSize=8))
+    gap = (CHART_W - box_w) / max(len(hops) - 1, 1)
+    hidden: dict[int, int] = {}
+    for ci, hop in enumerate(hops):
+        col = sorted(columns[hop], key=lambda n: (n.kind != "cash_out", n.key))
+        if len(col) > max_per_column:
+            hidden[hop] = len(col) - max_per_column
+            col = col[:max_per_column]
+        x = ci * gap if len(hops) > 1 else (CHART_W - box_w) / 2
+        for ri, n in enumerate(col):
+            y = height - 26 - (ri + 1) * (box_h + 10)
+            shown[n.key] = (x, y)
+            stroke = colors.HexColor("#d62728") if n.kind == "cash_out" else colors.HexColor("#30475e")
+            fill = colors.HexColor("#fde2e1") if n.kind == "cash_out" else (
+                colors.HexColor("#e8f0e0") if n.kind == "seed" else colors.white)
+            d.add(Rect(x, y, box_w, box_h, strokeColor=stroke, fillColor=fill,
+                       strokeWidth=1.2 if n.kind == "cash_out" else 0.6))
+            d.add(String(x + box_w / 2, y + 5, n.label[:24], textAnchor="middle", fontName="Helvetica",
+                         fontSize=6))
+        d.add(String(x + box_w / 2, height - 22, f"hop {hop}" if hop else "seeds", textAnchor="middle",
+                     fontName="Helvetica-Oblique", fontSize=6.5))
+        if hop in hidden:
+            d.add(String(x + box_w / 2, 2, f"+{hidden[hop]} more (see table)", textAnchor="middle",
+                         fontName="Helvetica-Oblique", fontSize=6))
+    for e in edges:
+        if e.source not in shown or e.target not in shown:
+            continue
+        (x1, y1), (x2, y2) = shown[e.source], shown[e.target]
+        sx, sy = x1 + box_w, y1 + box_h / 2
+        tx, ty = x2, y2 + box_h / 2
+        if x2 <= x1:  # same column or backwards: route along the bottom of the boxes
+            sx, sy, tx, ty = x1 + box_w / 2, y1, x2 + box_w / 2, y2 + box_h
+        d.add(Line(sx, sy, tx, ty, strokeColor=colors.HexColor("#777777"), strokeWidth=0.5))
+        d.add(Polygon([tx, ty, tx - 4, ty + 2, tx - 4, ty - 2], fillColor=colors.HexColor("#777777"),
+                      strokeColor=None))
+        if e.label:
+            d.add(String((sx + tx) / 2, (sy + ty) / 2 + 2, e.label[:20], textAnchor="middle",
+                         fontName="Helvetica", fontSize=5.5, fillColor=colors.HexColor("#333333")))
+    lx = 120.0
+    d.add(Circle(lx, 4, 3, fillColor=colors.HexColor("#fde2e1"), strokeColor=colors.HexColor("#d62728")))
+    d.add(String(lx + 6, 2, "cash-out point (labelled exchange or service)", fontName="Helvetica", fontSize=6))
+    return d

@@ -1,0 +1,235 @@
+"""PAdES signatures on keytrace's PDF reports (pyHanko), and their validation.
+
+Where the signing certificate comes from, first match wins:
+
+1. ``KEYTRACE_SIGNING_PKCS12`` (path) with the passphrase in ``KEYTRACE_SIGNING_PASSPHRASE``;
+2. the ``[signing]`` table of keytrace.toml::
+
+       [signing]
+       pkcs12 = "/etc/keytrace/unit-signing.p12"
+       passphrase_env = "UNIT_P12_PASSPHRASE"   # name of the variable that holds the passphrase
+       # or: passphrase_file = "/etc/keytrace/unit-signing.pass"
+
+3. the trial certificate ``<db>.signing.p12`` that ``keytrace init --self-signed-cert`` makes; its
+   passphrase is derived from the workspace's master key, so the file alone is useless.
+
+The signature is a PAdES baseline signature (``ETSI.CAdES.detached``, SHA-256) covering the whole
+file; any later change to a signed byte makes :func:`verify_pdf` report it as not intact.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from core.errors import ConfigError, InputError
+from core.workspace import Workspace
+
+SIGNATURE_FIELD = "KeytraceSignature"
+
+
+@dataclass(frozen=True)
+class SigningIdentity:
+    pkcs12_path: Path
+    passphrase: bytes | None
+    origin: str  # "environment", "keytrace.toml" or "trial certificate"
+
+
+@dataclass(frozen=True)
+class SignatureCheck:
+    """What a reader of the signed file can rely on."""
+
+    signed: bool
+    intact: bool           # the signed bytes are unchanged
+    valid: bool            # the cryptographic signature verifies
+    trusted: bool          # the signer's certificate chains to a trusted root
+    covers_whole_file: bool
+    signer: str
+    signing_time: datetime | None
+    summary: str
+
+
+def trial_pkcs12_path(ws: Workspace) -> Path:
+    db = ws.settings.db_path
+    return db.with_name(db.name + ".signing.p12")
+
+
+def _trial_passphrase(ws: Workspace) -> bytes:
+    return ws.keys.mac(b"keytrace trial signing certificate").encode()
+
+
+def create_self_signed(ws: Workspace, common_name: str = "keytrace trial signer (self-signed)",
+                       days: int = 825, overwrite: bool = False) -> Path:
+    """Make ``<db>.signing.p12``: an RSA-3072 key and a self-signed certificate for trials (mode 0600)."""
+    dest = trial_pkcs12_path(ws)
+    if dest.exists() and not overwrite:
+        return dest
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name([
+        x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "keytrace (trial, not for court use)"),
+    ])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name).issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION,
+                                              ExtendedKeyUsageOID.CODE_SIGNING]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    blob = pkcs12.serialize_key_and_certificates(
+        b"keytrace-trial", key, cert, None,
+        serialization.BestAvailableEncryption(_trial_passphrase(ws)))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(dest.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(blob)
+    os.replace(tmp, dest)
+    return dest
+
+
+def signing_identity(ws: Workspace, env: dict[str, str] | None = None) -> SigningIdentity:
+    """Find the configured PKCS#12 file and its passphrase (see the module docstring)."""
+    env = dict(os.environ) if env is None else env
+    if env.get("KEYTRACE_SIGNING_PKCS12"):
+        path = Path(env["KEYTRACE_SIGNING_PKCS12"]).expanduser()
+        pw = env.get("KEYTRACE_SIGNING_PASSPHRASE")
+        return _checked(SigningIdentity(path, pw.encode() if pw else None, "environment"))
+    cfg = ws.settings.section("signing")
+    if cfg.get("pkcs12"):
+        path = Path(str(cfg["pkcs12"])).expanduser()
+        passphrase: bytes | None = None
+        if cfg.get("passphrase_env"):
+            var = str(cfg["passphrase_env"])
+            if var not in env:
+                raise ConfigError(f"the [signing] passphrase_env variable {var} is not set")
+            passphrase = env[var].encode()
+        elif cfg.get("passphrase_file"):
+            try:
+                passphrase = Path(str(cfg["passphrase_file"])).expanduser().read_text().strip().encode()
+            except OSError as exc:
+                raise ConfigError(f"the [signing] passphrase_file cannot be read: {exc.strerror}") from exc
+        return _checked(SigningIdentity(path, passphrase, "keytrace.toml"))
+    trial = trial_pkcs12_path(ws)
+    if trial.exists():
+        return SigningIdentity(trial, _trial_passphrase(ws), "trial certificate")
+    raise ConfigError("no signing certificate is configured: name a PKCS#12 file in the [signing] table of "
+                      "keytrace.toml, or run `keytrace init --self-signed-cert` for a trial one, "
+                      "or ask for an unsigned report with --unsigned")
+
+
+def _checked(identity: SigningIdentity) -> SigningIdentity:
+    if not identity.pkcs12_path.is_file():
+        raise ConfigError(f"the signing certificate {identity.pkcs12_path} ({identity.origin}) does not exist")
+    return identity
+
+
+def _load_signer(identity: SigningIdentity):  # type: ignore[no-untyped-def]
+    from pyhanko.sign import signers
+
+    try:
+        data = identity.pkcs12_path.read_bytes()
+        pkcs12.load_key_and_certificates(data, identity.passphrase)
+    except ValueError as exc:
+        raise ConfigError(f"the signing certificate {identity.pkcs12_path.name} cannot be opened "
+                          "(wrong passphrase or not a PKCS#12 file)") from exc
+    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        str(identity.pkcs12_path), passphrase=identity.passphrase)
+    if signer is None:
+        raise ConfigError(f"the signing certificate {identity.pkcs12_path.name} cannot be opened")
+    return signer
+
+
+def signer_certificate_pem(identity: SigningIdentity) -> bytes:
+    _, cert, _ = pkcs12.load_key_and_certificates(identity.pkcs12_path.read_bytes(), identity.passphrase)
+    if cert is None:
+        raise ConfigError(f"the signing file {identity.pkcs12_path.name} holds no certificate")
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def sign_pdf_bytes(pdf: bytes, identity: SigningIdentity, *, reason: str, location: str = "keytrace") -> bytes:
+    """Return ``pdf`` with a PAdES signature over the whole file."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    signer = _load_signer(identity)
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason, location=location)
+    out = io.BytesIO()
+    signers.sign_pdf(writer, meta, signer=signer, output=out)
+    return out.getvalue()
+
+
+def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> SignatureCheck:
+    """Validate the (last) signature of a PDF; a changed byte shows as ``intact=False``.
+
+    ``trust_roots_pem``: certificates to trust (e.g. the trial certificate); without them a
+    self-signed signer validates as intact but not trusted.
+    """
+    from pyhanko.pdf_utils.misc import PdfReadError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [asn1_x509.Certificate.load(x509.load_pem_x509_certificate(p).public_bytes(
+        serialization.Encoding.DER)) for p in (trust_roots_pem or [])]
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        sigs = reader.embedded_signatures
+    except (PdfReadError, ValueError, KeyError, IndexError) as exc:
+        return SignatureCheck(False, False, False, False, False, "", None,
+                              f"the file cannot be read as a signed PDF: {exc}")
+    if not sigs:
+        return SignatureCheck(False, False, False, False, False, "", None, "the file carries no signature")
+    sig = sigs[-1]
+    vc = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(sig, vc, skip_diff=False)
+    except (SignatureValidationError, PdfReadError, ValueError, KeyError) as exc:
+        return SignatureCheck(True, False, False, False, False, "", None, f"the signature does not validate: {exc}")
+    signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else ""
+    coverage = getattr(status, "coverage", None)
+    whole = coverage is not None and "ENTIRE_FILE" in str(coverage)
+    intact = bool(status.intact)
+    valid = bool(status.valid) and intact
+    trusted = bool(status.trusted)
+    if not intact:
+        summary = "the signed content was changed after signing"
+    elif not valid:
+        summary = "the signature is not valid"
+    elif not trusted:
+        summary = "intact and valid, signed by a certificate that is not in the trust list"
+    else:
+        summary = "intact, valid and trusted"
+    return SignatureCheck(True, intact, valid, trusted, whole, signer, status.signer_reported_dt, summary)
+
+
+def verify_pdf_file(path: Path, trust_roots_pem: list[bytes] | None = None) -> SignatureCheck:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror}", file=path.name) from exc
+    return verify_pdf(data, trust_roots_pem)

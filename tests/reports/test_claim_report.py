@@ -1,0 +1,170 @@
+"""`keytrace report claim`: the signed claim report, checked page by page against the queries."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+from core.workspace import Workspace
+from queries import runner
+from reports import sign
+from reports.exports import dec, iso, token_amount
+from tests.reports import casebuilder as cb
+from tests.reports.conftest import flat, pdf_pages
+
+
+def _report(ws: Workspace, case: cb.Case, out: Path, *extra: str) -> int:
+    return main(["--db", str(ws.settings.db_path), "report", "claim", str(case.claim_id), "--out", str(out), *extra])
+
+
+def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: cb.Case, trial_cert: bytes,
+                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "claim.pdf"
+    assert _report(ws, case, out, "--json") == 0
+    result = json.loads(capsys.readouterr().out)
+    pages = pdf_pages(out)
+    text = flat("\n".join(pages))
+    acct = {"exchange": cb.EXCHANGE, "account": cb.ACCOUNT}
+    with ws.db.read() as con:
+        trades = runner.run(con, "report_account_unauthorized_trades", acct)
+        loss = runner.run(con, "report_account_loss", acct)[0]
+        keys = runner.run(con, "report_account_compromised_keys", {**acct, "fingerprint": cb.FINGERPRINT})
+        own = runner.run(con, "report_claim_ownership", {"claim_id": case.claim_id})
+        scoped = {"claim_id": case.claim_id, **acct}
+        evidence = runner.run(con, "report_claim_evidence", scoped)
+        custody = runner.run(con, "report_claim_custody", scoped)
+        points = runner.run(con, "report_trace_cash_out_points", {"trace_id": "trace-1"})
+        edges = runner.run(con, "report_trace_edges", {"trace_id": "trace-1"})
+        prices = runner.run(con, "report_account_reference_prices", acct)
+
+    # identifiers, cover, generation time, page numbers on every page
+    assert f"Claim report: claim {case.claim_id}" in text and cb.CASE_ID in text and cb.ACCOUNT in text
+    assert re.search(r"Generated \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", text)
+    for n, page in enumerate(pages, 1):
+        assert f"page {n} of {len(pages)}" in flat(page)
+    for section in ("Claimant", "Ownership evidence", "Compromised-key evidence", "Loss", "Unauthorised trades",
+                    "Charts", "Fund flow and cash-out points", "Evidence and custody", "Custody log",
+                    "Appendix: Methodology"):
+        assert section in text, section
+    # claimant as legal sees it
+    assert cb.CLAIMANT_NAME in text and cb.CLAIMANT_EMAIL in text and cb.CLAIMANT_PHONE in text
+    # ownership and its level
+    assert f"Ownership evidence level: {max(o['level'] for o in own)} of 100." in text
+    for o in own:
+        assert o["reason"] in text
+    assert cb.VICTIM_WALLET in text
+    # compromised key: fingerprint, leak source and date
+    assert keys and all(k["fingerprint"] in text and k["leak_source"] in text for k in keys)
+    assert cb.LEAK_DATE.isoformat() in text
+    # every unauthorised trade, with its price, quantity and loss
+    assert len(trades) == case.trades
+    for t in trades:
+        row = f"{iso(t['time_utc'])} {t['pair']} {t['side']} {dec(t['price'])} {dec(t['quantity'])} " \
+              f"{dec(t['quote_quantity'])}"
+        assert row in text, row
+        assert f"{dec(t['loss_usd'])} {t['evidence_sha256'][:10]}:{t['source_row']}" in text
+    # the loss and its method
+    assert f"Loss (USD) {dec(loss['loss_usd'])}" in text
+    assert f"Loss computed by keytrace: {dec(loss['loss_usd'])} USD over {case.trades} unauthorised trades" in text
+    assert "median close over the 24 hours before the account's first unauthorised trade" in text
+    # charts: the reference source (another venue, not the victim's own) and the flagged count
+    assert {p["source"] for p in prices} == {"kucoin"}
+    assert f"reference close (kucoin 1h, {len(prices)} bars); {case.trades} unauthorised trades marked" in text
+    assert "XYZ/USDT: trade prices against the reference price" in text
+    assert "balance per asset over time" in text
+    # fund flow and cash-out points
+    assert f"fund flow, {len(edges)} traced transfers; {len(points)} cash-out points" in text
+    for p in points:
+        assert p["address"] in text and p["entity"] in text
+        assert dec(token_amount(p["tainted_amount"], p["decimals"])) in text
+    for e in edges:
+        assert e["tx_hash"] in text
+    # evidence list with full SHA-256s and the custody log
+    assert {e["sha256"] for e in evidence} >= {case.export_sha, case.price_sha, case.leak_sha, case.upload_sha}
+    for e in evidence:
+        assert e["sha256"] in text
+    assert len(custody) >= len(evidence)
+
+    # signed, intact, and recorded: audit trail, evidence store (kind report), custody log
+    data = out.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    assert result["sha256"] == sha and result["signed"] is True
+    check = sign.verify_pdf(data, [trial_cert])
+    assert check.intact and check.valid and check.trusted and check.covers_whole_file
+    with ws.db.read() as con:
+        audit = con.execute("SELECT action, object, details FROM audit_log WHERE seq = ?",
+                            [result["audit_seq"]]).fetchall()[0]
+        stored = con.execute("SELECT kind, claim_id, case_id FROM evidence_files WHERE sha256 = ?", [sha]).fetchall()
+        actions = {r[0] for r in con.execute("SELECT action FROM custody_log WHERE sha256 = ?", [sha]).fetchall()}
+        cited = con.execute("SELECT count(*) FROM custody_log WHERE action = 'cited_in_report'").fetchall()[0][0]
+    assert audit[0] == "report.claim_report" and audit[1] == f"claim:{case.claim_id}"
+    assert json.loads(audit[2])["sha256"] == sha
+    assert cb.CLAIMANT_EMAIL not in audit[2] and cb.CLAIMANT_NAME not in audit[2]
+    assert stored == [("report", case.claim_id, cb.CASE_ID)]
+    assert {"stored", "exported"} <= actions
+    assert cited == len(evidence)
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (pdftoppm) is not installed")
+def test_every_page_renders_with_pdftoppm(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path: Path) -> None:
+    out = tmp_path / "claim.pdf"
+    assert _report(ws, case, out) == 0
+    pages = len(pdf_pages(out))
+    proc = subprocess.run(["pdftoppm", "-r", "40", "-png", str(out), str(tmp_path / "page")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == ""
+    rendered = sorted(tmp_path.glob("page-*.png"))
+    assert len(rendered) == pages and all(p.stat().st_size > 1000 for p in rendered)
+
+
+def test_investigator_view_withholds_contact_details(ws: Workspace, case: cb.Case, tmp_path: Path) -> None:
+    out = tmp_path / "inv.pdf"
+    assert _report(ws, case, out, "--unsigned", "--role", "investigator") == 0
+    text = flat("\n".join(pdf_pages(out)))
+    assert cb.CLAIMANT_NAME in text
+    assert cb.CLAIMANT_EMAIL not in text and cb.CLAIMANT_PHONE not in text
+    assert "withheld for role investigator" in text
+    assert "UNSIGNED" in text
+    assert not sign.verify_pdf(out.read_bytes()).signed
+
+
+def test_signature_needed_unless_unsigned_is_asked_for(ws: Workspace, case: cb.Case, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "claim.pdf"
+    with ws.db.read() as con:
+        before = con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0]
+    assert _report(ws, case, out) == 1
+    err = capsys.readouterr().err
+    assert "no signing certificate" in err and err.count("\n") == 1
+    assert not out.exists()
+    with ws.db.read() as con:
+        assert con.execute("SELECT count(*) FROM audit_log").fetchall()[0][0] == before
+
+
+def test_unknown_claim_is_one_sentence(ws: Workspace, case: cb.Case, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--db", str(ws.settings.db_path), "report", "claim", "999", "--out", str(tmp_path / "x.pdf"),
+                 "--unsigned"]) == 1
+    assert "there is no claim 999" in capsys.readouterr().err
+
+
+def test_report_verify_command(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path: Path,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "claim.pdf"
+    assert _report(ws, case, out) == 0
+    capsys.readouterr()
+    assert main(["--db", str(ws.settings.db_path), "report", "verify", str(out)]) == 0
+    assert "intact, valid and trusted" in capsys.readouterr().out
+    data = bytearray(out.read_bytes())
+    data[len(data) // 3] ^= 0x20
+    bad = tmp_path / "tampered.pdf"
+    bad.write_bytes(bytes(data))
+    assert main(["--db", str(ws.settings.db_path), "report", "verify", str(bad)]) == 1
