@@ -33,6 +33,10 @@ EXPORTS: dict[str, Export] = {
                         ("chain_id", "block_number", "time_utc", "tx_hash", "log_index", "token", "from", "to",
                          "value"),
                         "on-chain transfers"),
+    "findings": Export("findings.sql",
+                       ("exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity",
+                        "score", "reasons", "loss_usd"),
+                       "unauthorised trades"),
 }
 
 

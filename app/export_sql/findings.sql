@@ -1,0 +1,23 @@
+-- The unauthorised trades found by `keytrace detect`, for `keytrace export findings` (columns fixed in
+-- ARCHITECTURE.md). Grain: one row per trade judged unauthorised, in account and time order.
+-- Columns: exchange, account, time_utc (ISO 8601, Z), pair, side, price, quantity, quote_quantity,
+-- score (0-..., see queries/sql/trade_scores.sql), reasons (semicolon-separated codes), loss_usd (the
+-- trade's loss, definition in queries/sql/unauthorized_trades.sql; empty when it has no fair price).
+-- Params: none.
+SELECT
+    lower(u.exchange) AS exchange,
+    u.account,
+    CASE WHEN microsecond(u.time_utc) % 1000000 = 0
+         THEN strftime(u.time_utc, '%Y-%m-%dT%H:%M:%SZ')
+         ELSE strftime(u.time_utc, '%Y-%m-%dT%H:%M:%S.%fZ')
+    END AS time_utc,
+    upper(u.pair) AS pair,
+    u.side,
+    rtrim(rtrim(CAST(u.price AS VARCHAR), '0'), '.') AS price,
+    rtrim(rtrim(CAST(u.quantity AS VARCHAR), '0'), '.') AS quantity,
+    rtrim(rtrim(CAST(u.quote_quantity AS VARCHAR), '0'), '.') AS quote_quantity,
+    u.score,
+    u.reasons,
+    rtrim(rtrim(CAST(u.loss_usd AS VARCHAR), '0'), '.') AS loss_usd
+FROM unauthorized_trades AS u
+ORDER BY u.exchange, u.account, u.time_utc, u.pair, u.side, u.evidence_sha256, u.source_row
