@@ -14,9 +14,11 @@ from pathlib import Path
 from core.db import utcnow
 from core.errors import InputError, Problem, UsageError
 from core.evidence import safe_name, sha256_file
+from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
 from ingest import load
-from ingest.formats.base import Options
+from ingest.convert import prepare
+from ingest.formats.base import Options, spec_named
 from ingest.sniff import check_regular_file, decode_head, is_xlsx, read_head, sniff_text
 
 
@@ -31,10 +33,11 @@ class IngestResult:
     rows_added: int
     rows_rejected: int
     source_name: str
-    kind: str                              # trades | orders | ledger_movements
+    kind: str                              # trades | orders | ledger_movements | price_bars | ...
     evidence_is_new: bool
     flagged: tuple[Problem, ...] = ()      # rows with formula-like text, stored inert
     flagged_count: int = 0
+    parts: tuple[str, ...] = ()            # the formats that read the file (the format and its companions)
 
     @property
     def rows_already_known(self) -> int:
@@ -49,14 +52,20 @@ class IngestResult:
             "kind": self.kind, "evidence_is_new": self.evidence_is_new,
             "formula_like_rows": self.flagged_count,
             "formula_like": [p.sentence() for p in self.flagged],
+            "parts": list(self.parts),
         }
 
 
 def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None, account: str | None = None,
                 actor: str = "cli", skip_bad_rows: bool = False, dayfirst: bool = False,
                 claim_id: int | None = None, case_id: str | None = None,
-                progress: load.ProgressFn | None = None, original_name: str | None = None) -> IngestResult:
-    """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot."""
+                progress: load.ProgressFn | None = None, original_name: str | None = None,
+                api_key: str | None = None) -> IngestResult:
+    """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot.
+
+    ``api_key`` names the key an API-key record (Binance apiRestrictions) describes; it is reduced to
+    its :func:`core.fingerprint.api_key_fingerprint` at once and never stored.
+    """
     path = Path(path)
     name = safe_name(original_name or path.name)
     started = utcnow()
@@ -65,7 +74,11 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
     data = read_head(path)
     with load.staging_dir() as workdir:
         csv_path = path
-        if is_xlsx(data):
+        prepared = prepare(path, data, workdir, name)  # JSON, headerless or zipped files -> CSV
+        if prepared is not None:
+            csv_path = prepared
+            data = read_head(csv_path)
+        elif is_xlsx(data):
             from ingest.xlsx import xlsx_to_csv
 
             csv_path = xlsx_to_csv(path, workdir / "sheet.csv", name)
@@ -76,32 +89,44 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
         spec = sniffed.spec
         if exchange is not None and exchange.strip().lower() != spec.exchange:
             raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {exchange.strip().lower()}")
-        options = Options(exchange=spec.exchange, account=account, dayfirst=dayfirst)
+        fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
+        options = Options(exchange=spec.exchange, account=account, dayfirst=dayfirst,
+                          api_key_fingerprint=fingerprint)
         if progress:
             progress("hashing", 0.0)
         sha = sha256_file(path)
         staged = load.stage(csv_path, sniffed.head, spec, options, workdir, progress=progress)
+        companions: list[load.Staged] = []
+        for i, companion in enumerate(spec.companions, start=1):
+            sub = workdir / f"part{i}"
+            sub.mkdir()
+            companions.append(load.stage(csv_path, sniffed.head, spec_named(companion), options, sub))
+        parts = [staged, *companions]
         if not skip_bad_rows:
-            load.refuse_bad_rows(staged)
-        if staged.rows_good == 0 and staged.rows_read > 0:
-            raise InputError(f"none of the {staged.rows_read} rows is valid; nothing was stored "
-                             f"(first problem: {staged.problems[0].sentence() if staged.problems else '?'})",
+            for part in parts:
+                load.refuse_bad_rows(part)
+        read = sum(p.rows_read for p in parts)
+        if sum(p.rows_good for p in parts) == 0 and read > 0:
+            problems = [q for p in parts for q in p.problems]
+            raise InputError(f"none of the {read} rows is valid; nothing was stored "
+                             f"(first problem: {problems[0].sentence() if problems else '?'})",
                              file=name)
-        resolved = _resolve_account(staged, account, name)
+        resolved = _resolve_account(parts, account, name)
         if _fingerprint(path) != before:
             raise InputError("the file changed while it was being read; nothing was stored", file=name)
         if progress:
             progress("merging", 0.8)
         outcome = load.merge(ws, staged, path, sha=sha, exchange=spec.exchange, account=resolved, actor=actor,
                              skip_bad_rows=skip_bad_rows, case_id=case_id, claim_id=claim_id,
-                             started_at=started)
+                             started_at=started, also=companions)
         if progress:
             progress("done", 1.0)
     return IngestResult(
         run_id=outcome.run_id, format=spec.name, evidence_sha256=sha[0], exchange=spec.exchange,
-        account=resolved, rows_read=staged.rows_read, rows_added=outcome.rows_added,
+        account=resolved, rows_read=read, rows_added=outcome.rows_added,
         rows_rejected=outcome.rows_rejected, source_name=name, kind=spec.kind,
-        evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count)
+        evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count,
+        parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read))
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:
@@ -109,9 +134,13 @@ def _fingerprint(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
-def _resolve_account(staged: load.Staged, account: str | None, name: str) -> str:
+def _resolve_account(parts: list[load.Staged], account: str | None, name: str) -> str:
+    staged = parts[0]
     given = account.strip() if account else None
-    found = staged.accounts
+    found = tuple(dict.fromkeys(a for p in parts for a in p.accounts))
+    with_rows = [p for p in parts if p.rows_read] or [staged]
+    if not found and not any(p.spec.needs_account for p in with_rows):
+        return given or ""  # reference prices and the like belong to no account
     if found:
         if given and given not in found:
             raise UsageError(f"{name} belongs to account {', '.join(found)}, not {given}; "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -53,7 +53,8 @@ def sql_text(name: str) -> str:
 
 def bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The subset of ``params`` that ``sql`` uses (DuckDB refuses unused named parameters)."""
-    used = set(_PARAM.findall(sql))
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    used = set(_PARAM.findall(code))
     missing = used - params.keys()
     if missing:
         raise KeyError(f"SQL parameters without a value: {sorted(missing)}")
@@ -114,6 +115,11 @@ def time_formats(spec: FormatSpec, head: FileHead, options: Options) -> list[str
     return list(formats) if formats else ISO_TIME_FORMATS
 
 
+def _is_csv_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "csv" in text or "line" in text or "unicode" in text or "utf-8" in text
+
+
 def _csv_error(exc: duckdb.Error, head: FileHead) -> InputError:
     text = str(exc)
     m = re.search(r"line[: ]+(\d+)", text, re.IGNORECASE)
@@ -167,9 +173,9 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
             con.execute(f"CREATE VIEW raw AS SELECT *{added} FROM raw_file")  # noqa: S608 - constants only
             format_sql = spec.sql_path.read_text()
             con.execute("CREATE TABLE staged AS " + format_sql, bind(format_sql, params))
-        except duckdb.BinderException:
-            raise
         except duckdb.Error as exc:
+            if not _is_csv_error(exc):
+                raise
             raise _csv_error(exc, head) from None
         if progress:
             progress("validating", 0.5)
@@ -217,25 +223,33 @@ class MergeOutcome:
 
 def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], exchange: str, account: str,
           actor: str, skip_bad_rows: bool, case_id: str | None = None, claim_id: int | None = None,
-          started_at: Any = None) -> MergeOutcome:
-    """Store the evidence and merge the staged rows, all in one write transaction."""
+          started_at: Any = None, also: Sequence[Staged] = ()) -> MergeOutcome:
+    """Store the evidence and merge the staged rows, all in one write transaction.
+
+    ``also`` holds the other parts of the same file (the format's companions, each staged into its own
+    kind); they are merged in the same transaction, under the same run.
+    """
     run_id = str(uuid.uuid4())
     spec = staged.spec
-    params = {"exchange": exchange, "account": account, "sha": sha[0], "run_id": run_id, "format": spec.name}
+    parts = [staged, *(p for p in also if p.rows_read)]
+    added = rejected = 0
     with ws.db.write() as con:
         record = store(ws, con, source, kind="exchange_export", submitted_by=actor, original_name=staged.name,
                        case_id=case_id, claim_id=claim_id, known_sha256=sha)
-        con.execute("ATTACH ? AS stage (READ_ONLY)", [str(staged.db_path)])
-        try:
-            merge_sql = sql_text(f"merge_{spec.kind}")
-            added = int(con.execute(merge_sql, bind(merge_sql, params)).fetchall()[0][0])
-            rejected = 0
-            if skip_bad_rows and staged.rows_bad:
-                rej_sql = sql_text("insert_rejects")
-                rejected = int(con.execute(rej_sql, bind(rej_sql, params)).fetchall()[0][0])
-        finally:
-            con.execute("DETACH stage")
-        accounts = list(staged.accounts) or [account]
+        for part in parts:
+            params = {"exchange": exchange, "account": account, "sha": sha[0], "run_id": run_id,
+                      "format": part.spec.name}
+            con.execute("ATTACH ? AS stage (READ_ONLY)", [str(part.db_path)])
+            try:
+                merge_sql = sql_text(f"merge_{part.spec.kind}")
+                added += int(con.execute(merge_sql, bind(merge_sql, params)).fetchall()[0][0])
+                if skip_bad_rows and part.rows_bad:
+                    rej_sql = sql_text("insert_rejects")
+                    rejected += int(con.execute(rej_sql, bind(rej_sql, params)).fetchall()[0][0])
+            finally:
+                con.execute("DETACH stage")
+        found = list(dict.fromkeys(a for part in parts for a in part.accounts))
+        accounts = found or ([account] if account and any(p.spec.needs_account for p in parts) else [])
         for acct in accounts:
             con.execute("INSERT INTO accounts (exchange, account, first_seen_run) VALUES (?, ?, ?) "
                         "ON CONFLICT DO NOTHING", [exchange, acct, run_id])
@@ -244,9 +258,11 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
             "format, exchange, account, rows_read, rows_added, rows_rejected, status) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, started_at or utcnow(), utcnow(), actor, sha[0], staged.name, spec.name, exchange,
-             ",".join(accounts), staged.rows_read, added, rejected, "committed" if added else "no_change"])
+             ",".join(accounts) or None, sum(p.rows_read for p in parts), added, rejected,
+             "committed" if added else "no_change"])
         audit.record(con, ws.keys, ws.settings, actor=actor, action="ingest", obj=f"evidence:{sha[0]}",
                      details={"run_id": run_id, "format": spec.name, "exchange": exchange,
-                              "rows_read": staged.rows_read, "rows_added": added, "rows_rejected": rejected,
-                              "formula_like_rows": staged.flagged_count})
+                              "rows_read": sum(p.rows_read for p in parts), "rows_added": added,
+                              "rows_rejected": rejected, "formula_like_rows": staged.flagged_count,
+                              "parts": [p.spec.name for p in parts]})
     return MergeOutcome(run_id, added, rejected, record.is_new)

@@ -42,7 +42,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-Kind = Literal["trades", "orders", "ledger_movements"]
+Kind = Literal["trades", "orders", "ledger_movements", "price_bars", "bot_orders", "api_keys"]
 
 # Columns each kind's format SQL must return (besides source_row, account, _bad_column, _bad_reason).
 KIND_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -53,6 +53,14 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {
                "avg_price_text", "fee", "fee_asset", "status", "channel", "tags"),
     "ledger_movements": ("time_utc", "wallet", "kind", "operation", "asset", "amount", "fee", "status",
                          "address", "tx_hash", "network", "remark", "ref_id"),
+    # reference prices (no account): source is the spec's exchange
+    "price_bars": ("pair", "interval", "open_time", "open", "high", "low", "close", "volume", "quote_volume",
+                   "trade_count"),
+    # the bot platform's log: platform is the spec's exchange (3commas)
+    "bot_orders": ("exchange", "platform_account_id", "deal_id", "bot_id", "order_id", "time_utc", "base_asset",
+                   "quote_asset", "side", "quantity", "price"),
+    # API-key records (fingerprint from Options.api_key_fingerprint, never the key)
+    "api_keys": ("fingerprint", "created_utc", "permissions", "ip_restricted"),
 }
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -82,6 +90,7 @@ class Options:
     exchange: str | None = None
     account: str | None = None
     dayfirst: bool = False
+    api_key_fingerprint: str | None = None    # core.fingerprint of --api-key; the key itself is not kept
 
 
 @dataclass(frozen=True)
@@ -104,8 +113,15 @@ class FormatSpec:
     params: Callable[[FileHead, Options], Mapping[str, Any]] | None = None
     priority: int = 0                         # higher wins when two formats match
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # further formats (by name) whose SQL reads the same staged file into another kind, merged in the
+    # same transaction and run (a Coinbase history holds trades and balance changes)
+    companions: tuple[str, ...] = ()
+    companion_only: bool = False              # never sniffed on its own; runs only as a companion
+    needs_account: bool = True                # False for reference prices and other account-less data
 
     def matches(self, head: FileHead) -> bool:
+        if self.companion_only:
+            return False
         if not re.fullmatch(self.header, head.header_text, flags=re.IGNORECASE):
             return False
         return self.file_name is None or re.search(self.file_name, head.name, flags=re.IGNORECASE) is not None
@@ -181,6 +197,15 @@ def registry() -> tuple[FormatSpec, ...]:
     return tuple(found)
 
 
+def spec_named(name: str) -> FormatSpec:
+    """The registered format called ``name``."""
+    for spec in registry():
+        if spec.name == name:
+            return spec
+    raise KeyError(f"no format is named {name}")
+
+
 def known_formats_text() -> str:
     """The list an unknown file's error shows: one line per format."""
-    return "; ".join(f"{s.name} ({s.description})" for s in sorted(registry(), key=lambda s: s.name))
+    return "; ".join(f"{s.name} ({s.description})" for s in sorted(registry(), key=lambda s: s.name)
+                     if not s.companion_only)
