@@ -166,3 +166,14 @@ def downsample(points: list[tuple[datetime, Decimal]], limit: int = 600) -> list
     keep.add(min(range(len(points)), key=lambda i: points[i][1]))
     keep.add(max(range(len(points)), key=lambda i: points[i][1]))
     return [points[i] for i in sorted(keep)]
+
+
+def thin_markers(points: list[tuple[datetime, Decimal, bool]], limit: int = 800
+                 ) -> list[tuple[datetime, Decimal, bool]]:
+    """At most ``limit`` trade markers per kind (flagged or not) for drawing: thousands of markers on
+    one chart are one blot; the caption states the exact count."""
+    out: list[tuple[datetime, Decimal, bool]] = []
+    for flag in (False, True):
+        series = [(t, p) for t, p, f in points if f is flag]
+        out.extend((t, p, flag) for t, p in downsample(series, limit))
+    return out

@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Context, Decimal
 
-from reports.bundle import downsample
+from reports.bundle import downsample, thin_markers
 from reports.exports import coin_name, dec, iso, token_amount
 from reports.facts import ClaimFacts, IncidentFacts, TraceEdge
 from reports.pdf import (
@@ -178,7 +178,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     for n, pair in enumerate(pairs, 1):
         ref = [(p.open_time, p.close) for p in f.prices if p.pair == pair]
         src = next((f"{p.source} {p.interval}" for p in f.prices if p.pair == pair), "none found")
-        pts = [(t.time_utc, t.price, t.unauthorized) for t in f.chart_trades if t.pair == pair]
+        pts = thin_markers([(t.time_utc, t.price, t.unauthorized) for t in f.chart_trades if t.pair == pair])
         flagged = sum(1 for t in f.trades if t.pair == pair)
         ref_d = downsample(ref)
         charts.append(Chart(price_chart(pair, ref_d, pts, src),

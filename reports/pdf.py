@@ -170,12 +170,11 @@ def _fit_columns(data: list[list[str]]) -> tuple[float, list[float]]:
     """Font size and column widths so that every cell fits on one line within the frame."""
     pad = 4.5
     natural = [0.0] * len(data[0])
-    for ri, row in enumerate(data):
-        font = "Helvetica-Bold" if ri == 0 else "Helvetica"
-        for ci, cell in enumerate(row):
-            w = stringWidth(cell, font, TABLE_FONT)
-            if w > natural[ci]:
-                natural[ci] = w
+    for ci in range(len(natural)):
+        # Helvetica's digits share one width, so the widest cell is among the longest: measure those only
+        cells = sorted((row[ci] for row in data[1:]), key=len, reverse=True)[:40]
+        natural[ci] = max([stringWidth(data[0][ci], "Helvetica-Bold", TABLE_FONT)]
+                          + [stringWidth(c, "Helvetica", TABLE_FONT) for c in cells])
     total = sum(natural) + pad * len(natural)
     size = TABLE_FONT
     if total > FRAME_W:
