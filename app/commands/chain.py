@@ -48,10 +48,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pl.add_argument("--kinds", default=",".join(KINDS), metavar="LIST",
                     help=f"comma-separated transfer kinds to pull (default {','.join(KINDS)})")
     pl.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per request (default 30)")
-    pl.add_argument("--span", type=int, default=2000, metavar="BLOCKS",
-                    help="blocks per first request; adapts to the node (default 2000)")
-    pl.add_argument("--batch-rows", type=int, default=100_000, metavar="N",
-                    help="commit (and checkpoint) at least every N transfers (default 100000)")
+    pl.add_argument("--span", type=int, default=50, metavar="BLOCKS",
+                    help="blocks per first request; adapts to the density of transfers (default 50)")
+    pl.add_argument("--batch-rows", type=int, default=50_000, metavar="N",
+                    help="commit (and checkpoint) at least every N transfers (default 50000)")
     add_json_flag(pl)
     pl.set_defaults(func=run_pull)
 

@@ -76,13 +76,14 @@ class TransferColumns:
 
 
 def erc20_rows(logs: Iterable[Mapping[str, Any]], out: TransferColumns,
-               seen: set[tuple[str, int]] | None = None) -> None:
+               seen: set[tuple[str, int]] | None = None, skip_senders: frozenset[str] = frozenset()) -> None:
     """Append the ERC-20 ``Transfer(address,address,uint256)`` logs among ``logs`` to ``out``.
 
     Skipped (and counted in ``out.skipped``): removed logs, ERC-721 transfers (the id is indexed, so
     four topics), logs whose data is not one 32-byte word, topics that are not padded addresses.
-    ``seen`` (tx hash, log index) drops logs already taken, e.g. a self-transfer found by both the
-    sender and the receiver filter.
+    Logs already taken are dropped: ``skip_senders`` (sender topics already fetched by a sender
+    filter, so a self-transfer found by both filters is kept once) and ``seen`` (tx hash, log index).
+    Hex strings are taken as the node sends them; the store lower-cases them in bulk.
     """
     add_bn = out.block_number.append
     add_bh = out.block_hash.append
@@ -94,7 +95,6 @@ def erc20_rows(logs: Iterable[Mapping[str, Any]], out: TransferColumns,
     add_from = out.from_address.append
     add_to = out.to_address.append
     add_value = out.value.append
-    seen = seen if seen is not None else set()
     for log in logs:
         topics = log["topics"]
         if len(topics) != 3 or topics[0] != TRANSFER_TOPIC:
@@ -114,23 +114,25 @@ def erc20_rows(logs: Iterable[Mapping[str, Any]], out: TransferColumns,
         if len(data) != 66 or not t1.startswith(_PAD) or not t2.startswith(_PAD):
             out.skip("malformed Transfer (data not one word, or topics not addresses)")
             continue
-        tx = log["transactionHash"]
+        if t1 in skip_senders:
+            continue
         li = log["logIndex"]
         li = int(li, 16) if isinstance(li, str) else int(li)
-        key = (tx, li)
-        if key in seen:
-            continue
-        seen.add(key)
+        if seen is not None:
+            key = (log["transactionHash"].lower(), li)
+            if key in seen:
+                continue
+            seen.add(key)
         bn = log["blockNumber"]
         add_bn(int(bn, 16) if isinstance(bn, str) else int(bn))
-        add_bh(log["blockHash"].lower())
-        add_tx(tx.lower())
+        add_bh(log["blockHash"])
+        add_tx(log["transactionHash"])
         add_li(li)
         add_ta(None)
         add_kind("erc20")
-        add_token(log["address"].lower())
-        add_from("0x" + t1[26:].lower())
-        add_to("0x" + t2[26:].lower())
+        add_token(log["address"])
+        add_from("0x" + t1[26:])
+        add_to("0x" + t2[26:])
         add_value(str(int(data, 16)))
 
 

@@ -22,6 +22,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,8 +74,8 @@ class PullSpec:
     follow: int = 0
     kinds: tuple[str, ...] = KINDS
     max_follow_addresses: int = 200
-    span: int = 2_000
-    commit_rows: int = 100_000
+    span: int = 50
+    commit_rows: int = 50_000
     actor: str = "cli"
 
 
@@ -123,6 +124,7 @@ class ChainPull:
         self.kinds = list(spec.kinds)
         self.internal_mode: str | None = None  # trace_filter | debug_trace | None
         self.span = max(1, spec.span)
+        self._moved = 0
 
     # -- entry point --------------------------------------------------------------------------
     def run(self) -> PullReport:
@@ -209,33 +211,44 @@ class ChainPull:
 
     def _pull_range(self, addresses: list[str], scope: str, lo: int, hi: int,
                     on_done: Callable[[int], tuple[int, int] | None]) -> None:
+        """Fetch chunk after chunk while the previous one is written: one fetch runs in a worker
+        thread (network, JSON, decoding) while this thread commits to DuckDB. Chunks are taken in
+        order, so the checkpoint always covers a contiguous prefix."""
         buf = TransferColumns()
         blocks: dict[int, tuple[str, str, int]] = {}
-        pos = lo
-        while pos <= hi:
-            end = min(hi, pos + self.span - 1)
-            for attempt in range(4):
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chain-fetch") as pool:
+            cur = (lo, min(hi, lo + self.span - 1))
+            future = pool.submit(self._fetch_chunk, addresses, *cur)
+            while True:
                 try:
-                    chunk, chunk_blocks, n_logs = self._fetch_chunk(addresses, pos, end)
-                    break
+                    chunk, chunk_blocks, n_logs = future.result()
                 except ChainMoved:
-                    if attempt == 3:
+                    self._moved += 1
+                    if self._moved > 3:
                         raise
                     self.report.reorg = reorg.repair(self.ws, self.client, self.report.chain_id,
                                                      actor=self.spec.actor) or self.report.reorg
-            buf.extend(chunk)
-            blocks.update(chunk_blocks)
-            self.on_progress(end - pos + 1)
-            # adapt the span to the density of logs so each call stays near TARGET_LOGS
-            if n_logs < TARGET_LOGS // 4 and self.span < MAX_SPAN:
-                self.span = min(MAX_SPAN, self.span * 2)
-            elif n_logs > TARGET_LOGS and self.span > 1:
-                self.span = max(1, self.span // 2)
-            pos = end + 1
-            if len(buf) >= self.spec.commit_rows or pos > hi:
-                self._commit(buf, blocks, scope, on_done(end))
-                buf = TransferColumns()
-                blocks = {}
+                    future = pool.submit(self._fetch_chunk, addresses, *cur)
+                    continue
+                # adapt the span to the density of logs so each call stays near TARGET_LOGS
+                if n_logs < TARGET_LOGS // 4 and self.span < MAX_SPAN:
+                    self.span = min(MAX_SPAN, self.span * 2)
+                elif n_logs > TARGET_LOGS and self.span > 1:
+                    self.span = max(1, self.span * TARGET_LOGS // n_logs)
+                done = cur
+                last = done[1] >= hi
+                if not last:  # start the next fetch before writing this chunk
+                    cur = (done[1] + 1, min(hi, done[1] + self.span))
+                    future = pool.submit(self._fetch_chunk, addresses, *cur)
+                buf.extend(chunk)
+                blocks.update(chunk_blocks)
+                self.on_progress(done[1] - done[0] + 1)
+                if len(buf) >= self.spec.commit_rows or last:
+                    self._commit(buf, blocks, scope, on_done(done[1]))
+                    buf = TransferColumns()
+                    blocks = {}
+                if last:
+                    break
 
     # -- fetching -----------------------------------------------------------------------------
     def _fetch_chunk(self, addresses: list[str], lo: int, hi: int
@@ -245,16 +258,17 @@ class ChainPull:
         n_logs = 0
         addr_set = frozenset(addresses)
         if "erc20" in self.kinds:
-            seen: set[tuple[str, int]] = set()
+            all_topics = frozenset(topic_for(a) for a in addresses)
             for group in _groups(addresses, ADDRESS_GROUP):
                 topics = [topic_for(a) for a in group]
-                for flt_topics in ([TRANSFER_TOPIC, topics], [TRANSFER_TOPIC, None, topics]):
+                for position, flt_topics in ((1, [TRANSFER_TOPIC, topics]), (2, [TRANSFER_TOPIC, None, topics])):
                     flt: dict[str, Any] = {"topics": flt_topics}
                     if self.spec.tokens:
                         flt["address"] = list(self.spec.tokens)
                     logs = self.logs_adaptive(flt, lo, hi)
                     n_logs += len(logs)
-                    erc20_rows(logs, out, seen)
+                    # receiver pass: a log whose sender is one of ours came with the sender pass
+                    erc20_rows(logs, out, skip_senders=all_topics if position == 2 else frozenset())
         if "native" in self.kinds:
             self._native(lo, hi, addr_set, out, headers)
         if "internal" in self.kinds:
@@ -269,8 +283,8 @@ class ChainPull:
                     raise ChainMoved("a block vanished while it was being pulled")
                 headers[hexint(b["number"])] = (b["hash"].lower(), b["parentHash"].lower(),
                                                 hexint(b["timestamp"]))
-        for n, h in zip(out.block_number, out.block_hash, strict=True):
-            if headers[n][0] != h:
+        for n, h in set(zip(out.block_number, out.block_hash, strict=True)):
+            if headers[n][0] != h.lower():
                 raise ChainMoved(f"block {n} changed while it was being pulled")
         keep = out.blocks() | {hi}
         return out, {n: v for n, v in headers.items() if n in keep}, n_logs

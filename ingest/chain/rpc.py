@@ -98,6 +98,7 @@ class RpcClient:
         self.batch_supported = True
         self.calls = 0
         self.retries = 0
+        self.recorded: list[tuple[str, list[Any]]] | None = None  # set to a list to record every call
 
     # -- transport ----------------------------------------------------------------------------
     def _post_once(self, body: bytes, n_calls: int) -> Any:
@@ -171,6 +172,8 @@ class RpcClient:
     def call(self, method: str, params: Sequence[Any], *, attempts: int | None = None) -> Any:
         """One JSON-RPC call; its ``result`` or a classified error."""
         attempts = attempts or self.max_attempts
+        if self.recorded is not None:
+            self.recorded.append((method, list(params)))
         for attempt in range(1, attempts + 1):
             body = json.dumps({"jsonrpc": "2.0", "id": next(self._ids), "method": method,
                                "params": list(params)}, separators=(",", ":")).encode()
