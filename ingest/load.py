@@ -172,7 +172,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
             added = "".join(f", CAST(NULL AS VARCHAR) AS {c}" for c in extra)
             con.execute(f"CREATE VIEW raw AS SELECT *{added} FROM raw_file")  # noqa: S608 - constants only
             format_sql = spec.sql_path.read_text()
-            con.execute("CREATE TABLE staged AS " + format_sql, bind(format_sql, params))
+            con.execute("CREATE TEMP TABLE staged AS " + format_sql, bind(format_sql, params))
         except duckdb.Error as exc:
             if not _is_csv_error(exc):
                 raise
@@ -180,14 +180,16 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         if progress:
             progress("validating", 0.5)
         validate_sql = sql_text(f"validate_{spec.kind}")
-        con.execute("CREATE TABLE problems AS " + validate_sql)
+        con.execute("CREATE TEMP TABLE problems AS " + validate_sql)
         rows_read = int(run(con, "SELECT count(*) FROM staged")[0][0])
         rows_bad = int(run(con, "SELECT count(*) FROM problems")[0][0])
         shown = con.execute(
             "SELECT source_row, column_name, reason FROM problems ORDER BY source_row LIMIT ?",
             [MAX_PROBLEMS_SHOWN]).fetchall()
         problems = tuple(Problem(head.name, int(r), c, reason) for r, c, reason in shown)
-        con.execute("CREATE TABLE rejects AS " + sql_text("raw_line"))
+        # the raw text of bad rows, for ingest_rejects (a second pass over the file, only when needed)
+        con.execute("CREATE TABLE rejects AS " + sql_text("raw_line") + (" LIMIT 0" if rows_bad == 0 else ""))
+        con.execute("CREATE TABLE problems_kept AS SELECT * FROM problems")
         con.execute("CREATE TABLE final AS " + sql_text(f"finalize_{spec.kind}"))
         rows_good = int(run(con, "SELECT count(*) FROM final")[0][0])
         accounts = tuple(str(r[0]) for r in run(

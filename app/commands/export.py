@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,10 @@ class Export:
 
 
 EXPORTS: dict[str, Export] = {
+    "trades": Export("trades.sql",
+                     ("exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity",
+                      "fee", "fee_asset", "evidence_sha256", "source_row"),
+                     "trades"),
     "transfers": Export("transfers.sql",
                         ("chain_id", "block_number", "time_utc", "tx_hash", "log_index", "token", "from", "to",
                          "value"),
@@ -52,8 +57,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
+
+
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    """The CSV text of a value; text a spreadsheet would run as a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 def run(args: argparse.Namespace) -> int:

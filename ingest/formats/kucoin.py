@@ -1,0 +1,157 @@
+"""KuCoin exports: trade histories (v3, 2019 legacy, order-splitting), orders, deposits, withdrawals and
+account history. A header with a zone (``Time(UTC+08:00)``) says it; no zone means Asia/Singapore
+(UTC+8, no daylight saving), as KuCoin's own exports did. An empty report holds "No matching records found.".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ingest.formats.base import FileHead, FormatSpec, Options
+
+SINGAPORE = 8 * 60
+_Z = r"(\(UTC[^)]*\))?"
+_LEGACY_TIMES = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def _deposit(head: FileHead, options: Options) -> Mapping[str, Any]:
+    return {"direction": "deposit"}
+
+
+def _withdrawal(head: FileHead, options: Options) -> Mapping[str, Any]:
+    return {"direction": "withdrawal"}
+
+
+_TRANSFER_OPTIONAL = ("hash", "deposit_address", "withdrawal_address_account")
+
+FORMATS: list[FormatSpec] = [
+    FormatSpec(
+        name="kucoin_trade_history_v3",
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin trade history v3, tradeCreatedAt,orderId,symbol,side,price,size,funds,fee,liquidity,"
+                    "feeCurrency,orderType (also rotki's minimal header)",
+        header=r"tradeCreatedAt,(orderId,)?symbol,side,price,size,funds,fee,(liquidity,)?feeCurrency(,orderType)?,?",
+        time_column="tradecreatedat",
+        optional_columns=("orderid", "liquidity", "ordertype"),
+        default_offset_minutes=SINGAPORE,
+    ),
+    FormatSpec(
+        name="kucoin_trade_history_legacy",
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin trade history 2019, Time,Pair,Side,FilledPrice,FilledPriceCoin,Amount,AmountCoin,"
+                    "Volume,VolumeCoin,Fee,FeeCoin",
+        header=r"Time,Pair,Side,FilledPrice,FilledPriceCoin,Amount,AmountCoin,Volume,VolumeCoin,Fee,FeeCoin,?",
+        time_column="time",
+        default_offset_minutes=SINGAPORE,
+        extra={"time_formats": _LEGACY_TIMES},
+    ),
+    FormatSpec(
+        name="kucoin_filled_orders",
+        exchange="kucoin",
+        kind="orders",
+        description="KuCoin Spot Orders / Filled Orders, UID,Account Type,Order ID,Order Time(UTC+hh:mm),Symbol,"
+                    "Side,...,Filled Time,Fee,Fee Currency,[Tax,]Status",
+        header=r"UID,Account Type,Order ID,Order Time" + _Z + r",Symbol,Side,Order Type,Order Price,Order Amount,"
+               r"Avg\. Filled Price,Filled Amount,Filled Volume,Filled Volume \(USDT\),Filled Time" + _Z +
+               r",Fee,Fee Currency(,Tax)?,Status(,Account Mode)?,?",
+        time_column="order_time",
+        account_column="uid",
+        optional_columns=("tax", "account_mode"),
+        default_offset_minutes=SINGAPORE,
+    ),
+    FormatSpec(
+        name="kucoin_order_splitting",
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin order-splitting (fills), UID,Account Type,Order ID,Symbol,Side,Order Type,"
+                    "Avg. Filled Price,Filled Amount,...,Maker/Taker,Fee Currency",
+        header=r"UID,Account Type,Order ID,Symbol,Side,Order Type,Avg\. Filled Price,Filled Amount,Filled Volume,"
+               r"Filled Volume \(USDT\),Filled Time" + _Z + r",Fee,Tax,Maker/Taker,Fee Currency(,Account Mode)?,?",
+        time_column="filled_time",
+        account_column="uid",
+        optional_columns=("account_mode",),
+        default_offset_minutes=SINGAPORE,
+    ),
+    FormatSpec(
+        name="kucoin_orders_v3",
+        exchange="kucoin",
+        kind="orders",
+        description="KuCoin order history v3, orderCreatedAt,id,clientOid,symbol,side,type,...,tags,orderStatus",
+        header=r"orderCreatedAt,id,clientOid,symbol,side,type,stopPrice,price,size,dealSize,dealFunds,"
+               r"averagePrice,fee,feeCurrency,remark,tags,orderStatus,?",
+        time_column="ordercreatedat",
+        default_offset_minutes=SINGAPORE,
+    ),
+    FormatSpec(
+        name="kucoin_deposits",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin deposit history, UID,Account Type,Time(UTC+hh:mm),Coin,Amount,Fee,Hash,"
+                    "Deposit Address,Transfer Network,Status,Remarks",
+        header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,(Hash,)?Deposit Address,Transfer Network,"
+               r"Status,Remarks,?",
+        sql="kucoin_deposit_withdrawal.sql",
+        time_column="time",
+        account_column="uid",
+        optional_columns=_TRANSFER_OPTIONAL,
+        default_offset_minutes=SINGAPORE,
+        params=_deposit,
+    ),
+    FormatSpec(
+        name="kucoin_withdrawals",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin withdrawal history, UID,Account Type,Time(UTC+hh:mm),Coin,Amount,Fee,Hash,"
+                    "Withdrawal Address/Account,Transfer Network,Status,Remarks",
+        header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,(Hash,)?Withdrawal Address/Account,"
+               r"Transfer Network,Status,Remarks,?",
+        sql="kucoin_deposit_withdrawal.sql",
+        time_column="time",
+        account_column="uid",
+        optional_columns=_TRANSFER_OPTIONAL,
+        default_offset_minutes=SINGAPORE,
+        params=_withdrawal,
+    ),
+    FormatSpec(
+        name="kucoin_deposits_short",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin deposit history without hash and address (file name says deposit)",
+        header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,Transfer Network,Status,Remarks,?",
+        file_name=r"deposit",
+        sql="kucoin_deposit_withdrawal.sql",
+        time_column="time",
+        account_column="uid",
+        optional_columns=_TRANSFER_OPTIONAL,
+        default_offset_minutes=SINGAPORE,
+        params=_deposit,
+    ),
+    FormatSpec(
+        name="kucoin_withdrawals_short",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin withdrawal history without hash and address (file name says withdraw)",
+        header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,Transfer Network,Status,Remarks,?",
+        file_name=r"withdraw",
+        sql="kucoin_deposit_withdrawal.sql",
+        time_column="time",
+        account_column="uid",
+        optional_columns=_TRANSFER_OPTIONAL,
+        default_offset_minutes=SINGAPORE,
+        params=_withdrawal,
+    ),
+    FormatSpec(
+        name="kucoin_account_history",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin account history, UID,Account Type,Currency,Side,Amount,Fee,Time(UTC+hh:mm),Remark[,Type]",
+        header=r"UID,Account Type,Currency,Side,Amount,Fee,Time" + _Z + r",Remark(,Type)?,?",
+        time_column="time",
+        account_column="uid",
+        optional_columns=("type",),
+        default_offset_minutes=SINGAPORE,
+    ),
+]

@@ -1,0 +1,123 @@
+"""Every Binance format: exact normalised values of several rows each, including the quirky ones."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+from core.workspace import Workspace
+from ingest.api import ingest_file
+from tests.ingest.helpers import FIX, table
+
+
+def test_trade_history_2021(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "binance_spot_trade_history_2021.csv", account="9001")
+    assert (res.rows_read, res.rows_added) == (7, 7)
+    t = table(ws, "trades")
+    assert (t[0]["time_utc"], t[0]["pair"], t[0]["side"], t[0]["price"], t[0]["quantity"], t[0]["quote_quantity"],
+            t[0]["fee"], t[0]["fee_asset"]) == (datetime(2021, 6, 14, 21, 52, 18, tzinfo=UTC), "VET/USDT", "buy",
+                                                 D("0.14362"), D("70.1"), D("10.067962"), D("0.00001784"), "BNB")
+    assert (t[2]["pair"], t[2]["side"], t[2]["quantity"]) == ("LTC/USDT", "sell", D("0.0612"))
+
+
+def test_fully_quoted_header(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "binance_spot_trade_history_quoted_2023.csv", account="9001")
+    assert res.format == "binance_trade_history"
+    [t] = table(ws, "trades")
+    assert (t["time_utc"], t["pair"], t["price"], t["quantity"], t["quote_quantity"], t["fee"], t["fee_asset"]) == (
+        datetime(2023, 11, 30, 7, 45, 12, tzinfo=UTC), "ETH/USDT", D("2043.17"), D("0.002"), D("4.08634"),
+        D("0.000002"), "ETH")
+
+
+def test_bom_zone_header_and_digit_led_assets(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "binance_spot_trade_history_bom_utc_plus1.csv", account="9001")
+    assert (res.rows_read, res.rows_added) == (5, 5)
+    t = table(ws, "trades")
+    # Date(UTC+1): 10:15 local is 09:15 UTC
+    assert t[0]["time_utc"] == datetime(2024, 3, 4, 9, 15, tzinfo=UTC)
+    assert (t[0]["pair"], t[0]["quantity"], t[0]["fee"], t[0]["fee_asset"]) == ("1INCH/USDT", D("150"), D("0.15"),
+                                                                                 "1INCH")
+    # 1000SATS with a quoted thousands-separated amount; two identical fills in one second both kept
+    assert (t[1]["pair"], t[1]["quantity"], t[1]["quote_quantity"]) == ("1000SATS/FDUSD", D("1250000"), D("483.75"))
+    assert [r["occurrence"] for r in t[1:3]] == [1, 2]
+    assert (t[3]["price"], t[3]["quote_quantity"]) == (D("63012.55"), D("945.18825"))
+
+
+def test_legacy_trade_history(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "binance_trade_history_legacy_2018.csv", account="9001")
+    assert res.format == "binance_trade_history_legacy"
+    t = table(ws, "trades")
+    assert (t[0]["pair"], t[0]["side"], t[0]["price"], t[0]["quantity"], t[0]["quote_quantity"], t[0]["fee"],
+            t[0]["fee_asset"]) == ("XRP/BTC", "sell", D("0.00009012"), D("850"), D("0.076602"), D("0.00014732"), "BNB")
+    assert [(r["source_row"], r["occurrence"]) for r in t[1:]] == [(2, 1), (3, 2)]
+
+
+def test_transaction_statement_with_junk_rows(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "binance_transaction_statement.csv", skip_bad_rows=True)
+    assert (res.account, res.rows_read, res.rows_added, res.rows_rejected) == ("70001", 67, 65, 2)
+    rejects = table(ws, "ingest_rejects", "source_row")
+    assert [(r["source_row"], r["column_name"], r["reason"]) for r in rejects] == [
+        (4, "UTC_Time", "the time is missing"), (5, "Coin", "the coin is missing")]
+    assert rejects[0]["raw_line"] == "70001,,Spot,Withdraw,BTC,0.07,Row without a time"
+    m = {r["source_row"]: r for r in table(ws, "ledger_movements")}
+    assert (m[7]["kind"], m[7]["asset"], m[7]["amount"], m[7]["ref_id"]) == (
+        "fee", "ETH", D("-0.00004217"), "2021-01-16 10:31:09|Spot")
+    assert m[8]["ref_id"] == m[9]["ref_id"] == m[7]["ref_id"]
+    assert m[10]["amount"] == D("0.000005382") and m[10]["kind"] == "reward"
+    assert m[16]["amount"] == D("-0.8137742099999999")            # 16 significant digits, exact
+    assert m[15]["amount"] == D("-0.052318894712800003")
+    assert (m[12]["kind"], m[12]["operation"], m[12]["remark"]) == ("other", "XYZ", "An operation nobody knows")
+    assert m[13]["remark"] is None                                  # "" is no remark
+    assert (m[18]["wallet"], m[18]["kind"], m[18]["amount"]) == ("Funding", "transfer", D("-250"))
+    assert m[22]["remark"] is None and m[22]["kind"] == "trade"    # ragged row: 6 fields
+    assert [m[20]["occurrence"], m[21]["occurrence"]] == [1, 2]    # identical rows stay distinct
+    assert sum(1 for r in m.values() if r["time_utc"] == datetime(2024, 6, 21, 14, 3, 17, tzinfo=UTC)) == 36
+
+
+def test_statement_without_user_id_needs_account(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "binance_transaction_statement_no_user_id.csv", account="acct-7")
+    assert (res.format, res.account, res.rows_added) == ("binance_transaction_statement", "acct-7", 4)
+    m = table(ws, "ledger_movements")
+    assert (m[2]["operation"], m[2]["asset"], m[2]["amount"], m[2]["account"]) == ("Sell", "USDT", D("887.22"),
+                                                                                     "acct-7")
+
+
+def test_order_history_2021(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "binance_order_history_2021.csv", account="9001")
+    o = table(ws, "orders")
+    assert (o[0]["order_id"], o[0]["pair"], o[0]["side"], o[0]["order_type"], o[0]["order_price"],
+            o[0]["filled_quantity"], o[0]["filled_quote"], o[0]["status"], o[0]["updated_utc"]) == (
+        "3187264001", "ADA/USDT", "buy", "limit", D("1.182"), D("25.3"), D("29.9046"), "filled",
+        datetime(2021, 7, 19, 13, 6, 40, tzinfo=UTC))
+    assert (o[2]["order_price"], o[2]["avg_price"], o[2]["avg_price_text"]) == (None, D("31780.55"), "31,780.55")
+
+
+def test_order_history_footnotes_zone_in_file_name(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "Binance-Spot-Order-History-202609301805(UTC+2)-part1-of1.csv", account="9001")
+    assert res.format == "binance_order_history"
+    o = table(ws, "orders")
+    assert o[0]["created_utc"] == datetime(2026, 9, 30, 15, 55, 1, tzinfo=UTC)     # 17:55 at UTC+2
+    assert (o[0]["pair"], o[0]["order_quantity"], o[0]["filled_quote"]) == ("1INCH/USDT", D("400"), D("100"))
+    assert (o[1]["status"], o[1]["filled_quantity"], o[1]["order_price"]) == ("partially_filled", D("0.2"), D("2600"))
+
+
+def test_deposit_and_withdrawal_v1_direction_from_name(ws: Workspace) -> None:
+    dep = ingest_file(ws, FIX / "binance_deposit_history_v1.csv", account="9001")
+    wd = ingest_file(ws, FIX / "binance_withdrawal_history_v1.csv", account="9001")
+    assert (dep.format, wd.format) == ("binance_deposit_history_v1", "binance_withdrawal_history_v1")
+    m = table(ws, "ledger_movements", "kind, source_row")
+    assert (m[0]["kind"], m[0]["asset"], m[0]["amount"], m[0]["network"], m[0]["status"]) == (
+        "deposit", "ETH", D("1.25"), "ETH", "Completed")
+    assert (m[2]["kind"], m[2]["amount"], m[2]["fee"], m[2]["tx_hash"][:8]) == (
+        "withdrawal", D("-0.05"), D("0.0005"), "3e2d1c0b")
+
+
+def test_v2_two_digit_years(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "binance_withdrawal_history_v2.csv", account="9001")
+    ingest_file(ws, FIX / "binance_deposit_history_v2.csv", account="9001")
+    m = table(ws, "ledger_movements", "time_utc")
+    assert [(r["time_utc"], r["kind"], r["asset"], r["amount"]) for r in m] == [
+        (datetime(2025, 11, 3, 7, 0, 12, tzinfo=UTC), "deposit", "SOL", D("12.5")),
+        (datetime(2025, 12, 20, 23, 10, tzinfo=UTC), "withdrawal", "ETH", D("-0.75")),
+        (datetime(2025, 12, 21, 0, 51, 45, tzinfo=UTC), "withdrawal", "USDT", D("-250.5")),
+    ]

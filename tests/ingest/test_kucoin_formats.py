@@ -1,0 +1,100 @@
+"""Every KuCoin format: exact normalised values, zones (none = Asia/Singapore), empty reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal as D
+
+import pytest
+
+from core.errors import InputError
+from core.workspace import Workspace
+from ingest.api import ingest_file
+from tests.ingest.helpers import FIX, snapshot, table
+
+
+def test_v3_minimal_header_singapore_time(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "kucoin_trade_history_v3_minimal.csv", account="k1")
+    assert (res.format, res.exchange, res.rows_added) == ("kucoin_trade_history_v3", "kucoin", 2)
+    t = table(ws, "trades")
+    assert (t[0]["time_utc"], t[0]["pair"], t[0]["side"], t[0]["price"], t[0]["quantity"], t[0]["quote_quantity"],
+            t[0]["fee"], t[0]["fee_asset"]) == (datetime(2022, 5, 3, 1, 12, 44, tzinfo=UTC), "XTZ/USDT", "sell",
+                                                 D("1.9824"), D("52.3311"), D("103.74117264"), D("0.10374117264"),
+                                                 "USDT")
+    assert t[1]["quote_quantity"] == D("191.2735082023827")   # no trailing newline on the last row
+
+
+def test_v3_trailing_comma_and_identical_fills(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_trade_history_v3_trailing_comma.csv", account="k1")
+    t = table(ws, "trades")
+    assert [(r["order_id"], r["liquidity"], r["occurrence"]) for r in t] == [
+        ("6337b1cfd1f1a00001a2b3c4", "taker", 1), ("6337b1cfd1f1a00001a2b3c4", "taker", 2),
+        ("6337b35ad1f1a00001a2b3c9", "maker", 1)]
+
+
+def test_legacy_2019(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_trade_history_legacy_2019.csv", account="k1")
+    t = table(ws, "trades")
+    assert (t[1]["time_utc"], t[1]["pair"], t[1]["side"], t[1]["price"], t[1]["quantity"], t[1]["quote_quantity"],
+            t[1]["fee"], t[1]["fee_asset"]) == (datetime(2019, 6, 2, 6, 5, 34, tzinfo=UTC), "KCS/BTC", "sell",
+                                                 D("0.00017413"), D("12.05"), D("0.00209827"), D("0.00000209"), "BTC")
+
+
+def test_filled_orders_zone_header_and_twenty_digit_price(ws: Workspace) -> None:
+    res = ingest_file(ws, FIX / "kucoin_filled_orders_utc3.csv")
+    assert (res.format, res.account, res.kind) == ("kucoin_filled_orders", "31500291", "orders")
+    o = table(ws, "orders")
+    assert (o[0]["created_utc"], o[0]["updated_utc"], o[0]["pair"], o[0]["side"], o[0]["status"]) == (
+        datetime(2024, 2, 5, 7, 12, 30, tzinfo=UTC), datetime(2024, 2, 5, 7, 14, 2, tzinfo=UTC), "DAG/USDT", "sell",
+        "part_deal")
+    assert o[0]["avg_price_text"] == "0.06201873911002873355"
+    assert o[0]["fee"] == D("40.3752212540081") and o[0]["tags"] == "account_type=mainAccount;account_mode=CLASSIC"
+    assert o[1]["order_price"] is None and o[1]["order_type"] == "market"
+
+
+def test_filled_orders_without_zone_are_singapore_time(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_filled_orders_no_zone.csv")
+    [o] = table(ws, "orders")
+    assert o["created_utc"] == datetime(2024, 2, 6, 0, 0, tzinfo=UTC)
+
+
+def test_empty_report_is_refused_and_changes_nothing(ws: Workspace) -> None:
+    before = snapshot(ws)
+    with pytest.raises(InputError, match=r"kucoin_filled_orders_empty\.csv: .*empty report.*No matching records"):
+        ingest_file(ws, FIX / "kucoin_filled_orders_empty.csv")
+    assert snapshot(ws) == before
+
+
+def test_order_splitting_fills(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_order_splitting.csv")
+    t = table(ws, "trades")
+    assert (t[1]["time_utc"], t[1]["account"], t[1]["price"], t[1]["quantity"], t[1]["quote_quantity"],
+            t[1]["liquidity"], t[1]["order_id"]) == (datetime(2024, 2, 5, 7, 14, 2, tzinfo=UTC), "31500291",
+                                                      D("0.06203"), D("251020.4417"), D("15570.79799865"), "taker",
+                                                      "65c0a1b2c3d4e50007a1b2c3")
+
+
+def test_orders_v3_keep_broker_tags(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_orders_v3.csv", account="k1")
+    o = table(ws, "orders")
+    assert (o[0]["tags"], o[0]["status"], o[0]["avg_price"], o[0]["filled_quote"]) == (
+        "partner:ccxt", "done", D("1208.7"), D("3021.75"))
+    assert (o[1]["status"], o[1]["tags"], o[1]["order_price"]) == ("cancel", None, D("17950.5"))
+
+
+def test_deposits_withdrawals_and_account_history(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_deposits.csv")
+    wd = ingest_file(ws, FIX / "kucoin_withdrawals.csv")
+    ingest_file(ws, FIX / "kucoin_account_history.csv")
+    m = table(ws, "ledger_movements", "format, source_row")
+    by = {(r["format"], r["source_row"]): r for r in m}
+    dep = by[("kucoin_deposits", 1)]
+    assert (dep["time_utc"], dep["amount"], dep["address"], dep["network"]) == (
+        datetime(2024, 1, 30, 1, 0, tzinfo=UTC), D("5000"), "0x1111111111111111111111111111111111111111", "ERC20")
+    w = by[("kucoin_withdrawals", 1)]
+    assert (w["kind"], w["amount"], w["fee"]) == ("withdrawal", D("-39000"), D("1"))
+    # the remark is a spreadsheet formula: stored as inert text and flagged
+    assert w["remark"] == '=HYPERLINK("http://evil.example")'
+    assert wd.flagged_count == 1 and "formula-like" in wd.flagged[0].reason
+    h = by[("kucoin_account_history", 2)]
+    assert (h["kind"], h["operation"], h["asset"], h["amount"]) == ("trade", "Spot Trading", "DAG", D("-651020.4417"))
