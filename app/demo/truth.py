@@ -1,0 +1,53 @@
+"""The demo's ground truth: which trades were unauthorised, what each account really lost.
+
+Loss (the definition of issue 5, restated in ground_truth.json): for each unauthorised trade, the value
+given up minus the fair value received, both at the pair's fair price, plus the fee at fair value; the
+fair price is the median close of the pair's reference bars opening in the 24 hours before the
+account's first unauthorised trade; amounts in a non-USD quote asset are converted to USD through the
+same window's median of QUOTE/USDT. Summed per account and per campaign.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from app.demo.markets import STABLE, Markets
+from app.demo.world import Account, Fill
+
+LOSS_DEFINITION = (
+    "For each unauthorised trade: value given up minus fair value received, both at the fair price, plus "
+    "the fee at its fair value. Fair price of a pair = median close of its 1h reference bars opening in "
+    "[t0 - 24h, t0), t0 = the account's first unauthorised trade (the mean of the two middle closes when "
+    "their number is even). A non-USD quote asset is converted with the median close of QUOTE/USDT over "
+    "the same window (USDT = 1 USD); a fee in a third asset (BNB) with the median of that asset/USDT. "
+    "Summed per account and per campaign.")
+
+
+def first_unauthorized(fills: Iterable[Fill]) -> int | None:
+    times = [f.t for f in fills if f.unauthorized]
+    return min(times) if times else None
+
+
+def trade_loss(f: Fill, t0: int, m: Markets) -> Decimal:
+    """Loss in USD of one unauthorised trade (unrounded)."""
+    fair = m.median_close(f.pair, t0)
+    quote_usd = m.fair_usd(f.quote, t0)
+    if f.side == "buy":
+        given, received = f.quote_quantity, f.quantity * fair
+    else:
+        given, received = f.quantity * fair, f.quote_quantity
+    if f.fee_asset == f.base:
+        fee_usd = f.fee * fair * quote_usd
+    elif f.fee_asset == f.quote:
+        fee_usd = f.fee * quote_usd
+    else:
+        fee_usd = f.fee * (Decimal(1) if f.fee_asset in STABLE else m.fair_usd(f.fee_asset, t0))
+    return (given - received) * quote_usd + fee_usd
+
+
+def account_loss(acc: Account, m: Markets) -> Decimal:
+    t0 = first_unauthorized(acc.fills)
+    if t0 is None:
+        return Decimal(0)
+    return sum((trade_loss(f, t0, m) for f in acc.fills if f.unauthorized), Decimal(0))
