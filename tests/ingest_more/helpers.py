@@ -23,7 +23,8 @@ def ingest(ws: Workspace, name: str | Path, **kwargs: Any) -> IngestResult:
 
 def stored(ws: Workspace, table: str, where: str = "TRUE", params: list[Any] | None = None) -> list[dict[str, Any]]:
     """Rows of ``table`` in source order, without the run id (it is random)."""
-    order = "source_row, occurrence" if table not in ("price_bars", "api_keys") else "1"
+    order = {"price_bars": "1", "api_keys": "1", "bot_orders": "source_row, time_utc"}.get(table,
+                                                                                      "source_row, occurrence")
     with ws.db.read() as con:
         got = rows(con, f"SELECT * FROM {table} WHERE {where} ORDER BY {order}", params or [])
     for r in got:
