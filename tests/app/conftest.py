@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import auth
 from app.auth import User
+from core.config import load_settings
 from core.workspace import Workspace
 
 APP_DIR = Path(__file__).resolve().parents[2] / "app"
@@ -31,8 +34,7 @@ class People:
                 "admin": self.admin}[role]
 
 
-@pytest.fixture
-def people(ws: Workspace) -> People:
+def _make_people(ws: Workspace) -> People:
     return People(
         victim=auth.register_victim(ws, username="vera", password=PASSWORD, email="vera@example.org"),
         other_victim=auth.register_victim(ws, username="otto", password=PASSWORD),
@@ -40,6 +42,30 @@ def people(ws: Workspace) -> People:
         legal=auth.create_user(ws, None, username="lena", password=PASSWORD, role="legal"),
         admin=auth.create_user(ws, None, username="adam", password=PASSWORD, role="admin"),
     )
+
+
+@pytest.fixture(scope="session")
+def _people_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, People]:
+    """One database with the five accounts, made once (argon2 is slow on purpose) and copied per test."""
+    folder = tmp_path_factory.mktemp("people")
+    env = {"KEYTRACE_CONFIG": str(folder / "none.toml")}
+    (folder / "none.toml").write_text("")
+    template = Workspace(load_settings(folder / "case.duckdb", env=env), lock_timeout=10)
+    template.init()
+    return folder, _make_people(template)
+
+
+@pytest.fixture
+def people(ws: Workspace, _people_template: tuple[Path, People]) -> People:
+    """The five accounts (two victims, investigator, legal, admin) in the test's own database."""
+    folder, made = _people_template
+    s = ws.settings
+    for name, dest in (("case.duckdb", s.db_path), ("case.duckdb.key", s.key_file),
+                       ("case.duckdb.audit-head", s.audit_anchor_path)):
+        shutil.copyfile(folder / name, dest)
+    os.chmod(s.key_file, 0o600)
+    ws.__dict__.pop("keys", None)  # the copied key file replaces the one init made
+    return made
 
 
 AppFor = Callable[..., AppTest]
