@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     pl.add_argument("--kinds", default=",".join(KINDS), metavar="LIST",
                     help=f"comma-separated transfer kinds to pull (default {','.join(KINDS)})")
     pl.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per request (default 30)")
+    pl.add_argument("--retries", type=int, default=8, metavar="N",
+                    help="attempts per request on 429, 5xx, timeouts and dropped connections (default 8)")
     pl.add_argument("--span", type=int, default=50, metavar="BLOCKS",
                     help="blocks per first request; adapts to the density of transfers (default 50)")
     pl.add_argument("--batch-rows", type=int, default=50_000, metavar="N",
@@ -94,7 +96,7 @@ def run_pull(args: argparse.Namespace) -> int:
         follow=args.follow, max_follow_addresses=args.max_follow, kinds=kinds, span=args.span,
         commit_rows=args.batch_rows, actor=f"cli:{getpass.getuser()}")
     ws = _workspace(args)
-    client = RpcClient(args.rpc, rps=args.rps, timeout=args.timeout)
+    client = RpcClient(args.rpc, rps=args.rps, timeout=args.timeout, max_attempts=max(1, args.retries))
     total = None if args.to_block is None else max(0, args.to_block - args.from_block + 1) * (args.follow + 1)
     try:
         with Progress(f"pulling from {client.endpoint}", total=total, enabled=not args.json) as bar:
