@@ -28,6 +28,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="keep the good rows and store the bad ones in ingest_rejects")
     p.add_argument("--dayfirst", action="store_true",
                    help="read spreadsheet-resaved dates (14/04/2020 10:41) as day/month/year")
+    p.add_argument("--api-key", metavar="KEY",
+                   help="the API key a key record (Binance apiRestrictions JSON) describes; only its "
+                        "fingerprint is kept")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -46,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
                 bar.advance(0)
             try:
                 res = ingest_file(ws, path, exchange=args.exchange, account=args.account, actor="cli",
-                                  skip_bad_rows=args.skip_bad_rows, dayfirst=args.dayfirst, progress=report)
+                                  skip_bad_rows=args.skip_bad_rows, dayfirst=args.dayfirst, progress=report,
+                                  api_key=args.api_key)
             except KeytraceError as exc:
                 if len(args.paths) == 1:
                     raise
@@ -55,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
                 results.append({"source_name": path.name, "error": str(exc)})
                 continue
         results.append(res.as_dict())
-        line = (f"{res.source_name}: {res.format} ({res.exchange} account {res.account}): {res.rows_read} rows "
+        owner = f"{res.exchange} account {res.account}" if res.account else res.exchange
+        line = (f"{res.source_name}: {res.format} ({owner}): {res.rows_read} rows "
                 f"read, {res.rows_added} added, {res.rows_already_known} already known")
         if res.rows_rejected:
             line += f", {res.rows_rejected} rejected (see ingest_rejects, run {res.run_id})"

@@ -197,3 +197,19 @@ def test_unknown_json_is_refused(ws: Workspace, tmp_path: Path) -> None:
     p.write_text('{"hello": ')
     with pytest.raises(InputError, match=r"x.json: the JSON is not valid \(line 1"):
         ingest(ws, p)
+
+
+def test_cli_api_key_option_and_account_less_line(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.cli import main
+    from tests.ingest_more.helpers import EXPORTS
+
+    db = str(ws.settings.db_path)
+    key = "AbCdEfGh0123456789abcdefgh0123456789ABCDEFGH0123456789abcdefghij"
+    assert main(["--db", db, "ingest", str(EXPORTS / "binance_api_key_permissions_doc_example.json"),
+                 "--account", "b-9", "--api-key", key]) == 0
+    out = capsys.readouterr().out
+    assert "binance_api_restrictions (binance account b-9): 1 rows read, 1 added" in out
+    assert key not in out
+    assert stored(ws, "api_keys")[0]["fingerprint"] == api_key_fingerprint("binance", key)
+    assert main(["--db", db, "ingest", str(PRICES / "BTCUSDT-1m-2022-12.csv")]) == 0
+    assert "BTCUSDT-1m-2022-12.csv: binance_klines (binance): 3 rows read, 3 added" in capsys.readouterr().out
