@@ -50,6 +50,9 @@ DEFAULTS: dict[str, int | float] = {
     "min_score": 50,
     # Sessions pumping the same pair belong to one campaign unless 6 hours pass between them.
     "campaign_gap_hours": 6,
+    # DuckDB's working-memory cap for the detection transaction (it spills to disk beyond it), so that
+    # detection stays within 3 GB next to the app and an ingest on a small machine.
+    "memory_limit_mb": 2048,
 }
 
 STEPS: list[tuple[str, str]] = [
@@ -101,6 +104,7 @@ def detect(ws: Workspace, actor: str = "cli") -> DetectionSummary:
     started = utcnow()
     run_id = uuid.uuid4().hex
     with ws.db.write() as con:
+        con.execute(f"SET memory_limit = '{int(params['memory_limit_mb'])}MB'").fetchall()
         for table in TABLES:
             con.execute(f"DELETE FROM {table}").fetchall()
         for name, table in STEPS:

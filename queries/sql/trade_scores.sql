@@ -8,7 +8,8 @@
 --                          (the busiest venue's bars, in USD) is below $thin_adv_usd.
 --   SELL_ALL_BUY_ONE  (30) the trade's session sells >= $sell_all_min_assets different assets and buys
 --                          only one asset, in a thin or price-deviating pair, after the first sell.
---   BOT_BURST         (15) >= $burst_min_trades trades of the account within +-$burst_seconds seconds.
+--   BOT_BURST         (15) the trade is in a run of $burst_min_trades consecutive trades of the account
+--                          that spans at most $burst_seconds seconds (bot cadence).
 --   CROSS_VICTIM      (15) >= $cross_victim_min_accounts accounts have price-deviating fills in the same
 --                          pair within the trade's hour and the hours either side.
 --   SAME_COUNTER_ORDER(15) the trade's counter_order_id (KuCoin counterOrderId) also filled another
@@ -57,39 +58,52 @@ t AS (
 pair_hours AS (
     SELECT DISTINCT exchange, pair, hour_utc FROM t
 ),
+bars_hourly AS (
+    SELECT source, pair, date_trunc('hour', open_time) AS bucket, close FROM bars
+),
+lookback_hours AS (
+    -- the 24 hour buckets before each (pair, hour): equi-joins keep the window scan linear
+    SELECT ph.exchange, ph.pair, ph.hour_utc, ph.hour_utc - k.n * INTERVAL '1' HOUR AS bucket
+    FROM pair_hours ph CROSS JOIN (SELECT range AS n FROM range(1, 25)) k
+),
 reference AS (
-    SELECT ph.exchange, ph.pair, ph.hour_utc,
-           coalesce(median(CASE WHEN b.source <> ph.exchange THEN b.close END), median(b.close)) AS reference_price
-    FROM pair_hours ph
-    JOIN bars b ON b.pair = ph.pair
-               AND b.open_time >= ph.hour_utc - INTERVAL '24' HOUR AND b.open_time < ph.hour_utc
-    GROUP BY ph.exchange, ph.pair, ph.hour_utc
+    SELECT lh.exchange, lh.pair, lh.hour_utc,
+           coalesce(median(CASE WHEN b.source <> lh.exchange THEN b.close END), median(b.close)) AS reference_price
+    FROM lookback_hours lh
+    JOIN bars_hourly b ON b.pair = lh.pair AND b.bucket = lh.bucket
+    GROUP BY lh.exchange, lh.pair, lh.hour_utc
 ),
 pair_days AS (
     SELECT DISTINCT pair, quote_asset, day_utc FROM t
 ),
 usd_bars AS (
-    SELECT base_asset, open_time, close FROM bars
+    SELECT base_asset, date_trunc('hour', open_time) AS bucket, close FROM bars
     WHERE quote_asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
 ),
-quote_days AS (
-    SELECT DISTINCT quote_asset, day_utc FROM pair_days
+quote_hours AS (
+    SELECT q.quote_asset, q.day_utc, q.day_utc - k.n * INTERVAL '1' HOUR AS bucket
+    FROM (SELECT DISTINCT quote_asset, day_utc FROM pair_days) q
+    CROSS JOIN (SELECT range AS n FROM range(1, 25)) k
 ),
 quote_usd AS (
     SELECT q.quote_asset, q.day_utc,
            CASE WHEN q.quote_asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
                 THEN CAST(1 AS DECIMAL(38,18)) ELSE median(u.close) END AS usd
-    FROM quote_days q
-    LEFT JOIN usd_bars u ON u.base_asset = q.quote_asset
-                        AND u.open_time >= q.day_utc - INTERVAL '1' DAY AND u.open_time < q.day_utc
+    FROM quote_hours q
+    LEFT JOIN usd_bars u ON u.base_asset = q.quote_asset AND u.bucket = q.bucket
     GROUP BY q.quote_asset, q.day_utc
 ),
+daily_volume AS (
+    SELECT source, pair, date_trunc('day', open_time) AS day_bucket, sum(quote_volume) AS quote_volume
+    FROM bars
+    GROUP BY source, pair, date_trunc('day', open_time)
+),
 source_volume AS (
-    SELECT pd.pair, pd.quote_asset, pd.day_utc, b.source, sum(b.quote_volume) AS quote_volume_7d
+    SELECT pd.pair, pd.quote_asset, pd.day_utc, v.source, sum(v.quote_volume) AS quote_volume_7d
     FROM pair_days pd
-    JOIN bars b ON b.pair = pd.pair
-               AND b.open_time >= pd.day_utc - INTERVAL '7' DAY AND b.open_time < pd.day_utc
-    GROUP BY pd.pair, pd.quote_asset, pd.day_utc, b.source
+    CROSS JOIN (SELECT range AS n FROM range(1, 8)) k
+    JOIN daily_volume v ON v.pair = pd.pair AND v.day_bucket = pd.day_utc - k.n * INTERVAL '1' DAY
+    GROUP BY pd.pair, pd.quote_asset, pd.day_utc, v.source
 ),
 adv AS (
     SELECT sv.pair, sv.day_utc,
@@ -100,16 +114,13 @@ adv AS (
     GROUP BY sv.pair, sv.day_utc
 ),
 counter_orders AS (
-    SELECT counter_order_id, count(DISTINCT exchange || ':' || account) AS counter_accounts
-    FROM trades
-    WHERE counter_order_id IS NOT NULL
-    GROUP BY counter_order_id
-),
-counter_fills AS (
-    SELECT exchange, account, counter_order_id, count(*) AS fills
-    FROM trades
-    WHERE counter_order_id IS NOT NULL
-    GROUP BY exchange, account, counter_order_id
+    SELECT c.exchange, c.account, c.counter_order_id, c.fills, a.counter_accounts
+    FROM (SELECT exchange, account, counter_order_id, count(*) AS fills
+          FROM trades WHERE counter_order_id IS NOT NULL
+          GROUP BY exchange, account, counter_order_id) c
+    JOIN (SELECT counter_order_id, count(DISTINCT exchange || ':' || account) AS counter_accounts
+          FROM trades WHERE counter_order_id IS NOT NULL
+          GROUP BY counter_order_id) a ON a.counter_order_id = c.counter_order_id
 ),
 bot_explained AS (
     SELECT DISTINCT t.evidence_sha256, t.source_row
@@ -130,13 +141,19 @@ leaked_accounts AS (
 featured AS (
     SELECT t.*, r.reference_price, a.pair_adv_usd,
            CASE WHEN r.reference_price > 0 THEN t.price / r.reference_price - 1 END AS dev,
-           count(*) OVER (PARTITION BY t.exchange, t.account ORDER BY t.ts
-                          RANGE BETWEEN $burst_seconds PRECEDING AND $burst_seconds FOLLOWING) AS burst_n,
-           CASE WHEN t.ts - lag(t.ts) OVER (PARTITION BY t.exchange, t.account ORDER BY t.ts, t.evidence_sha256, t.source_row)
-                     <= $session_gap_seconds THEN 0 ELSE 1 END AS new_session
+           -- a run of $burst_min_trades consecutive fills within $burst_seconds s starts, ends or is
+           -- centred at this fill (one sort serves these and the session split)
+           CASE WHEN lead(t.ts, $burst_min_trades - 1) OVER w - t.ts <= $burst_seconds
+                  OR t.ts - lag(t.ts, $burst_min_trades - 1) OVER w <= $burst_seconds
+                  OR lead(t.ts, CAST(($burst_min_trades - 1) / 2 AS INTEGER)) OVER w
+                     - lag(t.ts, $burst_min_trades - 1 - CAST(($burst_min_trades - 1) / 2 AS INTEGER)) OVER w
+                     <= $burst_seconds
+                THEN 1 ELSE 0 END AS burst,
+           CASE WHEN t.ts - lag(t.ts) OVER w <= $session_gap_seconds THEN 0 ELSE 1 END AS new_session
     FROM t
     LEFT JOIN reference r ON r.exchange = t.exchange AND r.pair = t.pair AND r.hour_utc = t.hour_utc
     LEFT JOIN adv a ON a.pair = t.pair AND a.day_utc = t.day_utc
+    WINDOW w AS (PARTITION BY t.exchange, t.account ORDER BY t.ts, t.evidence_sha256, t.source_row)
 ),
 sessioned AS (
     SELECT f.*,
@@ -188,9 +205,9 @@ flags AS (
            s.thin,
            CASE WHEN ss.sell_assets >= $sell_all_min_assets AND ss.buy_assets = 1 AND ss.suspicious_buy = 1
                      AND ss.first_buy >= ss.first_sell THEN 1 ELSE 0 END AS sell_all,
-           CASE WHEN s.burst_n >= $burst_min_trades THEN 1 ELSE 0 END AS burst,
+           s.burst,
            CASE WHEN cv.accounts >= $cross_victim_min_accounts THEN 1 ELSE 0 END AS synchrony,
-           CASE WHEN co.counter_accounts >= 2 OR cf.fills >= $counter_min_fills THEN 1 ELSE 0 END AS counter,
+           CASE WHEN co.counter_accounts >= 2 OR co.fills >= $counter_min_fills THEN 1 ELSE 0 END AS counter,
            CASE WHEN la.account IS NOT NULL
                      AND (la.any_undated = 1 OR s.time_utc >= la.key_created_utc) THEN 1 ELSE 0 END AS leaked,
            CASE WHEN lower(s.channel) = 'api' THEN 1 ELSE 0 END AS api,
@@ -200,9 +217,8 @@ flags AS (
     FROM sessioned s
     JOIN sessions ss ON ss.exchange = s.exchange AND ss.account = s.account AND ss.session_id = s.session_id
     LEFT JOIN cross_victim cv ON cv.pair = s.pair AND cv.hour_utc = s.hour_utc
-    LEFT JOIN counter_orders co ON co.counter_order_id = s.counter_order_id
-    LEFT JOIN counter_fills cf ON cf.exchange = s.exchange AND cf.account = s.account
-                              AND cf.counter_order_id = s.counter_order_id
+    LEFT JOIN counter_orders co ON co.exchange = s.exchange AND co.account = s.account
+                               AND co.counter_order_id = s.counter_order_id
     LEFT JOIN leaked_accounts la ON la.exchange = s.exchange AND la.account = s.account
     LEFT JOIN ledger_accounts lg ON lg.exchange = s.exchange AND lg.account = s.account
     LEFT JOIN session_money_moves mm ON mm.exchange = s.exchange AND mm.account = s.account
