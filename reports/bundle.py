@@ -84,6 +84,24 @@ def _detection_run(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
     return rows[0] if rows else None
 
 
+# Well-known tokens, for chains whose token metadata was not pulled (symbol, decimals).
+KNOWN_TOKENS: dict[str, tuple[str, int]] = {
+    "native": ("ETH", 18),
+    "0xdac17f958d2ee523a2206206994597c13d831ec7": ("USDT", 6),
+    "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48": ("USDC", 6),
+    "0x6b175474e89094c44da98b954eedeac495271d0f": ("DAI", 18),
+    "0x2260fac5e5542a773aa44fbc8ddfef8a73a0d5ce": ("WBTC", 8),
+    "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2": ("WETH", 18),
+}
+
+
+def _known_token(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for r in rows:
+        if r.get("symbol") is None and r.get("decimals") is None and str(r["token"]).lower() in KNOWN_TOKENS:
+            r["symbol"], r["decimals"] = KNOWN_TOKENS[str(r["token"]).lower()]
+    return rows
+
+
 def _traces(con: duckdb.DuckDBPyConnection, runs: list[dict[str, Any]]
             ) -> tuple[list[TraceRun], list[TraceEdge], list[CashOutPoint]]:
     traces, edges, points = [], [], []
@@ -93,8 +111,9 @@ def _traces(con: duckdb.DuckDBPyConnection, runs: list[dict[str, Any]]
         except (ValueError, TypeError):
             seeds = [str(r["seeds"])]
         traces.append(TraceRun(r["trace_id"], r["created_at"], r["model"], r["direction"], int(r["hops"]), seeds))
-        edges.extend(_make(TraceEdge, _q(con, "report_trace_edges", {"trace_id": r["trace_id"]})))
-        points.extend(_make(CashOutPoint, _q(con, "report_trace_cash_out_points", {"trace_id": r["trace_id"]})))
+        edges.extend(_make(TraceEdge, _known_token(_q(con, "report_trace_edges", {"trace_id": r["trace_id"]}))))
+        points.extend(_make(CashOutPoint, _known_token(
+            _q(con, "report_trace_cash_out_points", {"trace_id": r["trace_id"]}))))
     return traces, edges, points
 
 
@@ -111,7 +130,12 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
         acct = {"exchange": header.exchange, "account": header.account}
         scoped = {"claim_id": claim_id, **acct}
         loss_rows = _q(con, "report_account_loss", acct)
-        traces, edges, points = _traces(con, _q(con, "report_claim_traces", scoped))
+        runs = _q(con, "report_claim_traces", scoped)
+        trace_scope = "claim"
+        if not runs:  # no trace starts from this claim's addresses: show where the incident's proceeds went
+            runs = [r for r in _q(con, "report_incident_traces") if r["direction"] == "forward"]
+            trace_scope = "incident"
+        traces, edges, points = _traces(con, runs)
         facts = ClaimFacts(
             header=header,
             claimant=_claimant(ws, row, viewer_role),
@@ -133,6 +157,7 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
             generated_at=utcnow(),
             detection_run=_detection_run(con),
             loss_definition=LOSS_DEFINITION,
+            extra={"trace_scope": trace_scope},
         )
     return facts
 
@@ -145,7 +170,7 @@ def gather_incident(ws: Workspace) -> IncidentFacts:
             campaigns=_make(Campaign, _q(con, "report_incident_campaigns")),
             victims=_make(Victim, _q(con, "report_incident_victims")),
             losses_by_exchange_pair=_make(LossByExchangePair, _q(con, "report_incident_losses_by_exchange_pair")),
-            cash_out_groups=_make(CashOutGroup, _q(con, "report_incident_cash_out_by_entity")),
+            cash_out_groups=_make(CashOutGroup, _known_token(_q(con, "report_incident_cash_out_by_entity"))),
             cash_out_points=points,
             attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
             trades=_make(UnauthorizedTrade, _q(con, "report_incident_trades")),

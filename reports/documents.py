@@ -134,7 +134,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
         Para(f"Ownership evidence level: {level} of 100." if level is not None
              else "Ownership evidence level: not evaluated."),
         Table(["level", "reason", "evaluated (UTC)"],
-              [[str(o.level), o.reason, iso(o.evaluated_at)] for o in f.ownership],
+              [[str(o.level), o.reason, iso(o.evaluated_at)] for o in f.ownership], wrap=[1],
               numeric=[0], empty_text="No ownership evidence is recorded for this claim."),
         Table(["wallet address proved by signature (EIP-191)", "verified (UTC)"],
               [[w.address, iso(w.verified_at)] for w in f.wallet_proofs],
@@ -143,7 +143,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     keys_table = Table(
         ["key fingerprint (SHA-256)", "leak source", "leak date", "linked by", "key created", "permissions"],
         [[k.fingerprint, k.leak_source, k.leak_date.isoformat() if k.leak_date else "unknown", k.linked_by,
-          iso(k.key_created_utc) or "unknown", k.permissions or ""] for k in f.compromised_keys],
+          iso(k.key_created_utc) or "unknown", k.permissions or ""] for k in f.compromised_keys], wrap=[1, 5],
         empty_text="No key of this account was found in an imported leak.")
     key_blocks: list[Para | KeyValues | Table | Chart | Section] = [
         Para(f"Fingerprint match: {len(f.compromised_keys)} leaked key record(s) match this account"
@@ -167,7 +167,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
                                  [[c.campaign_id, c.pair, iso(c.start_utc), iso(c.end_utc), str(c.accounts),
                                    str(c.trades), dec(c.loss_usd)] for c in f.campaigns], numeric=[4, 5, 6],
                                  caption="Campaigns this account's unauthorised trades belong to."))
-    trades = Table(TRADE_COLUMNS, _trade_rows(f.trades), numeric=[3, 4, 5, 6, 7, 9],
+    trades = Table(TRADE_COLUMNS, _trade_rows(f.trades), numeric=[3, 4, 5, 6, 7, 9], wrap=[8],
                    caption=f"{len(f.trades)} unauthorised trades; evidence:row = first 10 hex digits of the "
                            "evidence file's SHA-256 (full hashes in the evidence list) and the row in that file.",
                    empty_text="No unauthorised trade was found for this account.")
@@ -206,10 +206,16 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     seeds = {s.lower() for t in f.traces for s in t.seeds}
     nodes, flow_edges = _flow(f.trace_edges, cash_addresses, entity_of, seeds)
     flow_blocks: list[Para | KeyValues | Table | Chart | Section] = []
+    if f.traces and f.extra.get("trace_scope") == "incident":
+        flow_blocks.append(Para(
+            "No trace starts from an address of this claim (a wallet the claimant proved, or an address in the "
+            "account's deposit and withdrawal ledger) or from an address labelled as the attackers'. The traces "
+            "below follow the incident's proceeds as a whole: they show where the attackers' funds went, not "
+            "which transfer carried this account's loss."))
     if f.traces:
         flow_blocks.append(Table(["trace", "model", "direction", "hops", "seeds"],
                                  [[t.trace_id[:12], t.model, t.direction, str(t.hops),
-                                   " ".join(short(s, 6) for s in t.seeds)[:90]] for t in f.traces]))
+                                   " ".join(t.seeds)] for t in f.traces], wrap=[4]))
         flow_blocks.append(Chart(flow_diagram(nodes, flow_edges, "Fund flow from the seed addresses"),
                                  f"Figure {len(pairs) + 2}: fund flow, {len(f.trace_edges)} traced transfers; "
                                  f"{len(cash_addresses)} cash-out points boxed in red."))
@@ -233,7 +239,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
               [[e.sha256, e.original_name[:34], e.kind, str(e.size_bytes), iso(e.submitted_at)] for e in f.evidence], numeric=[3], empty_text="No evidence file is linked to this claim."),
         Section("Custody log", [Table(
             ["SHA-256 (first 16)", "at (UTC)", "actor", "action", "details"],
-            [[c.sha256[:16], iso(c.at_utc), c.actor[:24], c.action, c.details[:70]] for c in f.custody], empty_text="No custody entry.")]),
+            [[c.sha256[:16], iso(c.at_utc), c.actor, c.action, c.details] for c in f.custody], wrap=[2, 4], empty_text="No custody entry.")]),
     ]
     total = dec(loss.loss_usd) if loss and loss.loss_usd is not None else "not computed"
     notes = [f"Loss computed by keytrace: {total} USD over {len(f.trades)} unauthorised trades.",
@@ -286,8 +292,8 @@ def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
                    [[p.entity, p.address, coin_name(p.symbol, p.token), dec(token_amount(p.tainted_amount, p.decimals)),
                      iso(p.first_utc), str(p.path_count)] for p in f.cash_out_points], numeric=[3, 5], empty_text="None.")
     attackers = Table(["address", "chain", "basis", "confidence", "first seen (UTC)", "last seen (UTC)"],
-                      [[a.address, str(a.chain_id or ""), a.basis[:40], str(a.confidence), iso(a.first_seen),
-                        iso(a.last_seen)] for a in f.attacker_addresses], numeric=[3], empty_text="No attacker address is known.")
+                      [[a.address, str(a.chain_id or ""), a.basis, str(a.confidence), iso(a.first_seen),
+                        iso(a.last_seen)] for a in f.attacker_addresses], wrap=[2], numeric=[3], empty_text="No attacker address is known.")
     evidence = Table(["SHA-256", "file", "kind", "bytes", "submitted (UTC)"],
                      [[e.sha256, e.original_name[:34], e.kind, str(e.size_bytes), iso(e.submitted_at)]
                       for e in f.evidence], numeric=[3], empty_text="None.")

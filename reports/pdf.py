@@ -13,6 +13,7 @@ Only rendering lives here; :mod:`reports.bundle` gathers the facts and builds th
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -61,6 +62,8 @@ STYLE_KV_KEY = ParagraphStyle("kt-kvk", parent=STYLE_BODY, fontName="Helvetica-B
 TABLE_FONT = 6.8
 TABLE_ROW_H = 9.2
 TABLE_FONT_MIN = 4.6
+WRAP_MIN_W = 110.0
+_TOKEN = re.compile(r"[^;, ]+[;, ]*")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -89,6 +92,7 @@ class Table:
     rows: Sequence[Sequence[str]]
     numeric: Sequence[int] = ()
     highlight_rows: Sequence[int] = ()
+    wrap: Sequence[int] = ()       # columns whose cells may break into lines (at ';', ',' or spaces)
     caption: str | None = None
     empty_text: str = "None."
 
@@ -166,8 +170,12 @@ def _p(text: str, style: ParagraphStyle = STYLE_BODY) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _fit_columns(data: list[list[str]]) -> tuple[float, list[float]]:
-    """Font size and column widths so that every cell fits on one line within the frame."""
+def _fit_columns(data: list[list[str]], wrap: Sequence[int] = ()) -> tuple[float, list[float]]:
+    """Font size and column widths so that the table fits the frame.
+
+    Columns not in ``wrap`` keep every cell on one line; ``wrap`` columns get the width left over
+    (at least WRAP_MIN_W) and their cells are broken into lines by :func:`_wrap_cell`.
+    """
     pad = 4.5
     natural = [0.0] * len(data[0])
     for ci in range(len(natural)):
@@ -175,15 +183,44 @@ def _fit_columns(data: list[list[str]]) -> tuple[float, list[float]]:
         cells = sorted((row[ci] for row in data[1:]), key=len, reverse=True)[:40]
         natural[ci] = max([stringWidth(data[0][ci], "Helvetica-Bold", TABLE_FONT)]
                           + [stringWidth(c, "Helvetica", TABLE_FONT) for c in cells])
-    total = sum(natural) + pad * len(natural)
+    fixed = [w for ci, w in enumerate(natural) if ci not in wrap]
+    # a wrapping column needs its longest unbreakable word, and at least WRAP_MIN_W
+    least = {ci: min(natural[ci], max(WRAP_MIN_W, max(
+        (stringWidth(tok, "Helvetica", TABLE_FONT) for tok in {t for row in data[1:] for t in _TOKEN.findall(row[ci])}),
+        default=0.0))) for ci in wrap}
     size = TABLE_FONT
-    if total > FRAME_W:
-        size = max(TABLE_FONT_MIN, TABLE_FONT * (FRAME_W - pad * len(natural)) / sum(natural))
-    widths = [w * size / TABLE_FONT + pad for w in natural]
+    need = sum(fixed) + sum(least.values())
+    room = FRAME_W - pad * len(natural)
+    if need > room:
+        size = max(TABLE_FONT_MIN, TABLE_FONT * room / need)
+    scale = size / TABLE_FONT
+    widths = [w * scale + pad for w in natural]
+    if wrap:
+        left = FRAME_W - sum(widths[ci] for ci in range(len(natural)) if ci not in wrap)
+        share = sum(widths[ci] for ci in wrap)
+        for ci in wrap:
+            widths[ci] = min(widths[ci], max(least[ci] * scale + pad, left * widths[ci] / share))
     spare = FRAME_W - sum(widths)
     if spare > 0:  # share the spare width, proportionally, so the table spans the frame
         widths = [w + spare * w / sum(widths) for w in widths]
     return size, widths
+
+
+def _wrap_cell(text: str, width: float, size: float) -> str:
+    """Break ``text`` after ';', ',' or spaces into lines no wider than ``width``."""
+    if stringWidth(text, "Helvetica", size) <= width:
+        return text
+    tokens = _TOKEN.findall(text)
+    lines: list[str] = []
+    line = ""
+    for tok in tokens:
+        if line and stringWidth(line + tok.rstrip(), "Helvetica", size) > width:
+            lines.append(line.rstrip())
+            line = ""
+        line += tok
+    if line:
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 def _table_flowable(t: Table) -> list[Flowable]:
@@ -194,10 +231,20 @@ def _table_flowable(t: Table) -> list[Flowable]:
             out.append(_p(t.caption, STYLE_CAPTION))
         return out
     data: list[list[str]] = [list(t.columns)] + [[str(c) for c in r] for r in t.rows]
-    size, widths = _fit_columns(data)
+    size, widths = _fit_columns(data, t.wrap)
+    line_h = size * 1.18
+    base_h = max(TABLE_ROW_H * size / TABLE_FONT, size + 2.6)
+    heights = [base_h] * len(data)
+    for ci in t.wrap:
+        inner = widths[ci] - 4.5
+        for ri in range(1, len(data)):
+            cell = _wrap_cell(data[ri][ci], inner, size)
+            if cell is not data[ri][ci]:
+                data[ri][ci] = cell
+                heights[ri] = max(heights[ri], line_h * (cell.count("\n") + 1) + 3.5)
     style = [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", size),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", size),
+        ("FONT", (0, 1), (-1, -1), "Helvetica", size, line_h),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ee")),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#30475e")),
         ("LINEBELOW", (0, 1), (-1, -1), 0.15, colors.HexColor("#c8c8c8")),
@@ -211,8 +258,7 @@ def _table_flowable(t: Table) -> list[Flowable]:
         style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
     for r in t.highlight_rows:
         style.append(("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor("#fde2e1")))
-    row_h = max(TABLE_ROW_H * size / TABLE_FONT, size + 2.6)
-    table = LongTable(data, colWidths=widths, rowHeights=[row_h] * len(data), repeatRows=1, hAlign="LEFT")
+    table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     out.append(table)
     if t.caption:

@@ -37,6 +37,8 @@ TX_B = "0x" + "22" * 32
 TX_C = "0x" + "33" * 32
 TX_WITHDRAW = "0x" + "44" * 32
 CLAIMANT_NAME = "Ada Example"
+REASONS = ("PRICE_DEVIATION;THIN_PAIR;SELL_ALL_BUY_ONE;CROSS_VICTIM;LEAKED_KEY;NO_DEPOSIT_WITHDRAWAL;"
+           "BOT_BURST;API_CHANNEL")
 CLAIMANT_EMAIL = "ada@example.org"
 CLAIMANT_PHONE = "+44 20 7946 0000"
 
@@ -98,13 +100,13 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
         con.execute("""
             INSERT INTO unauthorized_trades
             SELECT exchange, account, evidence_sha256, source_row, time_utc, pair, side, price, quantity,
-                   quote_quantity, fee, fee_asset, 90, 'THIN_PAIR;PRICE_DEVIATION;BOT_BURST;API_CHANNEL', 1,
+                   quote_quantity, fee, fee_asset, 90, $reasons, 1,
                    'CMP-XYZ-1', $start, CAST(0.1 AS DECIMAL(38,18)), CAST(1 AS DECIMAL(38,18)),
                    CAST(quote_quantity AS DECIMAL(38,8)), CAST(quantity * 0.1 AS DECIMAL(38,8)),
                    CAST(fee AS DECIMAL(38,8)),
                    CAST(quote_quantity - CAST(quantity AS DECIMAL(30,8)) * 0.1 + fee AS DECIMAL(38,8))
             FROM trades WHERE exchange = $ex AND account = $acct AND time_utc >= $start""",
-                    {"ex": EXCHANGE, "acct": ACCOUNT, "start": START}).fetchall()
+                    {"ex": EXCHANGE, "acct": ACCOUNT, "start": START, "reasons": REASONS}).fetchall()
         con.execute("""
             INSERT INTO account_losses
             SELECT exchange, account, min(time_utc), max(time_utc), count(*), sum(loss_usd),

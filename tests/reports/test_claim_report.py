@@ -70,6 +70,8 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
               f"{dec(t['quote_quantity'])}"
         assert row in text, row
         assert f"{dec(t['loss_usd'])} {t['evidence_sha256'][:10]}:{t['source_row']}" in text
+    # reason codes are wrapped onto several lines inside their cell, never cut
+    assert text.replace("; ", ";").count(cb.REASONS) == case.trades
     # the loss and its method
     assert f"Loss (USD) {dec(loss['loss_usd'])}" in text
     assert f"Loss computed by keytrace: {dec(loss['loss_usd'])} USD over {case.trades} unauthorised trades" in text

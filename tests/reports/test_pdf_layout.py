@@ -1,0 +1,55 @@
+"""The layout engine: tables that paginate with their header on every page, cells never cut, page N of M."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from pypdf import PdfReader
+
+from reports import pdf
+
+
+def _pages(data: bytes) -> list[str]:
+    return [" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_long_table_repeats_its_header_and_keeps_every_row_in_order() -> None:
+    rows = [[f"row-{i:04d}", "0x" + f"{i:064x}", str(Decimal(i) / 7)[:14], "CODE_A;CODE_B;CODE_C;" * (1 + i % 4)]
+            for i in range(400)]
+    doc = pdf.ReportDocument(
+        "Layout test", "tables", [("Case", "T-1"), ("Claim", "9")], datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+        [pdf.Section("Big table", [pdf.Table(["label", "hash", "amount", "reasons"], rows, numeric=[2], wrap=[3])])])
+    pages = _pages(pdf.render(doc))
+    assert len(pages) >= 4
+    table_pages = [p for p in pages if "row-" in p]
+    assert len(table_pages) >= 3
+    for p in table_pages:
+        assert "label hash amount reasons" in p  # the header row, on every page the table runs over
+    found = [int(tok[4:8]) for p in table_pages for tok in p.split() if tok.startswith("row-")]
+    assert found == list(range(400))
+    text = " ".join(pages)
+    for i in range(400):
+        assert "0x" + f"{i:064x}" in text  # 66-character hashes are never cut
+    assert text.replace("; ", ";").count("CODE_A;CODE_B;CODE_C;") == sum(1 + i % 4 for i in range(400))
+    for n, p in enumerate(pages, 1):
+        assert p.endswith(f"page {n} of {len(pages)}") or f"page {n} of {len(pages)}" in p
+        assert "generated 2024-01-02 03:04:05 UTC" in p
+
+
+def test_charts_draw_their_labels_as_text() -> None:
+    t0 = datetime(2022, 12, 1, tzinfo=UTC)
+    ref = [(t0.replace(hour=h), Decimal("0.1") + Decimal(h) / 100) for h in range(10)]
+    trades = [(t0.replace(hour=5), Decimal("0.5"), True), (t0.replace(hour=2), Decimal("0.1"), False)]
+    nodes = [pdf.FlowNode("a", "seed 0xaaa", 0, "seed"), pdf.FlowNode("b", "Binance 0xbbb", 1, "cash_out")]
+    doc = pdf.ReportDocument("Charts", "c", [("Case", "T")], t0, [pdf.Section("Figures", [
+        pdf.Chart(pdf.price_chart("XYZ/USDT", ref, trades, "kucoin 1h"), "Figure 1"),
+        pdf.Chart(pdf.balance_chart("U1", {"USDT": [(t0, Decimal(5)), (t0.replace(hour=3), Decimal(1))]}), "Figure 2"),
+        pdf.Chart(pdf.flow_diagram(nodes, [pdf.FlowEdge("a", "b", "12.5 USDT")], "flow"), "Figure 3"),
+        pdf.Chart(pdf.price_chart("EMPTY/USDT", [], [], "none"), "Figure 4")])])
+    text = " ".join(_pages(pdf.render(doc)))
+    for label in ("XYZ/USDT: trade prices against the reference price", "reference close (kucoin 1h)",
+                  "unauthorised trades", "Account U1: balance per asset over time", "seed 0xaaa", "Binance 0xbbb",
+                  "12.5 USDT", "EMPTY/USDT: no prices or trades to draw", "Figure 3"):
+        assert label in text, label
