@@ -12,8 +12,9 @@ Three generations share one SQL file:
 Each starts after a preamble (a disclaimer, ``Transactions``, ``User,<name>,<id>``) that sniffing
 skips. This format yields the trades: Buy, Sell and Advanced Trade Buy/Sell rows. An Advanced Trade
 row's Notes name the real market and price (``... on ETH-BTC at 0.05 BTC/ETH``), which win over the
-spot price. Sends, receives, converts and rewards are balance changes, not trades, and are left out.
-The export names no account id: ``--account``.
+spot price. Its companion ``coinbase_transactions_ledger`` keeps every row as a balance change of its
+asset (sends with the address the Notes name; a Convert as two legs, the second from its Notes), in
+the same run. The export names no account id: ``--account``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ def _params(head: FileHead, options: Options) -> Mapping[str, Any]:
     return {"coinbase_currency": None}
 
 
+_OPTIONAL = ("id", "price_currency", "spot_price_currency", "price_at_transaction", "subtotal",
+             "total_inclusive_of_fees", "total_inclusive_of_fees_and_or_spread", "fees", "fees_and_or_spread")
+_TIMES = {"time_formats": ["%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ",
+                           "%Y-%m-%d %H:%M:%S"]}
+
 FORMATS: list[FormatSpec] = [
     FormatSpec(
         name="coinbase_transactions",
@@ -47,11 +53,21 @@ FORMATS: list[FormatSpec] = [
                r"([A-Z]{3} )?Subtotal,([A-Z]{3} )?Total \(inclusive of fees( and/or spread)?\),"
                r"([A-Z]{3} )?Fees( and/or Spread)?,Notes,?",
         time_column="timestamp",
-        optional_columns=("id", "price_currency", "spot_price_currency", "price_at_transaction", "subtotal",
-                          "total_inclusive_of_fees", "total_inclusive_of_fees_and_or_spread", "fees",
-                          "fees_and_or_spread"),
+        optional_columns=_OPTIONAL,
         params=_params,
-        extra={"time_formats": ["%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%fZ",
-                                "%Y-%m-%d %H:%M:%S"]},
+        extra=_TIMES,
+        companions=("coinbase_transactions_ledger",),
+    ),
+    FormatSpec(
+        name="coinbase_transactions_ledger",
+        exchange="coinbase",
+        kind="ledger_movements",
+        description="Coinbase transaction history as balance changes",
+        header=r"(?!)",
+        time_column="timestamp",
+        optional_columns=_OPTIONAL,
+        params=_params,
+        extra=_TIMES,
+        companion_only=True,
     ),
 ]

@@ -45,7 +45,8 @@ def test_coinbasepro_fills_quote_amount_from_signed_total(ws: Workspace) -> None
 
 def test_coinbase_2024_preamble_symbols_and_advanced_trade_market(ws: Workspace) -> None:
     r = ingest(ws, "coinbase_transactions_2024.csv", account="cb")
-    assert (r.format, r.rows_read) == ("coinbase_transactions", 3)  # sends, rewards, converts are not trades
+    assert r.parts == ("coinbase_transactions", "coinbase_transactions_ledger")
+    assert r.rows_read == 3 + 7  # 3 trades; 6 balance changes and the received leg of the Convert
     t = stored(ws, "trades")
     assert [_key(x) for x in t] == [
         ("BTC/USD", "buy", D("72304.15"), D("0.00137"), D("99.06"), D("1.99"), "USD"),
@@ -55,6 +56,13 @@ def test_coinbase_2024_preamble_symbols_and_advanced_trade_market(ws: Workspace)
     assert [x["source_row"] for x in t] == [1, 2, 6]
     assert t[0]["time_utc"] == datetime(2024, 3, 13, 9, 41, 27, tzinfo=UTC)
     assert t[0]["trade_id"] == "65f1a0c2d9e8b7a6f5e4d3c2"
+    m = stored(ws, "ledger_movements")
+    got = [(x["source_row"], x["kind"], x["operation"], x["asset"], x["amount"], x["address"]) for x in m]
+    assert got[2] == (3, "withdrawal", "Send", "BTC", D("-0.0005"), "bc1qexampleaddress0000000000000000000000")
+    assert sorted(g[1:5] for g in got if g[0] == 5) == [("trade", "Convert", "ETH", D("-0.1")),
+                                                        ("trade", "Convert", "USDC", D("345.97"))]
+    assert got[1][1:5] == ("trade", "Advanced Trade Sell", "ETH", D("-0.25"))
+    assert got[3][1:5] == ("reward", "Staking Income", "SOL", D("0.000418213"))
 
 
 def test_coinbase_2021_currency_prefixed_header(ws: Workspace) -> None:
@@ -77,6 +85,18 @@ def test_bitstamp_market_rows_and_ap_style_dates(ws: Workspace) -> None:
     assert [x["time_utc"] for x in t] == [datetime(2022, 3, 3, 0, 47, tzinfo=UTC),
                                           datetime(2022, 9, 14, 13, 9, tzinfo=UTC)]
     assert [x["source_row"] for x in t] == [2, 3]
+    m = stored(ws, "ledger_movements")
+    assert sorted((x["source_row"], x["kind"], x["asset"], x["amount"], x["fee"]) for x in m) == [
+        (1, "deposit", "ETH", D("3.5"), None),
+        (2, "fee", "EUR", D("-7.73438"), None),
+        (2, "trade", "ETH", D("-1.25"), None),
+        (2, "trade", "EUR", D("3093.75"), None),
+        (3, "fee", "EUR", D("-2.17380"), None),
+        (3, "trade", "BTC", D("0.04"), None),
+        (3, "trade", "EUR", D("-869.52"), None),
+        (4, "withdrawal", "EUR", D("-3000.00"), D("2.50")),
+    ]
+    assert m[-1]["time_utc"] == datetime(2022, 5, 2, 23, 58, tzinfo=UTC)
 
 
 def test_binance_card_purchases_completed_only(ws: Workspace) -> None:
@@ -119,3 +139,17 @@ def test_bad_rows_are_refused_with_file_row_column(ws: Workspace, tmp_path: Path
         ingest(ws, path, account="x")
     assert str(exc.value).startswith(message)
     assert table_counts(ws) == before
+
+
+def test_a_bad_row_in_the_companion_refuses_the_whole_file(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "coinbase.csv"
+    p.write_text("Timestamp,Transaction Type,Asset,Quantity Transacted,Spot Price Currency,Spot Price at Transaction,"
+                 "Subtotal,Total (inclusive of fees),Fees,Notes\n"
+                 "2021-02-08T07:51:33Z,Buy,BTC,0.002,EUR,38115.42,76.23,77.72,1.49,Bought\n"
+                 "2021-02-09T07:51:33Z,Send,BTC,lots,EUR,38115.42,0,0,0,Sent\n")
+    before = table_counts(ws)
+    with pytest.raises(ValidationError) as exc:
+        ingest(ws, p, account="cb")
+    assert str(exc.value).startswith("coinbase.csv, row 2, column 'Quantity Transacted': the quantity 'lots' "
+                                     "is not a number")
+    assert table_counts(ws) == before  # the good trade of row 1 was not stored either
