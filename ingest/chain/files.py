@@ -16,6 +16,9 @@ first). Etherscan exports carry neither block hash (stored as '') nor log index 
 rows are told apart by their order within the transaction (``trace_address`` ``etherscan:N``), so they
 do not merge with rows pulled over RPC for the same transfer; and Etherscan shows token amounts in
 display units, so the token's decimals must be known (``token_metadata``, filled by a pull).
+ethereum-etl's ``token_transfers`` also list ERC-721 transfers with the token id as ``value`` and
+nothing to tell them apart; its ``logs`` file can (four topics), and keytrace's decoding of it, like a
+pull, leaves ERC-721 transfers out. Prefer the logs file when you have it.
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ from core.errors import InputError, UnknownFormatError
 from core.workspace import Workspace
 from ingest.chain import store
 from ingest.chain.decode import TransferColumns, erc20_rows
+
+# Etherscan renamed "Txhash" to "Transaction Hash" in newer exports; both are read the same way.
+_ALIASES = {"Transaction Hash": "Txhash"}
 
 FORMATS = ("ethereumetl_token_transfers", "ethereumetl_transactions", "ethereumetl_logs", "ethereumetl_blocks",
            "etherscan_transactions", "etherscan_internal", "etherscan_token_transfers")
@@ -88,11 +94,12 @@ def _records(path: Path) -> tuple[str, Iterator[tuple[int, dict[str, Any]]], lis
                     yield i, rec
         return "jsonl", gen_json(), list(first)
     reader = csv.DictReader(io.StringIO(text))
-    names = [n.strip() for n in (reader.fieldnames or [])]
+    names = [_ALIASES.get(n.strip(), n.strip()) for n in (reader.fieldnames or [])]
 
     def gen_csv() -> Iterator[tuple[int, dict[str, Any]]]:
         for i, rec in enumerate(reader, start=2):  # row 1 is the header
-            yield i, {(k or "").strip(): (v or "").strip() for k, v in rec.items()}
+            yield i, {_ALIASES.get((k or "").strip(), (k or "").strip()): (v or "").strip()
+                      for k, v in rec.items()}
     return "csv", gen_csv(), names
 
 

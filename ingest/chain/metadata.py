@@ -65,6 +65,10 @@ def decode_decimals(result: object) -> tuple[int | None, str | None]:
     return value, None
 
 
+def _failed(label: str, err: RpcError) -> str:
+    return f"{label}() reverted" if "revert" in str(err).lower() else f"{label}() could not be read"
+
+
 def fetch(client: RpcClient, tokens: list[str]) -> list[TokenMetadata]:
     calls = []
     for t in tokens:
@@ -79,7 +83,7 @@ def fetch(client: RpcClient, tokens: list[str]) -> list[TokenMetadata]:
         decimals = None
         for label, raw in (("symbol", sym_raw), ("name", name_raw)):
             if isinstance(raw, RpcError):
-                notes.append(f"{label}() reverted")
+                notes.append(_failed(label, raw))
                 continue
             text, note = decode_text(raw)
             if note:
@@ -89,7 +93,7 @@ def fetch(client: RpcClient, tokens: list[str]) -> list[TokenMetadata]:
             else:
                 name = text
         if isinstance(dec_raw, RpcError):
-            notes.append("decimals() reverted")
+            notes.append(_failed("decimals", dec_raw))
         else:
             decimals, note = decode_decimals(dec_raw)
             if note:
