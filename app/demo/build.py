@@ -98,8 +98,10 @@ class Builder:
         from ingest.api import ingest_file
 
         ws = Workspace(self.ws.settings, lock_timeout=self.ws.lock_timeout)  # one per thread
-        result = ingest_file(ws, self.folder / entry["path"], exchange=entry.get("exchange"),
-                             account=entry.get("account"), actor=ACTOR)
+        # a 3Commas log is the bot platform's file: its exchange account is given, not its exchange
+        exchange = None if entry["load"] == "bot_log" else entry.get("exchange")
+        result = ingest_file(ws, self.folder / entry["path"], exchange=exchange, account=entry.get("account"),
+                             actor=ACTOR)
         return int(result.rows_added)
 
     def _ingest_group(self, step: Step, entries: list[dict[str, Any]]) -> Step:

@@ -22,6 +22,9 @@ KUCOIN_V3 = "tradeCreatedAt,orderId,symbol,side,price,size,funds,fee,liquidity,f
 KUCOIN_FILLED_ORDERS = ("UID,Account Type,Order ID,Order Time({zone}),Symbol,Side,Order Type,Order Price,"
                         "Order Amount,Avg. Filled Price,Filled Amount,Filled Volume,Filled Volume (USDT),"
                         "Filled Time({zone}),Fee,Fee Currency,Tax,Status,Account Mode")
+KUCOIN_ORDER_SPLITTING = ("UID,Account Type,Order ID,Symbol,Side,Order Type,Avg. Filled Price,Filled Amount,"
+                          "Filled Volume,Filled Volume (USDT),Filled Time({zone}),Fee,Tax,Maker/Taker,Fee Currency,"
+                          "Account Mode")
 KUCOIN_DEPOSITS = ("UID,Account Type,Time({zone}),Coin,Amount,Fee,Hash,Deposit Address,Transfer Network,"
                    "Status,Remarks")
 KUCOIN_WITHDRAWALS = ("UID,Account Type,Time({zone}),Coin,Amount,Fee,Hash,Withdrawal Address/Account,"
@@ -141,7 +144,7 @@ def binance_api_restrictions(acc: Account) -> bytes:
 # ---------------------------------------------------------------------------------------------- KuCoin
 def kucoin_zone(acc: Account) -> str:
     zones = sorted(KUCOIN_ZONES)
-    return zones[int(acc.uid) % len(zones)] if acc.export == "filled_orders" else "UTC+08:00"
+    return zones[int(acc.uid) % len(zones)] if acc.export == "order_splitting" else "UTC+08:00"
 
 
 def kucoin_v3(acc: Account) -> tuple[bytes, dict[int, int]]:
@@ -171,6 +174,22 @@ def kucoin_filled_orders(acc: Account, markets: Markets) -> tuple[bytes, dict[in
             f.order_type.upper(), plain(f.price), plain(f.quantity), plain(f.price), plain(f.quantity),
             plain(f.quote_quantity), plain(usdt), _dt(f.t, minutes), plain(f.fee), f.fee_asset, "", "deal",
             "CLASSIC"]))
+    return "".join(lines).encode(), rows
+
+
+def kucoin_order_splitting(acc: Account, markets: Markets) -> tuple[bytes, dict[int, int]]:
+    """Spot Orders > Order-splitting (fills) export: one row per fill, newest first, the zone in the header."""
+    zone = kucoin_zone(acc)
+    minutes = KUCOIN_ZONES[zone]
+    lines = [KUCOIN_ORDER_SPLITTING.format(zone=zone) + "\n"]
+    rows: dict[int, int] = {}
+    for n, f in enumerate(newest_first(acc.fills), start=1):
+        rows[f.seq] = n
+        usdt = f.quote_quantity if f.quote == "USDT" else f.quote_quantity * markets.bar_at(f"{f.quote}/USDT", f.t).close
+        lines.append(_csv_line([
+            acc.uid, "mainAccount", f.order_id, BY_NAME[f.pair].dashed, f.side.upper(), f.order_type.upper(),
+            plain(f.price), plain(f.quantity), plain(f.quote_quantity), plain(usdt), _dt(f.t, minutes),
+            plain(f.fee), "", f.liquidity.upper(), f.fee_asset, "CLASSIC"]))
     return "".join(lines).encode(), rows
 
 

@@ -7,7 +7,8 @@ Layout (every path is listed in ``manifest.json`` with how the build step loads 
     exchanges/binance/<uid>/deposit_history.csv          Deposit / withdrawal history v1 (some accounts)
     exchanges/binance/<uid>/withdrawal_history.csv
     exchanges/binance/<uid>/api_key_permissions.json     GET /sapi/v1/account/apiRestrictions (victims)
-    exchanges/kucoin/<uid>/trade_history.csv             v3 export, or the Filled Orders export
+    exchanges/kucoin/<uid>/trade_history.csv             v3 export, or the current export's fills
+    exchanges/kucoin/<uid>/order_splitting.csv, filled_orders.csv   (order-splitting and filled orders)
     exchanges/kucoin/<uid>/fills_pageN.json, orders_pageN.json   REST /api/v1/fills, /api/v1/orders
     exchanges/kucoin/<uid>/deposits.csv, withdrawals.csv
     3commas/<exchange>_<uid>_deals.json                  GET /ver1/deals with each deal's market orders
@@ -186,10 +187,13 @@ def _write_account(w: _Writer, acc: Account, markets: Markets, rows: dict[int, t
             rel = w.put(f"{base}/trade_history.csv", data, load="ingest", format="kucoin_trade_history_v3", **who)
             rows.update({seq: (rel, n) for seq, n in r.items()})
         else:
-            data, r = exports.kucoin_filled_orders(acc, markets)
-            rel = w.put(f"{base}/filled_orders.csv", data, load="ingest", format="kucoin_filled_orders",
+            data, r = exports.kucoin_order_splitting(acc, markets)
+            rel = w.put(f"{base}/order_splitting.csv", data, load="ingest", format="kucoin_order_splitting",
                         zone=exports.kucoin_zone(acc), **who)
             rows.update({seq: (rel, n) for seq, n in r.items()})
+            if int(acc.uid) % 3 == 0:  # the orders view of the same export (one row per order)
+                w.put(f"{base}/filled_orders.csv", exports.kucoin_filled_orders(acc, markets)[0], load="ingest",
+                      format="kucoin_filled_orders", zone=exports.kucoin_zone(acc), **who)
         if acc.ledger == "histories":
             w.put(f"{base}/deposits.csv", exports.kucoin_movements(acc, "deposit"), load="ingest",
                   format="kucoin_deposits", **who)

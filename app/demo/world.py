@@ -256,7 +256,7 @@ class WorldBuilder:
                 api_key = kucoin_id(rng, key_created)
                 secret = "-".join(rand_str(rng, _HEX, n) for n in (8, 4, 4, 4, 12))
                 passphrase = rand_str(rng, string.ascii_lowercase, rng.randint(5, 9)) + str(rng.randint(1, 9999))
-                export = rng.choice(["v3", "filled_orders", "filled_orders", "rest_fills"])
+                export = rng.choice(["v3", "order_splitting", "order_splitting", "rest_fills"])
                 ledger = rng.choices(["histories", "none"], weights=[25, 75])[0]
             leaked = rng.random() < (0.92 if role == "victim" else 0.45)
             acc = Account(exchange, uid, role, api_key, secret, passphrase, key_created, leaked,

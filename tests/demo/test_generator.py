@@ -102,7 +102,8 @@ def test_every_generated_file_has_the_header_of_its_real_counterpart(demo: Gener
         elif fmt in ("binance_deposit_history_v1", "binance_withdrawal_history_v1"):
             assert first_line(path) == first_line(FIXTURES / f"{fmt.removesuffix('_v1')}_v1.csv")
             assert _documented(first_line(path))
-        elif fmt in ("kucoin_trade_history_v3", "kucoin_filled_orders", "kucoin_deposits", "kucoin_withdrawals"):
+        elif fmt in ("kucoin_trade_history_v3", "kucoin_order_splitting", "kucoin_filled_orders", "kucoin_deposits",
+                     "kucoin_withdrawals"):
             assert _documented(first_line(path)), (fmt, first_line(path))
         elif fmt == "kucoin_api_fills":
             body = json.loads(raw)

@@ -1,0 +1,99 @@
+"""`keytrace demo --no-serve` through the real command line: builds a database the home page can show."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.views.home import holdings
+from core.workspace import Workspace
+
+# which home-page figure each build step fills, when that step is built in this installation
+FIGURES = {
+    "exchange exports": ["Accounts under investigation", "Trades", "Ledger movements"],
+    "reference klines": ["Reference price bars"],
+    "leaked-key dump": ["Leaked key fingerprints"],
+    "on-chain transfers": ["On-chain transfers"],
+    "claims": ["Claims"],
+}
+
+
+def keytrace(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTRACE_")}
+    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("demo-cli")
+    db = tmp / "demo" / "keytrace.duckdb"
+    done = keytrace("--db", str(db), "demo", "--no-serve", "--seed", "5", "--accounts", "20", "--json", cwd=tmp)
+    assert done.returncode == 0, done.stderr
+    return db, json.loads(done.stdout)
+
+
+def test_demo_builds_a_database_whose_home_page_shows_what_was_wired(built: tuple[Path, dict[str, Any]]) -> None:
+    db, out = built
+    figures = dict(holdings(str(db)))
+    steps = {s["step"]: s for s in out["steps"]}
+    assert steps["exchange exports"]["status"] in ("done", "partly built")
+    assert figures["Evidence files"] > 20 and figures["Audit entries"] > 20
+    for step, labels in FIGURES.items():
+        if steps[step]["status"] != "not built yet":
+            for label in labels:
+                assert figures[label] > 0, (step, label)
+    assert out["holdings"] == figures
+    # what the build says it loaded is what the database holds
+    assert figures["Leaked key fingerprints"] == steps["leaked-key dump"]["rows"]
+    assert figures["Claims"] == steps["claims"]["rows"]
+    # every step that is missing says so by name
+    for s in out["steps"]:
+        assert s["status"] in ("done", "partly built", "not built yet")
+        if s["status"] != "done":
+            assert s["missing"] and s["step"] in out["not_built"]
+
+
+def test_the_database_holds_the_generated_trades_and_no_secret(built: tuple[Path, dict[str, Any]]) -> None:
+    db, out = built
+    files = Path(out["out"])
+    truth = (files / "ground_truth" / "trades.csv").read_text().splitlines()
+    ws = Workspace.open(db)
+    with ws.db.read() as con:
+        n_trades = con.execute("SELECT count(*) FROM trades").fetchall()[0][0]
+        accounts = {r[0] for r in con.execute("SELECT account FROM accounts").fetchall()}
+    ingested_formats = {s["step"] for s in out["steps"] if s["status"] == "done"}
+    if "exchange exports" in ingested_formats:
+        assert n_trades == len(truth) - 1
+    gt_accounts = {line.split(",")[1] for line in (files / "ground_truth" / "accounts.csv").read_text().splitlines()[1:]}
+    assert accounts <= gt_accounts and accounts
+    # the dump's secrets and passphrases reach neither the database nor the evidence folder
+    dump = (files / "leaks" / "3commas_api_keys_2022-12-28.csv").read_text().splitlines()[1:]
+    secrets = [line.split(",")[2] for line in dump[:200]]
+    blobs = [db.read_bytes()] + [p.read_bytes() for p in db.with_name(db.name + ".evidence").rglob("*") if p.is_file()]
+    for secret in secrets:
+        assert not any(secret.encode() in b for b in blobs)
+
+
+def test_a_database_holding_other_data_is_refused(built: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+    db, _ = built
+    other = tmp_path / "case.duckdb"
+    init = keytrace("--db", str(other), "init", cwd=tmp_path)
+    assert init.returncode == 0, init.stderr
+    case_file = tmp_path / "note.csv"
+    case_file.write_text("x\n")
+    ws = Workspace.open(other)
+    from core import evidence
+
+    with ws.db.write() as con:
+        evidence.store(ws, con, case_file, kind="exchange_export", submitted_by="t")
+    refused = keytrace("--db", str(other), "demo", "--no-serve", "--accounts", "20", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "holds data that no demo build put there" in refused.stderr
+    assert dict(holdings(str(other)))["Evidence files"] == 1
