@@ -9,6 +9,6 @@ SELECT
     p.column_name,
     p.reason,
     r.raw_line
-FROM stage.problems_kept AS p
+FROM stage.problems AS p
 LEFT JOIN stage.rejects AS r ON r.source_row = p.source_row
 ORDER BY p.source_row

@@ -2,12 +2,12 @@
 -- Grain: scalar macros. Params: none (each macro takes its inputs as arguments).
 -- kt_dec('1,234.50')            -> 1234.50 as DECIMAL(38,18); NULL when the text is not a number
 -- kt_time(text, formats, mins)  -> TIMESTAMPTZ in UTC from a local time written `mins` east of UTC
--- kt_num_text(text)             -> the text with thousands separators and blanks removed
+-- kt_num_text(text)             -> the trimmed text without thousands separators
 -- kt_bad(text)                  -> true when text is present but is not a number
 -- kt_quoted(text)               -> the text in single quotes for messages (at most 40 characters)
 -- kt_strip_asset(text, asset)  -> the number of "12.5BTC" when asset is BTC (else the plain number)
 -- kt_blank(text)                -> NULL for blank text, else the trimmed text
-CREATE MACRO kt_num_text(x) AS replace(replace(trim(x), ',', ''), ' ', '');
+CREATE MACRO kt_num_text(x) AS replace(trim(x), ',', '');
 CREATE MACRO kt_dec(x) AS try_cast(kt_num_text(x) AS DECIMAL(38, 18));
 CREATE MACRO kt_bad(x) AS (x IS NOT NULL AND kt_dec(x) IS NULL);
 CREATE MACRO kt_time(x, fmts, mins) AS

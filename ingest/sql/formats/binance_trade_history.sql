@@ -5,7 +5,15 @@
 --          _bad_reason (NULL when the row is good).
 -- Params: $time_format, $offset_minutes (zone of the Date(UTC+N) header), $time_header,
 --         $pair_regex (fused pair -> base, quote), $asset_suffix_regex (asset at the end of the fee).
-WITH split AS (
+WITH pairs AS (
+    -- a file holds few distinct pairs: split each once, then join
+    SELECT
+        d.pair,
+        regexp_extract(upper(trim(d.pair)), $pair_regex, 1) AS base,
+        regexp_extract(upper(trim(d.pair)), $pair_regex, 2) AS quote
+    FROM (SELECT DISTINCT r.pair FROM raw AS r) AS d
+),
+split AS (
     SELECT
         r.source_row,
         r.date,
@@ -15,12 +23,13 @@ WITH split AS (
         r.executed,
         r.amount,
         r.fee,
-        regexp_extract(upper(trim(r.pair)), $pair_regex, 1) AS base,
-        regexp_extract(upper(trim(r.pair)), $pair_regex, 2) AS quote,
+        coalesce(p.base, '') AS base,
+        coalesce(p.quote, '') AS quote,
         upper(kt_num_text(r.executed)) AS executed_text,
         upper(kt_num_text(r.amount)) AS amount_text,
         upper(kt_num_text(r.fee)) AS fee_text
     FROM raw AS r
+    LEFT JOIN pairs AS p ON p.pair = r.pair
 ),
 assets AS (
     SELECT
