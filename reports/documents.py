@@ -254,7 +254,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
             Section("Ownership evidence", ownership_blocks),
             Section("Compromised-key evidence", key_blocks),
             Section("Loss", loss_blocks),
-            Section("Unauthorised trades", [trades], new_page=True),
+            Section("Unauthorised trades", [trades], new_page=True, landscape=True),
             Section("Charts", charts, new_page=True),
             Section("Fund flow and cash-out points", flow_blocks, new_page=True),
             Section("Evidence and custody", evidence, new_page=True),

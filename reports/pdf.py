@@ -26,19 +26,22 @@ from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, Stri
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     CondPageBreak,
     Flowable,
+    Frame,
     KeepTogether,
     LongTable,
+    NextPageTemplate,
     PageBreak,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
@@ -46,6 +49,8 @@ from reportlab.platypus import (
 PAGE_W, PAGE_H = A4
 MARGIN = 16 * mm
 FRAME_W = PAGE_W - 2 * MARGIN
+LANDSCAPE_FRAME_W = PAGE_H - 2 * MARGIN
+BOTTOM = 16 * mm
 
 _styles = getSampleStyleSheet()
 STYLE_TITLE = ParagraphStyle("kt-title", parent=_styles["Title"], fontSize=20, leading=24, alignment=TA_LEFT)
@@ -108,6 +113,7 @@ class Section:
     title: str
     blocks: list[Para | KeyValues | Table | Chart | Section] = field(default_factory=list)
     new_page: bool = False
+    landscape: bool = False     # wide tables: the section gets landscape pages of its own
 
 
 @dataclass
@@ -150,12 +156,13 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         self.setFont("Helvetica", 7)
         self.setFillColor(colors.HexColor("#444444"))
         self.drawString(MARGIN, 9 * mm, self.footer_left)
-        self.drawRightString(PAGE_W - MARGIN, 9 * mm, f"page {self._pageNumber} of {total}")
+        page_w, page_h = self._pagesize
+        self.drawRightString(page_w - MARGIN, 9 * mm, f"page {self._pageNumber} of {total}")
         if self._pageNumber > 1:
-            self.drawString(MARGIN, PAGE_H - 10 * mm, self.header_text)
+            self.drawString(MARGIN, page_h - 10 * mm, self.header_text)
         self.setStrokeColor(colors.HexColor("#999999"))
         self.setLineWidth(0.3)
-        self.line(MARGIN, 12 * mm, PAGE_W - MARGIN, 12 * mm)
+        self.line(MARGIN, 12 * mm, page_w - MARGIN, 12 * mm)
         self.restoreState()
 
 
@@ -170,7 +177,8 @@ def _p(text: str, style: ParagraphStyle = STYLE_BODY) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _fit_columns(data: list[list[str]], wrap: Sequence[int] = ()) -> tuple[float, list[float]]:
+def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float = FRAME_W
+                 ) -> tuple[float, list[float]]:
     """Font size and column widths so that the table fits the frame.
 
     Columns not in ``wrap`` keep every cell on one line; ``wrap`` columns get the width left over
@@ -190,17 +198,17 @@ def _fit_columns(data: list[list[str]], wrap: Sequence[int] = ()) -> tuple[float
         default=0.0))) for ci in wrap}
     size = TABLE_FONT
     need = sum(fixed) + sum(least.values())
-    room = FRAME_W - pad * len(natural)
+    room = frame_w - pad * len(natural)
     if need > room:
         size = max(TABLE_FONT_MIN, TABLE_FONT * room / need)
     scale = size / TABLE_FONT
     widths = [w * scale + pad for w in natural]
     if wrap:
-        left = FRAME_W - sum(widths[ci] for ci in range(len(natural)) if ci not in wrap)
+        left = frame_w - sum(widths[ci] for ci in range(len(natural)) if ci not in wrap)
         share = sum(widths[ci] for ci in wrap)
         for ci in wrap:
             widths[ci] = min(widths[ci], max(least[ci] * scale + pad, left * widths[ci] / share))
-    spare = FRAME_W - sum(widths)
+    spare = frame_w - sum(widths)
     if spare > 0:  # share the spare width, proportionally, so the table spans the frame
         widths = [w + spare * w / sum(widths) for w in widths]
     return size, widths
@@ -223,7 +231,7 @@ def _wrap_cell(text: str, width: float, size: float) -> str:
     return "\n".join(lines)
 
 
-def _table_flowable(t: Table) -> list[Flowable]:
+def _table_flowable(t: Table, frame_w: float = FRAME_W) -> list[Flowable]:
     out: list[Flowable] = []
     if not t.rows:
         out.append(_p(t.empty_text))
@@ -231,7 +239,7 @@ def _table_flowable(t: Table) -> list[Flowable]:
             out.append(_p(t.caption, STYLE_CAPTION))
         return out
     data: list[list[str]] = [list(t.columns)] + [[str(c) for c in r] for r in t.rows]
-    size, widths = _fit_columns(data, t.wrap)
+    size, widths = _fit_columns(data, t.wrap, frame_w)
     line_h = size * 1.18
     base_h = max(TABLE_ROW_H * size / TABLE_FONT, size + 2.6)
     heights = [base_h] * len(data)
@@ -280,16 +288,17 @@ def _kv_flowable(kv: KeyValues) -> Flowable:
     return table
 
 
-def _section_flowables(section: Section, level: int) -> list[Flowable]:
+def _section_flowables(section: Section, level: int, frame_w: float = FRAME_W,
+                       fresh_page: bool = False) -> list[Flowable]:
     out: list[Flowable] = []
-    if section.new_page:
+    if section.new_page and not fresh_page:
         out.append(PageBreak())
-    else:
+    elif not fresh_page:
         out.append(CondPageBreak(40 * mm))
     out.append(_p(section.title, STYLE_H1 if level == 0 else STYLE_H2))
     for block in section.blocks:
         if isinstance(block, Section):
-            out.extend(_section_flowables(block, level + 1))
+            out.extend(_section_flowables(block, level + 1, frame_w))
         elif isinstance(block, Para):
             out.append(_p(block.text, STYLE_SMALL if block.small else STYLE_BODY))
             out.append(Spacer(1, 3))
@@ -297,7 +306,7 @@ def _section_flowables(section: Section, level: int) -> list[Flowable]:
             out.append(_kv_flowable(block))
             out.append(Spacer(1, 4))
         elif isinstance(block, Table):
-            out.extend(_table_flowable(block))
+            out.extend(_table_flowable(block, frame_w))
             out.append(Spacer(1, 6))
         else:
             out.append(KeepTogether([block.drawing, Spacer(1, 2), _p(block.caption, STYLE_CAPTION)]))
@@ -309,10 +318,17 @@ def render(doc: ReportDocument) -> bytes:
     """Lay the document out and return the PDF bytes (unsigned)."""
     buf = io.BytesIO()
     ident = " · ".join(f"{k} {v}" for k, v in doc.identifiers[:2])
-    template = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=16 * mm,
+    template = BaseDocTemplate(
+        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=BOTTOM,
         title=doc.title, author=doc.author, subject=doc.subtitle, creator="keytrace (reportlab)",
         invariant=False)
+    wide_w, wide_h = landscape(A4)
+    template.addPageTemplates([
+        PageTemplate(id="portrait", pagesize=A4, frames=[Frame(
+            MARGIN, BOTTOM, FRAME_W, PAGE_H - MARGIN - BOTTOM, 0, 0, 0, 0, id="portrait")]),
+        PageTemplate(id="landscape", pagesize=(wide_w, wide_h), frames=[Frame(
+            MARGIN, BOTTOM, LANDSCAPE_FRAME_W, wide_h - MARGIN - BOTTOM, 0, 0, 0, 0, id="landscape")]),
+    ])
     canvas_cls = type("_ReportCanvas", (_NumberedCanvas,), {
         "footer_left": f"keytrace · {ident} · generated {_iso(doc.generated_at)}",
         "header_text": f"{doc.title} · {ident}",
@@ -329,10 +345,22 @@ def render(doc: ReportDocument) -> bytes:
     contents = [s.title for s in doc.sections] + [f"Appendix: {a.title}" for a in doc.appendices]
     story.append(_p("\n".join(f"{i}. {t}" for i, t in enumerate(contents, 1))))
     story.append(PageBreak())
-    for section in doc.sections:
-        story.extend(_section_flowables(section, 0))
-    for appendix in doc.appendices:
-        story.extend(_section_flowables(Section(f"Appendix: {appendix.title}", appendix.blocks, new_page=True), 0))
+    fresh = True  # the contents page break leaves us at the top of a page
+    for section in [*doc.sections, *(Section(f"Appendix: {a.title}", a.blocks, new_page=True)
+                                     for a in doc.appendices)]:
+        if section.landscape:
+            if not fresh:
+                story.append(NextPageTemplate("landscape"))
+                story.append(PageBreak())
+            else:  # already on a fresh portrait page: nothing drawn yet, switch this very break
+                story.insert(len(story) - 1, NextPageTemplate("landscape"))
+            story.extend(_section_flowables(section, 0, LANDSCAPE_FRAME_W, fresh_page=True))
+            story.append(NextPageTemplate("portrait"))
+            story.append(PageBreak())
+            fresh = True
+        else:
+            story.extend(_section_flowables(section, 0, FRAME_W, fresh_page=fresh))
+            fresh = False
     template.build(story, canvasmaker=canvas_cls)
     return buf.getvalue()
 

@@ -53,3 +53,26 @@ def test_charts_draw_their_labels_as_text() -> None:
                   "unauthorised trades", "Account U1: balance per asset over time", "seed 0xaaa", "Binance 0xbbb",
                   "12.5 USDT", "EMPTY/USDT: no prices or trades to draw", "Figure 3"):
         assert label in text, label
+
+
+def test_landscape_section_gets_its_own_wide_pages() -> None:
+    rows = [[f"r{i}", "x" * 40, "CODE;" * 30] for i in range(120)]
+    doc = pdf.ReportDocument("Wide", "w", [("Case", "W")], datetime(2024, 1, 1, tzinfo=UTC), [
+        pdf.Section("Before", [pdf.Para("portrait text")]),
+        pdf.Section("Wide table", [pdf.Table(["id", "text", "codes"], rows, wrap=[2])], new_page=True,
+                    landscape=True),
+        pdf.Section("After", [pdf.Para("portrait again")], new_page=True)])
+    reader = PdfReader(io.BytesIO(pdf.render(doc)))
+    shapes = []
+    for page in reader.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        text = " ".join((page.extract_text() or "").split())
+        shapes.append(("landscape" if w > h else "portrait", text))
+    wide = [t for s, t in shapes if s == "landscape"]
+    assert len(wide) >= 2 and all("id text codes" in t for t in wide)
+    assert all(t.strip() for _, t in shapes)  # no blank page around the switch
+    assert [s for s, t in shapes if "portrait text" in t] == ["portrait"]
+    after = [s for s, t in shapes if "portrait again" in t]
+    assert after == ["portrait"]
+    n = len(shapes)
+    assert all(f"page {i} of {n}" in t for i, (_, t) in enumerate(shapes, 1))
