@@ -45,8 +45,7 @@ CREATE TABLE trade_scores (
     bot_explained   BOOLEAN NOT NULL,
     score           INTEGER NOT NULL,
     reasons         VARCHAR NOT NULL,         -- semicolon-separated reason codes
-    unauthorized    BOOLEAN NOT NULL,
-    PRIMARY KEY (evidence_sha256, source_row)
+    unauthorized    BOOLEAN NOT NULL
 );
 
 CREATE TABLE unauthorized_trades (

@@ -18,7 +18,8 @@
 --                          is not older than the key.
 --   API_CHANNEL        (5) the export says the order came through the API.
 --   NO_DEPOSIT_WITHDRAWAL (5) the account's ledger is known and has no deposit or withdrawal within
---                          $quiet_hours hours of the trade's session ("hackers don't deposit").
+--                          $quiet_hours hours of the trade's session ("hackers don't deposit"); judged
+--                          for sessions with a buy in a thin pair or above the reference only.
 --   BOT_EXPLAINED      (0) a bot_orders row of the user's own bot platform explains the trade (same
 --                          account, pair and side; same order id, or within $bot_match_seconds seconds
 --                          with a quantity within 1%): such a trade is legitimate, whatever its score.
@@ -164,17 +165,24 @@ sessioned AS (
            CASE WHEN pair_adv_usd IS NOT NULL AND pair_adv_usd < $thin_adv_usd THEN 1 ELSE 0 END AS thin
     FROM featured f
 ),
-sessions AS (
-    SELECT exchange, account, session_id,
-           min(time_utc) AS start_utc, max(time_utc) AS end_utc,
-           count(DISTINCT CASE WHEN side = 'sell' THEN base_asset END) AS sell_assets,
-           count(DISTINCT CASE WHEN side = 'buy' THEN base_asset END) AS buy_assets,
-           min(CASE WHEN side = 'sell' THEN time_utc END) AS first_sell,
-           min(CASE WHEN side = 'buy' THEN time_utc END) AS first_buy,
-           max(CASE WHEN side = 'buy' AND (thin = 1 OR pump_buy = 1) THEN 1 ELSE 0 END) AS suspicious_buy,
-           sum(pump_buy) AS pump_buys
+candidate_sessions AS (
+    -- only sessions with a buy in a thin pair or above the reference can be attack or sell-all sessions
+    SELECT DISTINCT exchange, account, session_id
     FROM sessioned
-    GROUP BY exchange, account, session_id
+    WHERE side = 'buy' AND (thin = 1 OR pump_buy = 1)
+),
+sessions AS (
+    SELECT s.exchange, s.account, s.session_id,
+           min(s.time_utc) AS start_utc, max(s.time_utc) AS end_utc,
+           count(DISTINCT CASE WHEN s.side = 'sell' THEN s.base_asset END) AS sell_assets,
+           count(DISTINCT CASE WHEN s.side = 'buy' THEN s.base_asset END) AS buy_assets,
+           min(CASE WHEN s.side = 'sell' THEN s.time_utc END) AS first_sell,
+           min(CASE WHEN s.side = 'buy' THEN s.time_utc END) AS first_buy,
+           max(CASE WHEN s.side = 'buy' AND (s.thin = 1 OR s.pump_buy = 1) THEN 1 ELSE 0 END) AS suspicious_buy,
+           sum(s.pump_buy) AS pump_buys
+    FROM sessioned s
+    JOIN candidate_sessions c ON c.exchange = s.exchange AND c.account = s.account AND c.session_id = s.session_id
+    GROUP BY s.exchange, s.account, s.session_id
 ),
 ledger_accounts AS (
     SELECT DISTINCT exchange, account FROM ledger_movements
@@ -211,11 +219,12 @@ flags AS (
            CASE WHEN la.account IS NOT NULL
                      AND (la.any_undated = 1 OR s.time_utc >= la.key_created_utc) THEN 1 ELSE 0 END AS leaked,
            CASE WHEN lower(s.channel) = 'api' THEN 1 ELSE 0 END AS api,
-           CASE WHEN lg.account IS NOT NULL AND mm.account IS NULL THEN 1 ELSE 0 END AS quiet,
+           CASE WHEN ss.account IS NOT NULL AND lg.account IS NOT NULL AND mm.account IS NULL THEN 1 ELSE 0 END
+               AS quiet,
            CASE WHEN be.source_row IS NOT NULL THEN 1 ELSE 0 END AS bot,
-           CASE WHEN ss.pump_buys >= $min_pump_trades THEN 1 ELSE 0 END AS attack
+           CASE WHEN coalesce(ss.pump_buys, 0) >= $min_pump_trades THEN 1 ELSE 0 END AS attack
     FROM sessioned s
-    JOIN sessions ss ON ss.exchange = s.exchange AND ss.account = s.account AND ss.session_id = s.session_id
+    LEFT JOIN sessions ss ON ss.exchange = s.exchange AND ss.account = s.account AND ss.session_id = s.session_id
     LEFT JOIN cross_victim cv ON cv.pair = s.pair AND cv.hour_utc = s.hour_utc
     LEFT JOIN counter_orders co ON co.exchange = s.exchange AND co.account = s.account
                                AND co.counter_order_id = s.counter_order_id
