@@ -42,3 +42,36 @@ def table_counts(ws: Workspace) -> dict[str, int]:
 
 def D(text: str) -> Decimal:
     return Decimal(text)
+
+
+def parse_only(path: Path, *, dayfirst: bool = False, api_key_fingerprint: str | None = None
+               ) -> dict[str, list[dict[str, Any]]]:
+    """The canonical rows the pipeline's parse step (prepare, sniff, stage) makes of a file, by format name;
+    nothing is merged. Raises ValidationError when a row is bad."""
+    import duckdb
+
+    from ingest import load
+    from ingest.convert import prepare
+    from ingest.formats.base import Options, spec_named
+    from ingest.sniff import decode_head, read_head, sniff_text
+
+    out: dict[str, list[dict[str, Any]]] = {}
+    with load.staging_dir() as workdir:
+        csv_path = prepare(path, read_head(path), workdir, path.name) or path
+        complete = csv_path.stat().st_size <= len(read_head(csv_path))
+        sniffed = sniff_text(decode_head(read_head(csv_path), path.name, complete=complete), path.name,
+                             complete=complete)
+        specs = [sniffed.spec, *(spec_named(c) for c in sniffed.spec.companions)]
+        options = Options(exchange=sniffed.spec.exchange, dayfirst=dayfirst, api_key_fingerprint=api_key_fingerprint)
+        for i, spec in enumerate(specs):
+            sub = workdir / f"part{i}"
+            sub.mkdir()
+            staged = load.stage(csv_path, sniffed.head, spec, options, sub)
+            load.refuse_bad_rows(staged)
+            con = duckdb.connect(str(staged.db_path), read_only=True)
+            try:
+                con.execute("SET TimeZone = 'UTC'")
+                out[spec.name] = rows(con, "SELECT * FROM final ORDER BY source_row")
+            finally:
+                con.close()
+    return out
