@@ -67,6 +67,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     im.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="the files")
     im.add_argument("--chain-id", type=int, default=1, metavar="ID",
                     help="chain the files come from (default 1, Ethereum mainnet)")
+    im.add_argument("--decimals", nargs="+", action="extend", default=[], metavar="TOKEN=N",
+                    help="decimals of a token, for Etherscan token exports of tokens not pulled yet")
     add_json_flag(im)
     im.set_defaults(func=run_import)
 
@@ -117,13 +119,20 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    decimals: dict[str, int] = {}
+    for item in args.decimals:
+        token, _, n = item.partition("=")
+        if not n.isdigit() or int(n) > 77:
+            raise UsageError(f"--decimals takes TOKEN=N with N from 0 to 77, not {item!r}")
+        decimals[normalise_address(token, "token contract")] = int(n)
     ws = _workspace(args)
     results: list[dict[str, object]] = []
     lines: list[str] = []
     failures = 0
     for path in args.paths:
         try:
-            res = import_file(ws, path, chain_id=args.chain_id, actor=f"cli:{getpass.getuser()}")
+            res = import_file(ws, path, chain_id=args.chain_id, actor=f"cli:{getpass.getuser()}",
+                              decimals=decimals)
         except KeytraceError as exc:
             if len(args.paths) == 1:
                 raise

@@ -279,13 +279,17 @@ def parse(path: Path, decimals_of: dict[str, int] | None = None) -> Parsed:
 
 
 # -- writing --------------------------------------------------------------------------------------
-def import_file(ws: Workspace, path: Path, *, chain_id: int = 1, actor: str = "cli") -> ImportResult:
+def import_file(ws: Workspace, path: Path, *, chain_id: int = 1, actor: str = "cli",
+                decimals: dict[str, int] | None = None) -> ImportResult:
+    """Import one file (see the module docstring). ``decimals`` (token -> decimals) overrides and
+    completes what ``token_metadata`` knows, for Etherscan token exports."""
     if not path.is_file():
         raise InputError("no such file", file=str(path))
     sha, _size = evidence.sha256_file(path)
     with ws.db.read() as con:
         decimals_of = {str(t): int(d) for t, d in con.execute(
             store.sql("token_decimals"), {"chain_id": chain_id}).fetchall()}
+        decimals_of.update(decimals or {})
         done = con.execute(store.sql("evidence_already_imported"), {"sha": sha}).fetchall()
     parsed = parse(path, decimals_of)
     result = ImportResult(path.name, parsed.fmt, sha, rows_read=parsed.rows_read,

@@ -198,15 +198,16 @@ class ChainPull:
         (None: leave the checkpoint as it is, because the stored blocks are not contiguous yet)."""
         if cp is None or first > cp[1] + 1:
             return [(first, last, lambda x: (first, x))]
-        lo, hi = cp
+        cp_lo, cp_hi = cp
         out: list[tuple[int, int, Callable[[int], tuple[int, int] | None]]] = []
-        if first < lo:
-            gap_end = min(lo - 1, last)
-            out.append((first, gap_end, lambda x: (first, hi) if x >= lo - 1 else None))
-            lo = first
-        if last > hi:
-            start = lo
-            out.append((hi + 1, last, lambda x: (start, x)))
+        start = cp_lo
+        if first < cp_lo:
+            gap_end = min(cp_lo - 1, last)
+            # the gap below the stored range: the checkpoint can only grow once the gap is closed
+            out.append((first, gap_end, lambda x: (first, cp_hi) if x >= cp_lo - 1 else None))
+            start = first
+        if last > cp_hi:
+            out.append((cp_hi + 1, last, lambda x: (start, x)))
         return out
 
     def _pull_range(self, addresses: list[str], scope: str, lo: int, hi: int,
