@@ -131,9 +131,16 @@ def _records(doc: Any) -> list[Any]:
     if isinstance(doc, list):
         return doc
     if isinstance(doc, dict):
+        if {"exchange", "api_key"} <= {_role(str(k)) for k in doc}:
+            return [doc]  # a single record (a JSON-lines dump of one line)
         for k in ("keys", "data", "items", "records", "leaks", "api_keys"):
             if isinstance(doc.get(k), list):
                 return list(doc[k])
+        grouped = {k: v for k, v in doc.items() if not str(k).startswith("_")}
+        if grouped and all(isinstance(v, list) for v in grouped.values()):
+            # {"binance": [{"api_key": ...}, ...], "kucoin": [...]}: the exchange is the group's name
+            return [{"exchange": k, **item} if isinstance(item, dict) and "exchange" not in item else item
+                    for k, v in grouped.items() for item in v]
     raise InputError("the JSON dump is neither a list of key records nor an object with a 'keys' list")
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import secrets
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.cli import main
 from core.db import rows
 from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
+from ingest.leaks import parse_dump
 
 
 def _material(n: int) -> list[tuple[str, str, str, str]]:
@@ -138,3 +143,41 @@ def test_bad_date_is_a_usage_error(ws: Workspace, tmp_path: Path, capsys: pytest
     dump.write_text("exchange,api_key\nbinance,AK1\n")
     assert main(["--db", str(ws.settings.db_path), "leaks", "import", str(dump), "--date", "28/12/2022"]) == 2
     assert "--date '28/12/2022' is not a date" in capsys.readouterr().err
+
+
+def test_json_grouped_by_exchange(ws: Workspace, tmp_path: Path) -> None:
+    dump = tmp_path / "grouped.json"
+    dump.write_text(json.dumps({"_comment": "x", "Binance": [{"apiKey": "AKb1", "secret": "S1"}],
+                                "KuCoin": [{"apiKey": "AKk1", "secret": "S2", "passphrase": "P"}]}))
+    assert main(["--db", str(ws.settings.db_path), "leaks", "import", str(dump)]) == 0
+    with ws.db.read() as con:
+        got = sorted((r["exchange"], r["fingerprint"]) for r in rows(con, "SELECT * FROM leaked_keys"))
+    assert got == sorted([("binance", api_key_fingerprint("binance", "AKb1")),
+                          ("kucoin", api_key_fingerprint("kucoin", "AKk1"))])
+
+
+_TOKEN = st.text(alphabet=st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="),
+                 min_size=8, max_size=64)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Binance", "kucoin", "OKX", "Coinbase Pro"]), _TOKEN, _TOKEN,
+                          st.one_of(st.just(""), _TOKEN)), min_size=1, max_size=20),
+       st.sampled_from(["csv", "json", "jsonl"]))
+def test_dump_rendered_any_way_gives_the_same_fingerprints(
+        rows_: list[tuple[str, str, str, str]], shape: str) -> None:
+    if shape == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(["Exchange", "API Key", "Secret", "Passphrase"])
+        w.writerows(rows_)
+        data = ("\ufeff" + buf.getvalue()).encode()
+    elif shape == "json":
+        data = json.dumps([{"exchange": e, "api_key": k, "api_secret": s, "passphrase": p}
+                           for e, k, s, p in rows_]).encode()
+    else:
+        data = "\n".join(json.dumps({"exchange": e, "key": k, "secret": s}) for e, k, s, _ in rows_).encode()
+    got = parse_dump(data, "dump")
+    assert [(k.fingerprint, k.exchange, k.source_row) for k in got] == [
+        (api_key_fingerprint(e, key), e.lower(), i) for i, (e, key, _, _) in enumerate(rows_, start=1)]
+    assert all(s not in repr(got) for _, _, s, _ in rows_)
