@@ -16,7 +16,7 @@ import duckdb
 from core.db import utcnow
 from core.errors import NotFound
 from core.workspace import Workspace
-from queries import runner
+from queries import ownership, runner
 from reports.facts import (
     AccountLoss,
     AttackerAddress,
@@ -31,6 +31,7 @@ from reports.facts import (
     CompromisedKey,
     CustodyEntry,
     EvidenceItem,
+    FraudSignal,
     IncidentFacts,
     LedgerTransfer,
     LossByExchangePair,
@@ -141,6 +142,9 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
             claimant=_claimant(ws, row, viewer_role),
             ownership=_make(OwnershipItem, _q(con, "report_claim_ownership", {"claim_id": claim_id})),
             wallet_proofs=_make(WalletProof, _q(con, "report_claim_wallet_proofs", {"claim_id": claim_id})),
+            fraud_signals=[FraudSignal(r["signal"], r["detail"]) for r in _q(con, "fraud_signals", {
+                "claim_id": claim_id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
+                "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})],
             compromised_keys=_make(CompromisedKey, _q(con, "report_account_compromised_keys",
                                                       {**acct, "fingerprint": header.key_fingerprint})),
             trades=_make(UnauthorizedTrade, _q(con, "report_account_unauthorized_trades", acct)),

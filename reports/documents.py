@@ -136,6 +136,10 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
         Table(["level", "reason", "evaluated (UTC)"],
               [[str(o.level), o.reason, iso(o.evaluated_at)] for o in f.ownership], wrap=[1],
               numeric=[0], empty_text="No ownership evidence is recorded for this claim."),
+        Table(["fraud signal", "detail"], [[x.signal, x.detail] for x in f.fraud_signals], wrap=[1],
+              caption="Fraud signals: warning signs of a false or duplicate claim (queries/sql/fraud_signals.sql).",
+              empty_text="No fraud signal: the account, key and wallets are claimed by this claimant only, the "
+                         "claimed loss is in line with the computed one, and the account's own exports are here."),
         Table(["wallet address proved by signature (EIP-191)", "verified (UTC)"],
               [[w.address, iso(w.verified_at)] for w in f.wallet_proofs],
               empty_text="No wallet signature was verified for this claim."),

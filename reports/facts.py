@@ -49,6 +49,12 @@ class WalletProof:
 
 
 @dataclass(frozen=True)
+class FraudSignal:
+    signal: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class CompromisedKey:
     fingerprint: str
     exchange: str
@@ -261,6 +267,7 @@ class ClaimFacts:
     claimant: Claimant
     ownership: list[OwnershipItem]
     wallet_proofs: list[WalletProof]
+    fraud_signals: list[FraudSignal]
     compromised_keys: list[CompromisedKey]
     trades: list[UnauthorizedTrade]
     loss: AccountLoss | None

@@ -16,9 +16,10 @@ from pathlib import Path
 from core import audit, evidence
 from core.errors import InputError
 from core.workspace import Workspace
+from queries import ownership
 from reports import documents, exports, pdf, sign
 from reports.bundle import gather_claim, gather_incident
-from reports.facts import EvidenceItem
+from reports.facts import ClaimFacts, EvidenceItem
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,15 @@ def _record(ws: Workspace, data: bytes, out: Path, *, kind: str, evidence_kind: 
     return GeneratedReport(out, kind, sha, len(data), identity is not None, signer, entry.seq, files)
 
 
+def _claim_facts(ws: Workspace, claim_id: int, viewer_role: str) -> ClaimFacts:
+    ownership.evidence_level(ws, claim_id)  # grade the ownership evidence as it stands now
+    return gather_claim(ws, claim_id, viewer_role)
+
+
 def claim_report(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_role: str = "legal",
                  signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
-    facts = gather_claim(ws, claim_id, viewer_role)
+    facts = _claim_facts(ws, claim_id, viewer_role)
     data = _sign(pdf.render(documents.claim_document(facts, signed=signed)), identity,
                  f"keytrace claim report, claim {claim_id}")
     return _record(ws, data, out, kind="claim_report", evidence_kind="report", actor=actor,
@@ -102,7 +108,7 @@ def incident_report(ws: Workspace, out: Path, *, actor: str, signed: bool = True
 def claim_bundle(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_role: str = "legal",
                  signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
-    facts = gather_claim(ws, claim_id, viewer_role)
+    facts = _claim_facts(ws, claim_id, viewer_role)
     report = _sign(pdf.render(documents.claim_document(facts, signed=signed)), identity,
                    f"keytrace claim report, claim {claim_id}")
     files = exports.claim_bundle_files(facts, report)

@@ -155,9 +155,6 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
              k.seal(CLAIMANT_EMAIL, "claims.contact_email"), k.seal(CLAIMANT_PHONE, "claims.contact_phone"),
              now, now]).fetchall()[0][0])
         con.execute("INSERT INTO claim_evidence VALUES (?, ?, ?)", [claim_id, upload_sha, now]).fetchall()
-        for level, reason in ((80, "wallet signature verified for a withdrawal address of the account"),
-                              (60, "UID in the claimant's export matches the claimed UID")):
-            con.execute("INSERT INTO ownership_evidence VALUES (?, ?, ?, ?)", [claim_id, level, reason, now]).fetchall()
         con.execute("INSERT INTO wallet_proofs VALUES (?, ?, 'n1', '0xsig', ?)", [claim_id, VICTIM_WALLET, now]).fetchall()
         # labels, token, transfers and a forward haircut trace from the attacker's address
         for addr, entity, cat, conf in ((ATTACKER, "3Commas attacker A", "attacker", 90),

@@ -59,7 +59,10 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
     assert f"Ownership evidence level: {max(o['level'] for o in own)} of 100." in text
     for o in own:
         assert o["reason"] in text
+    assert own, "generating the report grades the ownership evidence"
     assert cb.VICTIM_WALLET in text
+    # fraud signals: the claimant states 99999 USD against a computed loss of a few hundred
+    assert "LOSS_INFLATED" in text
     # compromised key: fingerprint, leak source and date
     assert keys and all(k["fingerprint"] in text and k["leak_source"] in text for k in keys)
     assert cb.LEAK_DATE.isoformat() in text
