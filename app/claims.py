@@ -16,7 +16,6 @@ Rules every function keeps:
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,9 +29,11 @@ from app import access, secrets_scan
 from app.auth import User
 from core import audit
 from core.db import rows, utcnow
-from core.errors import AccessDenied, InputError, KeytraceError, NotFound
+from core.errors import AccessDenied, InputError, NotFound
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
+from queries import ownership
+from queries.ownership import Challenge, WalletVerification
 
 STATUSES = ("submitted", "in_review", "verified", "rejected", "referred", "closed")
 STATUS_LABELS = {
@@ -366,23 +367,18 @@ _STAGES = {"hashing": "Checking the file", "reading": "Reading the rows", "valid
 
 
 # -- wallet ownership ----------------------------------------------------------------------------
-def _ownership() -> Any:
-    try:
-        return importlib.import_module("queries.ownership")
-    except ModuleNotFoundError as exc:
-        raise KeytraceError("this installation cannot verify wallet signatures yet "
-                            "(queries.ownership is missing)") from exc
-
-
-def wallet_challenge(ws: Workspace, actor: User, claim_id: int, address: str) -> Any:
+def wallet_challenge(ws: Workspace, actor: User, claim_id: int, address: str) -> Challenge:
     """A one-time challenge for the victim to sign (EIP-191) to prove they control ``address``."""
     access.require(actor.role, "claims.prove_wallet")
     with ws.db.read() as con:
         _load_row(con, actor, claim_id)
-    return _ownership().issue_challenge(ws, claim_id, address.strip(), ttl_minutes=30)
+    if not address or not address.strip():
+        raise InputError("give the wallet address to prove (0x followed by 40 hexadecimal digits)",
+                         column="wallet address")
+    return ownership.issue_challenge(ws, claim_id, address.strip(), ttl_minutes=30)
 
 
-def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signature: str) -> Any:
+def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signature: str) -> WalletVerification:
     """Check the pasted signature; the challenge must belong to this claim (and so to this victim)."""
     access.require(actor.role, "claims.prove_wallet")
     with ws.db.read() as con:
@@ -390,9 +386,12 @@ def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signatu
         found = con.execute("SELECT claim_id FROM wallet_challenges WHERE nonce = ?", [nonce]).fetchall()
     if not found or int(found[0][0]) != claim_id:
         raise AccessDenied("this challenge does not belong to this claim")
-    result = _ownership().verify_signature(ws, nonce, signature.strip())
+    if not signature or not signature.strip():
+        raise InputError("paste the signature your wallet made (0x followed by 130 hexadecimal digits)",
+                         column="signature")
+    result = ownership.verify_signature(ws, nonce, signature.strip())
     with ws.db.write() as con:
-        _record(ws, con, actor, "claim.wallet_checked", claim_id, {"nonce": nonce})
+        _record(ws, con, actor, "claim.wallet_checked", claim_id, {"nonce": nonce, "ok": result.ok})
     return result
 
 

@@ -14,7 +14,7 @@ ALWAYS = frozenset({"claim_new", "my_claims", "overview", "claims_queue", "sql_c
 
 def reports_available() -> bool:
     try:
-        return importlib.util.find_spec("reports.catalog") is not None
+        return importlib.util.find_spec("reports.generate") is not None
     except ModuleNotFoundError:
         return False
 

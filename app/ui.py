@@ -136,3 +136,14 @@ def table(data: list[dict[str, Any]], **kwargs: Any) -> None:
     import pandas as pd
 
     st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch", **kwargs)
+
+
+def dec(value: object) -> str:
+    """An exact decimal as plain digits (no exponent, no trailing zeros): 0.0000009, 1250.5."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(d.normalize(), "f")
+    return text

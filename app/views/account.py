@@ -53,8 +53,8 @@ def render() -> None:
     st.caption("Dots: fills (red: judged unauthorised). Dashed line: the reference price (median close over "
                "the 24 hours before the trade's hour).")
     ui.table([{"time (UTC)": t["time_utc"].strftime("%Y-%m-%d %H:%M:%S"), "pair": t["pair"], "side": t["side"],
-               "price": str(t["price"]), "quantity": str(t["quantity"]),
-               "reference": str(t["reference_price"]) if t["reference_price"] is not None else "",
+               "price": ui.dec(t["price"]), "quantity": ui.dec(t["quantity"]),
+               "reference": ui.dec(t["reference_price"]),
                "unauthorised": t["unauthorized"], "reasons": t["reasons"] or "",
                "evidence": f"{t['evidence_sha256'][:12]} row {t['source_row']}"} for t in sel], key="av_table")
 

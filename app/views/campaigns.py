@@ -20,7 +20,7 @@ def render() -> None:
     frame = pd.DataFrame([{"campaign": f"{r['campaign_id']} ({r['pair']})", "account": f"{r['exchange']}:{r['account']}",
                            "start": r["first_utc"], "end": r["last_utc"], "trades": r["trades"],
                            "loss (USD)": float(r["loss_usd"])} for r in rows])
-    chart = (alt.Chart(frame).mark_bar(minWidth=3).encode(
+    chart = (alt.Chart(frame).mark_bar(size=14).encode(
         x=alt.X("start:T", title="time (UTC)"), x2="end:T", y=alt.Y("account:N", sort=None, title=None),
         color=alt.Color("campaign:N"), tooltip=["campaign", "account", "start", "end", "trades", "loss (USD)"])
         .properties(height=max(200, 22 * frame["account"].nunique())))

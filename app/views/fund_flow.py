@@ -52,7 +52,7 @@ def render() -> None:
             lines.append(f'"{_label(n)}" [label="{_label(_short(n))}"];')
     for e in edges:
         lines.append(f'"{_label(e["from_address"])}" -> "{_label(e["to_address"])}" '
-                     f'[label="{_label(str(e["tainted"]))} ({e["transfers"]})"];')
+                     f'[label="{_label(ui.dec(e["tainted"]))} ({e["transfers"]})"];')
     lines.append("}")
     st.graphviz_chart("\n".join(lines), width="stretch")
     st.caption(f"Red: seed addresses. Blue: cash-out points. Edge labels: tainted amount in raw token units "
@@ -60,7 +60,7 @@ def render() -> None:
     st.subheader("Cash-out points")
     if cash:
         ui.table([{"address": c["address"], "entity": c["entity"], "category": c["category"], "token": c["token"],
-                   "tainted amount": str(c["tainted_amount"]),
+                   "tainted amount": ui.dec(c["tainted_amount"]),
                    "first (UTC)": c["first_utc"].strftime("%Y-%m-%d %H:%M"),
                    "last (UTC)": c["last_utc"].strftime("%Y-%m-%d %H:%M"), "paths": c["path_count"]}
                   for c in cash], key="ff_cash")

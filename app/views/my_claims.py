@@ -126,8 +126,7 @@ def _wallet(ws: Workspace, user: User, claim: claims.Claim) -> None:
     if st.button("Show the message to sign", key="mc_challenge"):
         ch = ui.attempt(lambda: claims.wallet_challenge(ws, user, claim.id, address), waiting="Preparing...")
         if ch is not None:
-            st.session_state["kt_challenge"] = {"claim": claim.id, "nonce": _field(ch, "nonce"),
-                                                "message": _field(ch, "message")}
+            st.session_state["kt_challenge"] = {"claim": claim.id, "nonce": ch.nonce, "message": ch.message}
     pending = st.session_state.get("kt_challenge")
     if not pending or pending.get("claim") != claim.id:
         return
@@ -139,25 +138,12 @@ def _wallet(ws: Workspace, user: User, claim: claims.Claim) -> None:
                             waiting="Verifying...")
         if result is None:
             return
-        if _verified(result):
-            st.success("The signature verifies: the wallet is now linked to your claim.")
-            st.session_state.pop("kt_challenge", None)
+        st.session_state.pop("kt_challenge", None)  # a challenge works once, whatever the outcome
+        if result.ok:
+            ui.flash(f"The signature verifies: wallet {result.address} is now linked to your claim.")
+            st.rerun()
         else:
-            st.error(ui.sentence(str(_field(result, "reason") or "the signature does not verify")))
-
-
-def _field(obj: Any, name: str) -> Any:
-    return obj.get(name) if isinstance(obj, dict) else getattr(obj, name, None)
-
-
-def _verified(result: Any) -> bool:
-    if isinstance(result, bool):
-        return result
-    for name in ("ok", "verified", "valid"):
-        value = _field(result, name)
-        if value is not None:
-            return bool(value)
-    return False
+            st.error(ui.sentence(result.reason) + " Ask for a new message and sign it again.")
 
 
 def _dispute(ws: Workspace, user: User, claim: claims.Claim) -> None:

@@ -174,3 +174,28 @@ def test_a_claim_filed_while_another_process_writes_waits_and_is_kept(ws: Worksp
     t.join()
     assert waited >= 1.0
     assert claims.get_claim(ws, people.victim, cid).status == "submitted"
+
+
+def test_a_wallet_is_proven_by_signing_the_challenge_once(ws: Workspace, people: People) -> None:
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
+    cid = _file(ws, people)
+    wallet = Account.from_key("0x" + "4c" * 32)
+    ch = claims.wallet_challenge(ws, people.victim, cid, wallet.address)
+    assert wallet.address.lower() in ch.message and str(cid) in ch.message
+    with pytest.raises(NotFound):
+        claims.wallet_challenge(ws, people.other_victim, cid, wallet.address)
+    sig = wallet.sign_message(encode_defunct(text=ch.message)).signature.hex()
+    with pytest.raises(NotFound):  # another victim cannot use the challenge of this claim
+        claims.verify_wallet(ws, people.other_victim, cid, ch.nonce, sig)
+    result = claims.verify_wallet(ws, people.victim, cid, ch.nonce, sig)
+    assert result.ok and result.address == wallet.address.lower()
+    assert [w["address"] for w in claims.get_claim(ws, people.investigator, cid).wallets] == [wallet.address.lower()]
+    replay = claims.verify_wallet(ws, people.victim, cid, ch.nonce, sig)
+    assert not replay.ok and "already used" in replay.reason
+    other = Account.from_key("0x" + "5d" * 32)
+    ch2 = claims.wallet_challenge(ws, people.victim, cid, wallet.address)
+    wrong = claims.verify_wallet(ws, people.victim, cid, ch2.nonce,
+                                 other.sign_message(encode_defunct(text=ch2.message)).signature.hex())
+    assert not wrong.ok and "different wallet" in wrong.reason

@@ -283,3 +283,47 @@ def test_an_admin_creates_a_staff_account(ws: Workspace, app_for: AppFor, people
     click(at, "Create account")
     assert [s.value for s in at.success] == ["Account ivo (legal) created."]
     assert "ivo" in list(frame(at, "user name")["user name"])
+
+
+def test_a_victim_proves_a_wallet_and_hears_at_once_whether_it_verifies(ws: Workspace, app_for: AppFor,
+                                                                        people: People) -> None:
+    from eth_account import Account
+    from eth_account.messages import encode_defunct
+
+    cid = file_claim(ws, people)
+    wallet = Account.from_key("0x" + "4c" * 32)
+    at = app_for(people.victim, "views/my_claims.py")
+    at.text_input(key="mc_address").input(wallet.address)
+    click(at, "Show the message to sign")
+    message = at.code[0].value
+    assert f"claim {cid}" in message and wallet.address.lower() in message
+    at.text_input(key="mc_signature").input("0x" + "00" * 65)
+    click(at, "Verify the signature")
+    assert [e.value for e in at.error] == [
+        "The signature is not a valid 65-byte EIP-191 signature. Ask for a new message and sign it again."]
+    click(at, "Show the message to sign")
+    message = at.code[0].value
+    at.text_input(key="mc_signature").input(wallet.sign_message(encode_defunct(text=message)).signature.hex())
+    click(at, "Verify the signature")
+    assert [s.value for s in at.success] == [
+        f"The signature verifies: wallet {wallet.address.lower()} is now linked to your claim."]
+    assert list(frame(at, "address")["address"]) == [wallet.address.lower()]
+
+
+def test_legal_generates_and_downloads_a_claim_report(ws: Workspace, app_for: AppFor, people: People) -> None:
+    cid = file_claim(ws, people)
+    at = app_for(people.legal, "views/reports.py")
+    assert not at.exception
+    at.selectbox(key="rp_kind").select("claim_report")
+    at.selectbox(key="rp_claim").select(cid)
+    at.checkbox(key="rp_signed").uncheck()
+    click(at, "Generate")
+    assert not at.exception
+    assert [s.value for s in at.success][0].startswith(f"claim-{cid}-report.pdf is ready (")
+    table = frame(at, "kind")
+    assert list(table["file"]) == [f"claim-{cid}-report.pdf"] and list(table["made by"]) == ["user:4:lena"]
+    click(at, "Prepare the download")
+    assert not at.error
+    with ws.db.read() as con:
+        actions = [r[0] for r in con.execute("SELECT action FROM custody_log ORDER BY id").fetchall()]
+    assert "exported" in actions and actions[-1] == "read"
