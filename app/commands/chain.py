@@ -11,9 +11,10 @@ from app.cli import add_json_flag, emit
 from core.errors import KeytraceError, UsageError
 from core.progress import Progress
 from core.workspace import Workspace
-from ingest.chain.files import import_file
-from ingest.chain.pull import KINDS, PullSpec, normalise_address, pull
-from ingest.chain.rpc import RpcClient
+from ingest.chain.decode import KINDS
+
+# ingest.chain.pull and .files load web3 (about two seconds): imported when a chain command runs, so
+# that every other keytrace command starts fast.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,6 +82,10 @@ def _workspace(args: argparse.Namespace) -> Workspace:
 
 
 def run_pull(args: argparse.Namespace) -> int:
+    from ingest.chain.decode import normalise_address
+    from ingest.chain.pull import PullSpec, pull
+    from ingest.chain.rpc import RpcClient
+
     if args.from_block < 0 or (args.to_block is not None and args.to_block < 0):
         raise UsageError("block numbers cannot be negative")
     if args.confirmations < 0 or args.follow < 0:
@@ -119,6 +124,9 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from ingest.chain.decode import normalise_address
+    from ingest.chain.files import import_file
+
     decimals: dict[str, int] = {}
     for item in args.decimals:
         token, _, n = item.partition("=")

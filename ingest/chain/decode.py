@@ -11,9 +11,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.errors import InputError
+
+KINDS = ("erc20", "native", "internal")
 TRANSFER_TOPIC = "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"
 ZERO_ADDRESS = "0x" + "0" * 40
 _PAD = "0x000000000000000000000000"
+
+
+def normalise_address(text: str, what: str = "address") -> str:
+    a = text.strip().lower()
+    if len(a) != 42 or not a.startswith("0x") or any(c not in "0123456789abcdef" for c in a[2:]):
+        raise InputError(f"{text!r} is not an EVM {what} (0x followed by 40 hex digits)")
+    return a
 
 
 def hexint(value: Any) -> int:

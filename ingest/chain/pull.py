@@ -28,10 +28,11 @@ from typing import Any
 
 from core import audit
 from core.db import utcnow
-from core.errors import InputError, RetriableRpcError, UsageError
+from core.errors import RetriableRpcError, UsageError
 from core.workspace import Workspace
 from ingest.chain import metadata, reorg, store
 from ingest.chain.decode import (
+    KINDS,
     TRANSFER_TOPIC,
     TransferColumns,
     erc20_rows,
@@ -44,18 +45,10 @@ from ingest.chain.decode import (
 )
 from ingest.chain.rpc import MethodUnsupported, RangeRefused, RpcClient
 
-KINDS = ("erc20", "native", "internal")
 ADDRESS_GROUP = 50        # addresses per topics filter
 BLOCK_BATCH = 25          # full blocks per batch request (memory stays flat on busy chains)
 TARGET_LOGS = 10_000      # aim for about this many logs per eth_getLogs call
 MAX_SPAN = 50_000
-
-
-def normalise_address(text: str, what: str = "address") -> str:
-    a = text.strip().lower()
-    if len(a) != 42 or not a.startswith("0x") or any(c not in "0123456789abcdef" for c in a[2:]):
-        raise InputError(f"{text!r} is not an EVM {what} (0x followed by 40 hex digits)")
-    return a
 
 
 def scope_of(addresses: Sequence[str], tokens: Sequence[str]) -> str:

@@ -17,8 +17,11 @@ import requests
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, *, slow_seconds: float = 1.0, max_log_span: int = 3) -> None:
+    def __init__(self, upstream: str, *, slow_seconds: float = 1.0, max_log_span: int = 3,
+                 faults: bool = True, refuse: frozenset[str] = frozenset()) -> None:
         self.upstream = upstream
+        self.inject = faults
+        self.refuse = refuse
         self.slow_seconds = slow_seconds
         self.max_log_span = max_log_span
         self.count = 0
@@ -56,6 +59,18 @@ class FaultProxy:
             self.count += 1
             n = self.count
         req = json.loads(body)
+        if self.refuse:
+            calls = req if isinstance(req, list) else [req]
+            if any(c.get("method") in self.refuse for c in calls):
+                self._fault("refused_method")
+                err = {"code": -32601, "message": "Method not found"}
+                if isinstance(req, list):
+                    answers = [{"jsonrpc": "2.0", "id": c["id"], "error": err} for c in calls]
+                    return self._send(h, 200, json.dumps(answers).encode())
+                return self._send(h, 200, json.dumps({"jsonrpc": "2.0", "id": req["id"], "error": err}).encode())
+        if not self.inject:
+            return self._send(h, 200, self.session.post(self.upstream, data=body, timeout=60,
+                                                        headers={"Content-Type": "application/json"}).content)
         if n % 7 == 1:
             self._fault("429")
             return self._send(h, 429, b'{"error":"rate limited"}', {"Retry-After": "0"})

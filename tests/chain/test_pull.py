@@ -110,3 +110,23 @@ def test_bad_input_is_one_sentence(ws: Workspace, capsys: pytest.CaptureFixture[
     code, _, err = cli(ws, capsys, "chain", "pull", "--rpc", "https://user:pw@example.invalid/v3/abcdef0123456789abcdef",
                        "--address", "0x12", "--from-block", "0")
     assert code == 1 and "'0x12' is not an EVM address" in err and "abcdef0123456789" not in err
+
+
+def test_internal_transfers_through_debug_trace_when_trace_filter_is_missing(
+        ws: Workspace, anvil: Anvil, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.chain.faultproxy import FaultProxy
+    sc = scenario.build(anvil)
+    proxy = FaultProxy(anvil.url, faults=False, refuse=frozenset({"trace_filter", "trace_transaction"}))
+    try:
+        code, data, err = cli(ws, capsys, "chain", "pull", "--rpc", proxy.url(), "--address", sc.victim, sc.other,
+                              "--from-block", "0", "--kinds", "internal", "--json")
+    finally:
+        proxy.close()
+    assert code == 0, err
+    assert proxy.faults["refused_method"] >= 1 and data["notes"] == []
+    expected = [r for r in sc.truth.involving({sc.victim, sc.other}) if r[3] == "internal"]
+    assert len(expected) == 2
+    assert stored(ws) == expected
+    with ws.db.read() as con:
+        paths = sorted(p for (p,) in con.execute("SELECT trace_address FROM transfers").fetchall())
+    assert paths == ["0", "1"]  # forward(): first call; split(): second call to `other`
