@@ -235,9 +235,27 @@ def ic3_csv(records: Sequence[Ic3Record]) -> bytes:
     return csv_bytes(IC3_COLUMNS, (r.row() for r in records))
 
 
+# What each column is called on the IC3 complaint form's financial-transaction page (cryptocurrency).
+IC3_FORM_LABELS = {
+    "record_type": "(keytrace) kind of record: loss, withdrawal, deposit or attacker_cash_out",
+    "date_utc": "Date of transaction",
+    "transaction_type": "Transaction type",
+    "amount": "Amount",
+    "coin": "Cryptocurrency type",
+    "usd_value": "Amount in U.S. dollars",
+    "transaction_hash": "Transaction hash / ID",
+    "sending_address": "Originating (sending) cryptocurrency address",
+    "receiving_address": "Recipient (receiving) cryptocurrency address",
+    "exchange": "Victim's exchange (cryptocurrency ATM / exchange name)",
+    "account": "Victim's account identifier at the exchange",
+    "description": "Description of the incident",
+}
+
+
 def ic3_json(records: Sequence[Ic3Record], summary: dict[str, Any]) -> bytes:
     return json_bytes({
         "form": "IC3 complaint, financial transactions (cryptocurrency)",
+        "form_labels": IC3_FORM_LABELS,
         "summary": summary,
         "transactions": [dict(zip(IC3_COLUMNS, r.row(), strict=True)) for r in records],
     })

@@ -20,7 +20,10 @@ file; any later change to a signed byte makes :func:`verify_pdf` report it as no
 from __future__ import annotations
 
 import io
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -207,7 +210,8 @@ def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> Signa
     sig = sigs[-1]
     vc = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(sig, vc, skip_diff=False)
+        with _quiet_pyhanko():  # an untrusted signer is an answer here, not a traceback on stderr
+            status = validate_pdf_signature(sig, vc, skip_diff=False)
     except (SignatureValidationError, PdfReadError, ValueError, KeyError) as exc:
         return SignatureCheck(True, False, False, False, False, "", None, f"the signature does not validate: {exc}")
     signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else ""
@@ -225,6 +229,31 @@ def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> Signa
     else:
         summary = "intact, valid and trusted"
     return SignatureCheck(True, intact, valid, trusted, whole, signer, status.signer_reported_dt, summary)
+
+
+@contextmanager
+def _quiet_pyhanko() -> Iterator[None]:
+    loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
+    before = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, before, strict=True):
+            lg.setLevel(level)
+
+
+def read_trust_root(path: Path) -> bytes:
+    """A PEM certificate to trust, checked: a bad file is one sentence naming it."""
+    try:
+        data = path.read_bytes()
+        x509.load_pem_x509_certificate(data)
+    except OSError as exc:
+        raise InputError(f"cannot read the certificate: {exc.strerror}", file=str(path)) from exc
+    except ValueError as exc:
+        raise InputError("this is not a PEM certificate", file=str(path)) from exc
+    return data
 
 
 def verify_pdf_file(path: Path, trust_roots_pem: list[bytes] | None = None) -> SignatureCheck:

@@ -95,7 +95,7 @@ def run_bundle(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    roots = [p.read_bytes() for p in args.trust]
+    roots = [sign.read_trust_root(p) for p in args.trust]
     if not roots:
         ws = Workspace.open(args.db)
         try:

@@ -109,3 +109,20 @@ def test_init_self_signed_cert_option(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Trial signing certificate" in capsys.readouterr().out
     p12 = tmp_path / "c.duckdb.signing.p12"
     assert p12.exists() and os.stat(p12).st_mode & 0o777 == 0o600
+
+
+def test_verify_command_trust_file_errors_are_one_sentence(ws: Workspace, trial_cert: bytes, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    pdf_path = tmp_path / "s.pdf"
+    pdf_path.write_bytes(sign.sign_pdf_bytes(_plain_pdf(), sign.signing_identity(ws, env={}), reason="t"))
+    bad = tmp_path / "bad.pem"
+    bad.write_text("not a certificate")
+    db = str(ws.settings.db_path)
+    assert main(["--db", db, "report", "verify", str(pdf_path), "--trust", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"keytrace: {bad}: this is not a PEM certificate\n"
+    good = tmp_path / "good.pem"
+    good.write_bytes(trial_cert)
+    assert main(["--db", db, "report", "verify", str(pdf_path), "--trust", str(good), "--json"]) == 0
+    out = capsys.readouterr()
+    assert '"trusted": true' in out.out and out.err == ""
