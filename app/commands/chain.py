@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app.cli import add_json_flag, emit
-from core.errors import KeytraceError, UsageError
+from core.errors import KeytraceError, RpcError, UsageError
 from core.progress import Progress
 from core.workspace import Workspace
 from ingest.chain.decode import KINDS
@@ -108,6 +108,9 @@ def run_pull(args: argparse.Namespace) -> int:
     try:
         with Progress(f"pulling from {client.endpoint}", total=total, enabled=not args.json) as bar:
             report = pull(ws, client, spec, on_progress=bar.advance)
+    except RpcError as exc:
+        raise type(exc)(f"{exc}; every batch committed before this is kept, so running the same command "
+                        "again resumes where it stopped") from None
     finally:
         client.close()
     data = report.as_dict()

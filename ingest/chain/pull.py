@@ -43,7 +43,7 @@ from ingest.chain.decode import (
     native_row,
     topic_for,
 )
-from ingest.chain.rpc import MethodUnsupported, RangeRefused, RpcClient
+from ingest.chain.rpc import MethodUnsupported, RangeRefused, RpcClient, SlowOrCut
 
 ADDRESS_GROUP = 50        # addresses per topics filter
 BLOCK_BATCH = 25          # full blocks per batch request (memory stays flat on busy chains)
@@ -292,14 +292,9 @@ class ChainPull:
             a, b = stack.pop()
             body = dict(flt, fromBlock=hex(a), toBlock=hex(b))
             try:
-                # a range that keeps timing out is probably too big: split it after a few tries
-                result = self.client.call("eth_getLogs", [body], attempts=3 if a < b else None)
-            except RangeRefused:
-                if a == b:
-                    raise
-                self._shrink(a, b, stack)
-                continue
-            except RetriableRpcError:
+                # a range that keeps timing out or getting cut is probably too big: split it after a few tries
+                result = self.client.call("eth_getLogs", [body], slow_attempts=3 if a < b else None)
+            except (RangeRefused, SlowOrCut):
                 if a == b:
                     raise
                 self._shrink(a, b, stack)
@@ -393,8 +388,8 @@ class ChainPull:
             a, b = stack.pop()
             try:
                 result = self.client.call("trace_filter", [dict(flt, fromBlock=hex(a), toBlock=hex(b))],
-                                          attempts=3 if a < b else None)
-            except RetriableRpcError:
+                                          slow_attempts=3 if a < b else None)
+            except (RangeRefused, SlowOrCut):
                 if a == b:
                     raise
                 mid = (a + b) // 2

@@ -39,6 +39,11 @@ class RangeRefused(RetriableRpcError):
     """The node refused a request because it covers too much (split the range and ask again)."""
 
 
+class SlowOrCut(RetriableRpcError):
+    """A timeout, a connection dropped mid-answer, or a truncated body: often a request too big for
+    the node or a proxy in front of it, so a caller may split the request after a few tries."""
+
+
 class MethodUnsupported(FatalRpcError):
     """The node does not offer this method."""
 
@@ -108,7 +113,7 @@ class RpcClient:
             resp = self._provider._request_session_manager.get_response_from_post_request(
                 self._uri, data=body, **self._kwargs)
         except requests.Timeout:
-            raise RetriableRpcError(f"the node at {self.endpoint} did not answer within {self.timeout:g} s"
+            raise SlowOrCut(f"the node at {self.endpoint} did not answer within {self.timeout:g} s"
                                     ) from None
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             raise RetriableRpcError(f"the connection to {self.endpoint} failed: "
@@ -121,7 +126,7 @@ class RpcClient:
             try:
                 content = resp.content
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
-                raise RetriableRpcError(f"the connection to {self.endpoint} dropped mid-answer") from None
+                raise SlowOrCut(f"the connection to {self.endpoint} dropped mid-answer") from None
             if status == 429 or status >= 500 or status == 408:
                 err = RetriableRpcError(f"the node at {self.endpoint} answered HTTP {status}")
                 retry_after = resp.headers.get("Retry-After", "")
@@ -134,18 +139,24 @@ class RpcClient:
         try:
             return json.loads(content)
         except ValueError:
-            raise RetriableRpcError(f"the node at {self.endpoint} sent a body that is not complete JSON"
-                                    ) from None
+            raise SlowOrCut(f"the node at {self.endpoint} sent a body that is not complete JSON") from None
 
-    def _post(self, body: bytes, n_calls: int, attempts: int | None = None) -> Any:
-        attempts = attempts or self.max_attempts
+    def _post(self, body: bytes, n_calls: int, slow_attempts: int | None = None) -> Any:
+        """POST with retries: up to ``max_attempts`` for 429/5xx/dropped connections, and up to
+        ``slow_attempts`` (when given) for :class:`SlowOrCut` answers, which the caller then splits."""
+        attempts = self.max_attempts
         delay = self.backoff
+        slow = 0
         for attempt in range(1, attempts + 1):
             try:
                 return self._post_once(body, n_calls)
             except RangeRefused:
                 raise
             except RetriableRpcError as exc:
+                if isinstance(exc, SlowOrCut):
+                    slow += 1
+                    if slow_attempts is not None and slow >= slow_attempts:
+                        raise
                 if attempt >= attempts:
                     raise
                 self.retries += 1
@@ -169,15 +180,16 @@ class RpcClient:
         return FatalRpcError(f"{method} failed at {self.endpoint}: {message}")
 
     # -- calls --------------------------------------------------------------------------------
-    def call(self, method: str, params: Sequence[Any], *, attempts: int | None = None) -> Any:
-        """One JSON-RPC call; its ``result`` or a classified error."""
-        attempts = attempts or self.max_attempts
+    def call(self, method: str, params: Sequence[Any], *, slow_attempts: int | None = None) -> Any:
+        """One JSON-RPC call; its ``result`` or a classified error. ``slow_attempts``: give up early
+        (with :class:`SlowOrCut`) on a request that keeps timing out, so the caller can split it."""
+        attempts = self.max_attempts
         if self.recorded is not None:
             self.recorded.append((method, list(params)))
         for attempt in range(1, attempts + 1):
             body = json.dumps({"jsonrpc": "2.0", "id": next(self._ids), "method": method,
                                "params": list(params)}, separators=(",", ":")).encode()
-            reply = self._post(body, 1, attempts)
+            reply = self._post(body, 1, slow_attempts)
             if not isinstance(reply, dict) or ("result" not in reply and "error" not in reply):
                 raise FatalRpcError(f"the node at {self.endpoint} did not answer {method} in JSON-RPC form")
             if "error" in reply and reply["error"] is not None:
@@ -221,7 +233,7 @@ class RpcClient:
             ids = [next(self._ids) for _ in part]
             body = json.dumps([{"jsonrpc": "2.0", "id": i, "method": m, "params": list(p)}
                                for i, (m, p) in zip(ids, part, strict=True)], separators=(",", ":")).encode()
-            reply = self._post(body, len(part), attempts)
+            reply = self._post(body, len(part))
             if isinstance(reply, dict):  # the node rejected the batch as a whole
                 err = self._error("batch", reply.get("error"))
                 if isinstance(err, MethodUnsupported) or "batch" in str(err).lower():

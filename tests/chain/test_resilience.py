@@ -169,6 +169,6 @@ def test_errors_never_show_credentials(ws: Workspace, capsys: pytest.CaptureFixt
     code, _, err = cli(ws, capsys, "chain", "pull", "--rpc", url, "--address", "0x" + "1" * 40, "--from-block", "0",
                        "--timeout", "0.2", "--retries", "2")
     assert code == 1
-    assert "http://127.0.0.1:9/v2/***" in err
+    assert "http://127.0.0.1:9/v2/***" in err and "resumes where it stopped" in err
     for secret in ("bob", "pa55word", "ZXhhbXBsZWtleTEyMzQ1Njc4OTA", "abc123", "token="):
         assert secret not in err
