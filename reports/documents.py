@@ -196,7 +196,8 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     traded = {a for p in pairs for a in p.split("/")}
     chosen = {a: downsample(v) for a, v in by_asset.items() if a in traded} or {
         a: downsample(v) for a, v in list(by_asset.items())[:4]}
-    basis_text = ("from the exchange ledger" if basis == "ledger" else
+    basis_text = ("no balance movement is recorded for the account" if not f.balances else
+                  "from the exchange ledger" if basis == "ledger" else
                   "net change from the account's trades and fees since its first recorded trade "
                   "(the starting balance is not in the export)")
     finals = "; ".join(f"{a} {dec(v[-1][1])}" for a, v in sorted(by_asset.items()) if a in chosen)
@@ -245,8 +246,14 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
             ["SHA-256 (first 16)", "at (UTC)", "actor", "action", "details"],
             [[c.sha256[:16], iso(c.at_utc), c.actor, c.action, c.details] for c in f.custody], wrap=[2, 4], empty_text="No custody entry.")]),
     ]
-    total = dec(loss.loss_usd) if loss and loss.loss_usd is not None else "not computed"
-    notes = [f"Loss computed by keytrace: {total} USD over {len(f.trades)} unauthorised trades.",
+    if loss and loss.loss_usd is not None:
+        headline = f"Loss computed by keytrace: {dec(loss.loss_usd)} USD over {len(f.trades)} unauthorised trades."
+    elif f.trades:
+        headline = (f"{len(f.trades)} unauthorised trades; no loss could be computed (no fair price for "
+                    f"{loss.unpriced_trades if loss else len(f.trades)} of them).")
+    else:
+        headline = "No unauthorised trade was found for this account, so keytrace computes no loss."
+    notes = [headline,
              "This report is signed (PAdES); see the methodology appendix for how to check it." if signed
              else "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
     return ReportDocument(

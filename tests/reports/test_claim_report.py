@@ -173,3 +173,19 @@ def test_report_verify_command(ws: Workspace, case: cb.Case, trial_cert: bytes, 
     bad = tmp_path / "tampered.pdf"
     bad.write_bytes(bytes(data))
     assert main(["--db", str(ws.settings.db_path), "report", "verify", str(bad)]) == 1
+
+
+def test_claim_without_findings_still_reports_what_is_known(ws: Workspace, case: cb.Case, tmp_path: Path) -> None:
+    with ws.db.write() as con:
+        claim_id = int(con.execute(
+            "INSERT INTO claims (user_id, exchange, account, claimed_loss_usd, status, created_at, updated_at)"
+            " VALUES (1, 'okx', 'ghost', 1000, 'submitted', now(), now()) RETURNING id").fetchall()[0][0])
+    out = tmp_path / "ghost.pdf"
+    assert main(["--db", str(ws.settings.db_path), "report", "claim", str(claim_id), "--out", str(out),
+                 "--unsigned"]) == 0
+    text = flat("\n".join(pdf_pages(out)))
+    assert "No unauthorised trade was found for this account, so keytrace computes no loss." in text
+    assert "No key of this account was found in an imported leak." in text
+    assert "NO_ACCOUNT_TRACE" in text
+    # the incident's traces are shown, marked as the incident's and not this account's
+    assert "follow the incident's proceeds as a whole" in text and cb.CEX_BINANCE in text
