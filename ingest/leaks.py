@@ -34,7 +34,7 @@ from core.workspace import Workspace
 MAX_DUMP_BYTES = 512 * 1024 * 1024
 
 # accepted column names, compared after lower-casing and dropping spaces, '_' and '-'
-_EXCHANGE = {"exchange", "exchangename", "market", "platform", "venue"}
+_EXCHANGE = {"exchange", "exchangename", "market", "marketcode", "platform", "venue"}
 _KEY = {"apikey", "key", "apikeyid", "accesskey", "publickey", "keyid"}
 _SECRET = {"secret", "apisecret", "secretkey", "privatekey", "apisecretkey"}
 _PASSPHRASE = {"passphrase", "password", "apipassphrase", "apipassword"}
