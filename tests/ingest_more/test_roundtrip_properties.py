@@ -18,7 +18,7 @@ from core.domain import BotOrder, LedgerMovement, PriceBar, Trade
 from ingest.formats.kraken import LEGACY_CODES, normalise_asset
 from tests.ingest_more.helpers import parse_only
 
-SETTINGS = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ASSETS = st.sampled_from(["BTC", "ETH", "DMG", "AKRO", "1INCH", "SOL", "MIR", "USDC", "FTT"])
 QUOTES = st.sampled_from(["USD", "USDT", "EUR", "BTC"])
@@ -233,3 +233,57 @@ def test_3commas_market_orders_roundtrip(orders: list[BotOrder]) -> None:
                      r["quantity"], r["price"], platform_account_id=r["platform_account_id"], bot_id=r["bot_id"],
                      order_id=r["order_id"]) for r in got["threecommas_deals"]]
     assert back == orders
+
+
+@SETTINGS
+@given(_bars(True))
+def test_kucoin_candles_roundtrip_open_close_high_low_order(bars: list[PriceBar]) -> None:
+    candles = [[str(int(b.open_time.timestamp())), f(b.open), f(b.close), f(b.high), f(b.low), f(b.volume),
+                f(b.quote_volume or Decimal(0))] for b in reversed(bars)]  # KuCoin lists newest first
+    doc = {"GET /api/v1/market/candles?type=1min&symbol=BTC-USDT": {"code": "200000", "data": candles}}
+    got = parse_text("kucoin.json", json.dumps(doc))
+    back = sorted((PriceBar("kucoin", r["pair"], r["interval"], r["open_time"], r["open"], r["high"], r["low"],
+                            r["close"], r["volume"], r["quote_volume"]) for r in got["kucoin_api_candles"]),
+                  key=lambda b: b.open_time)
+    assert back == [PriceBar("kucoin", b.pair, b.interval, b.open_time, b.open, b.high, b.low, b.close, b.volume,
+                             b.quote_volume) for b in bars]
+
+
+def _money(symbol: str, d: Decimal) -> str:
+    whole, _, frac = f(d).partition(".")
+    grouped = f"{int(whole):,}"
+    return f"{symbol}{grouped}" + (f".{frac}" if frac else "")
+
+
+@SETTINGS
+@given(trades_strategy(time_res="s", fee=amounts(2, "0", "50")).map(
+    lambda ts: [t for t in ts if t.quote_asset in ("USD", "EUR")]).filter(bool))
+def test_coinbase_2024_trades_roundtrip_with_symbols_and_separators(trades: list[Trade]) -> None:
+    symbols = {"USD": "$", "EUR": "€"}
+    rows = [[t.trade_id or "", t.time_utc.strftime("%Y-%m-%d %H:%M:%S UTC"),
+             "Buy" if t.side == "buy" else "Advanced Trade Sell", t.base_asset,
+             f(t.quantity if t.side == "buy" else -t.quantity), t.quote_asset, _money(symbols[t.quote_asset], t.price),
+             _money(symbols[t.quote_asset], t.quote_quantity), "", _money(symbols[t.quote_asset], t.fee or Decimal(0)),
+             ""] for t in trades]
+    text = "\nTransactions\nUser,Someone,abc\n" + csv_text(
+        ["ID", "Timestamp", "Transaction Type", "Asset", "Quantity Transacted", "Price Currency", "Price at Transaction",
+         "Subtotal", "Total (inclusive of fees and/or spread)", "Fees and/or Spread", "Notes"], rows)
+    got = parse_text("coinbase.csv", text)
+    assert [as_trade(r, "x") for r in got["coinbase_transactions"]] == trades
+    assert [(m["asset"], m["amount"]) for m in got["coinbase_transactions_ledger"]] == [
+        (t.base_asset, t.quantity if t.side == "buy" else -t.quantity) for t in trades]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(times("s"), ASSETS, st.sampled_from(["EUR", "GBP", "CAD"]), amounts(8), amounts(2, "1", "5000"),
+                          amounts(2, "0", "100"), st.integers(0, 2**64)), min_size=1, max_size=6))
+def test_binance_card_purchases_roundtrip(buys: list[tuple[datetime, str, str, Decimal, Decimal, Decimal, int]]) -> None:
+    rows = [[t.strftime("%Y-%m-%d %H:%M:%S"), "Credit Card", f"{f(spent + fee)} {fiat}", f"{f(price)} {asset}/{fiat}",
+             f"{f(fee)} {fiat}", f"1.5 {asset}", "Completed", f"{n:032x}"]
+            for t, asset, fiat, price, spent, fee, n in buys]
+    got = parse_text("card.csv", csv_text(["Date(UTC)", "Method", "Amount", "Price", "Fees", "Final Amount", "Status",
+                                           "Transaction ID"], rows))
+    back = [as_trade(r, "x") for r in got["binance_card_purchases"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.trade_id)
+            for b in back] == [(t, f"{asset}/{fiat}", "buy", price, Decimal("1.5"), spent, fee, fiat, f"{n:032x}")
+                               for t, asset, fiat, price, spent, fee, n in buys]
