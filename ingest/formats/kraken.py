@@ -55,7 +55,7 @@ FORMATS: list[FormatSpec] = [
         exchange="kraken",
         kind="trades",
         description="Kraken trades, txid,ordertxid,pair,time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers",
-        header=r"txid,ordertxid,pair,(aclass,)?time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers(,.*)?",
+        header=r"txid,ordertxid,pair,(aclass,)?(subclass,)?time,type,ordertype,price,cost,fee,vol,margin,misc,ledgers(,.*)?",
         time_column="time",
         params=_params,
     ),

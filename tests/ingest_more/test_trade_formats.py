@@ -153,3 +153,16 @@ def test_a_bad_row_in_the_companion_refuses_the_whole_file(ws: Workspace, tmp_pa
     assert str(exc.value).startswith("coinbase.csv, row 2, column 'Quantity Transacted': the quantity 'lots' "
                                      "is not a number")
     assert table_counts(ws) == before  # the good trade of row 1 was not stored either
+
+
+def test_kraken_trades_2024_header_with_asset_class_and_position_columns(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "trades.csv"
+    p.write_text('"txid","ordertxid","pair","aclass","subclass","time","type","ordertype","price","cost","fee","vol",'
+                 '"margin","misc","ledgers","posttxid","posstatuscode","cprice","ccost","cfee","cvol","cmargin","net",'
+                 '"trades"\n'
+                 '"TAAAAA-BBBBB-CCCCCC","OAAAAA-BBBBB-CCCCCC","XBT/EUR","forex","crypto","2024-05-16 12:57:55.1234",'
+                 '"sell","market","61000.1","610.001","1.58600","0.01000000","0.00000","","","","","","","","","","",""\n')
+    ingest(ws, p, account="k-2")
+    [t] = stored(ws, "trades")
+    assert _key(t) == ("BTC/EUR", "sell", D("61000.1"), D("0.01"), D("610.001"), D("1.586"), "EUR")
+    assert t["time_utc"] == datetime(2024, 5, 16, 12, 57, 55, 123400, tzinfo=UTC)
