@@ -29,6 +29,17 @@ How to add a format
    asserts exact values.
 
 All parsing happens in DuckDB over text columns: no Python runs per row, so files of any size stream.
+
+Beyond CSV exports
+------------------
+* Files that are not a CSV with a header (JSON API responses, headerless Binance kline files, zips that
+  are not XLSX) are turned into one by :func:`ingest.convert.prepare` before sniffing; give the
+  format the header that module writes.
+* ``kind`` may also be ``price_bars``, ``bot_orders`` or ``api_keys`` (``needs_account=False`` for
+  data that belongs to no account, such as reference prices).
+* A file holding two kinds (a Coinbase history: trades and balance changes) names the second format
+  in ``companions``; that format is ``companion_only``, reads the same staged file, and its rows are
+  merged in the same transaction and ingest run.
 """
 
 from __future__ import annotations
