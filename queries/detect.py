@@ -45,8 +45,10 @@ DEFAULTS: dict[str, int | float] = {
     # A session is an attack when at least three of its buys are priced above the deviation threshold;
     # a single mis-priced fill in a thin book can happen to anyone.
     "min_pump_trades": 3,
-    # Unauthorised needs the attack session plus 50 points: a pumped buy (40) in a thin pair (15), or a
-    # sale in a sell-everything session (30) with bot cadence (15) or a leaked key (15).
+    # Unauthorised needs the attack session (50 points by itself) and 50 points: in the demo incident and
+    # the real cases every trade of an attack session that the user's bot does not explain was the
+    # attacker's (the sells that fund the pump carry few other signs); 80 would demand corroboration
+    # such as a leaked key (15) and bot cadence (15).
     "min_score": 50,
     # Sessions pumping the same pair belong to one campaign unless 6 hours pass between them.
     "campaign_gap_hours": 6,

@@ -1,5 +1,7 @@
 -- trade_scores: how strongly does each trade look like leaked-key abuse, and why?
 -- Every trade of every account is scored with reason codes (points in brackets, from [detection]):
+--   ATTACK_SESSION    (50) the trade is in an attack session (below): someone pumped a pair through
+--                          this account within minutes of the trade.
 --   PRICE_DEVIATION   (40) fill more than $price_deviation away from the pair's reference price: the
 --                          median close over the 24 h before the trade's hour, taken from another
 --                          venue's price_bars for the same BASE/QUOTE when there are any (the victim's
@@ -26,7 +28,9 @@
 -- A session is the account's run of trades with gaps shorter than $session_gap_seconds. A session is an
 -- attack session when it holds >= $min_pump_trades buys priced more than $price_deviation above the
 -- reference. A trade is unauthorised when it is in an attack session, is not bot-explained and scores
--- >= $min_score. Contextual codes (thin pair, burst, API, leaked key, no deposit) never decide alone.
+-- >= $min_score (by default the attack session alone reaches it: every trade of the session that the
+-- user's bot does not explain; raise min_score to demand corroborating codes as well). Contextual codes
+-- (thin pair, burst, API, leaked key, no deposit) never decide alone.
 -- Grain: one row per trade (evidence_sha256, source_row).
 -- Params: price_deviation, thin_adv_usd, sell_all_min_assets, burst_seconds, burst_min_trades,
 --   cross_victim_min_accounts, counter_min_fills, quiet_hours, bot_match_seconds, session_gap_seconds,
@@ -236,9 +240,10 @@ flags AS (
 ),
 scored AS (
     SELECT f.*,
-           40 * price_far + 15 * thin + 30 * sell_all + 15 * burst + 15 * synchrony + 15 * counter
+           50 * attack + 40 * price_far + 15 * thin + 30 * sell_all + 15 * burst + 15 * synchrony + 15 * counter
            + 15 * leaked + 5 * api + 5 * quiet AS score,
            concat_ws(';',
+               CASE WHEN attack = 1 THEN 'ATTACK_SESSION' END,
                CASE WHEN price_far = 1 THEN 'PRICE_DEVIATION' END,
                CASE WHEN thin = 1 THEN 'THIN_PAIR' END,
                CASE WHEN sell_all = 1 THEN 'SELL_ALL_BUY_ONE' END,

@@ -43,16 +43,21 @@ def test_reason_codes(incident: Workspace) -> None:
                and "PRICE_DEVIATION" in r["reasons"]]
     assert len(akro_v1) == 10
     assert akro_v1[0]["reasons"].split(";") == [
-        "PRICE_DEVIATION", "THIN_PAIR", "SELL_ALL_BUY_ONE", "BOT_BURST", "CROSS_VICTIM", "SAME_COUNTER_ORDER",
+        "ATTACK_SESSION", "PRICE_DEVIATION", "THIN_PAIR", "SELL_ALL_BUY_ONE", "BOT_BURST", "CROSS_VICTIM", "SAME_COUNTER_ORDER",
         "LEAKED_KEY", "API_CHANNEL"]
     sells = [r for r in got if r["account"] == "v1" and r["side"] == "sell"]
-    assert {r["reasons"] for r in sells} == {"SELL_ALL_BUY_ONE;BOT_BURST;LEAKED_KEY;API_CHANNEL"}
+    assert {r["reasons"] for r in sells} == {"ATTACK_SESSION;SELL_ALL_BUY_ONE;BOT_BURST;LEAKED_KEY;API_CHANNEL"}
     v2 = [r for r in got if r["account"] == "v2"]
-    assert {r["reasons"] for r in v2} == {"PRICE_DEVIATION;THIN_PAIR;CROSS_VICTIM;NO_DEPOSIT_WITHDRAWAL"}
+    assert {r["reasons"] for r in v2} == {"ATTACK_SESSION;PRICE_DEVIATION;THIN_PAIR;CROSS_VICTIM;NO_DEPOSIT_WITHDRAWAL"}
+    assert {r["score"] for r in v2} == {50 + 40 + 15 + 15 + 5}
     bot = [r for r in got if r["account"] == "botuser"]
-    assert all(r["reasons"].endswith("BOT_EXPLAINED") for r in bot)
+    assert all(r["reasons"].startswith("ATTACK_SESSION") and r["reasons"].endswith("BOT_EXPLAINED") for r in bot)
     thin = [r for r in got if r["account"] == "thinlegit"]
     assert {r["reasons"] for r in thin} == {"THIN_PAIR"}
+    active = [r for r in got if r["account"] == "active"]
+    assert {r["reasons"] for r in active} == {"BOT_BURST;API_CHANNEL"}
+    clean_month = [r for r in got if r["account"] == "v1" and r["reasons"] == "THIN_PAIR;LEAKED_KEY"]
+    assert len(clean_month) == 1
 
 
 def test_detect_is_idempotent_and_audits_pass(incident: Workspace) -> None:

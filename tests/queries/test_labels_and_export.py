@@ -54,5 +54,5 @@ def test_export_findings(incident: Workspace, tmp_path: Path) -> None:
                       "score", "reasons", "loss_usd"]
     assert len(got) == 17
     v2 = [r for r in got if r[1] == "v2"]
-    assert v2[0] == ["binance", "v2", "2022-12-25T22:40:00Z", "AKRO/USDT", "buy", "0.09", "1000", "90", "75",
-                     "PRICE_DEVIATION;THIN_PAIR;CROSS_VICTIM;NO_DEPOSIT_WITHDRAWAL", "80.09"]
+    assert v2[0] == ["binance", "v2", "2022-12-25T22:40:00Z", "AKRO/USDT", "buy", "0.09", "1000", "90", "125",
+                     "ATTACK_SESSION;PRICE_DEVIATION;THIN_PAIR;CROSS_VICTIM;NO_DEPOSIT_WITHDRAWAL", "80.09"]
