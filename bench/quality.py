@@ -102,7 +102,7 @@ def evaluate(db: Path, files: Path, seed: int = 0) -> Quality:
             errors.append(float(abs(losses.get(acc, Decimal(0)) - truth) / truth))
     ours: dict[str, set[str]] = {}
     our_pair: dict[str, str] = {}
-    for cid, pair, exchange, account in camp_rows:
+    for cid, pair, _exchange, account in camp_rows:
         ours.setdefault(cid, set()).add(account)
         our_pair[cid] = pair
     jaccards, pairs_ok = [], 0
