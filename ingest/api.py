@@ -87,10 +87,13 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
         text = decode_head(data, name, complete=complete)
         sniffed = sniff_text(text, name, complete=complete)
         spec = sniffed.spec
-        if exchange is not None and exchange.strip().lower() != spec.exchange:
+        # a bot platform's log (3Commas) is not an exchange's export: --exchange names the exchange its
+        # orders went to
+        target = exchange.strip().lower() if exchange and spec.kind == "bot_orders" else spec.exchange
+        if exchange is not None and exchange.strip().lower() != target:
             raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {exchange.strip().lower()}")
         fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
-        options = Options(exchange=spec.exchange, account=account, dayfirst=dayfirst,
+        options = Options(exchange=target, account=account, dayfirst=dayfirst,
                           api_key_fingerprint=fingerprint)
         if progress:
             progress("hashing", 0.0)

@@ -15,17 +15,26 @@ candidates for unauthorised ones (see ../shared/realdata/PROVENANCE.md, section 
 
 3Commas writes pairs QUOTE_BASE (``USDT_BTC`` is BTC bought with USDT); they are stored BASE/QUOTE.
 ``account_id`` is 3Commas' id of the connected exchange account (kept as ``platform_account_id``);
-``--account`` may name the exchange account it maps to. Times are ISO 8601 UTC (``...363Z``).
+``--exchange`` and ``--account`` may name the exchange and exchange account it maps to. Times are
+ISO 8601 UTC (``...363Z``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ingest.convert import THREECOMMAS_COLUMNS
-from ingest.formats.base import FormatSpec
+from ingest.formats.base import FileHead, FormatSpec, Options
 
 _TIME_FORMATS = ["%Y-%m-%dT%H:%M:%S.%fZ", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S",
                  "%Y-%m-%d %H:%M:%S UTC"]
 _ALL = tuple(c.lower() for c in THREECOMMAS_COLUMNS)
+
+
+def _params(head: FileHead, options: Options) -> Mapping[str, Any]:
+    """The exchange the deals traded on, when --exchange names it (3Commas' deal records do not)."""
+    return {"target_exchange": options.exchange if options.exchange not in (None, "3commas") else None}
 
 FORMATS: list[FormatSpec] = [
     FormatSpec(
@@ -35,6 +44,7 @@ FORMATS: list[FormatSpec] = [
         description="3Commas deals and market orders (JSON from its API)",
         header=",".join(THREECOMMAS_COLUMNS),
         needs_account=False,
+        params=_params,
         extra={"time_formats": _TIME_FORMATS},
     ),
     FormatSpec(
@@ -48,6 +58,7 @@ FORMATS: list[FormatSpec] = [
         time_column="created_at",
         optional_columns=_ALL,
         needs_account=False,
+        params=_params,
         extra={"time_formats": _TIME_FORMATS},
     ),
 ]

@@ -113,7 +113,8 @@ def test_3commas_json_market_orders_and_deal_legs(ws: Workspace) -> None:
 
 
 def test_3commas_csv_export(ws: Workspace) -> None:
-    ingest(ws, BOTS / "3commas_deals_export.csv", account="binance-uid-1")
+    ingest(ws, BOTS / "3commas_deals_export.csv", exchange="Binance", account="binance-uid-1")
+    assert {x["exchange"] for x in stored(ws, "bot_orders")} == {"binance"}
     rows = stored(ws, "bot_orders")
     assert [(x["deal_id"], x["side"], x["time_utc"], x["quantity"], x["price"], x["account"]) for x in rows] == [
         ("2133300101", "buy", datetime(2022, 12, 27, 1, 2, 3, 4000, tzinfo=UTC), D("0.006"), D("16866.66666667"),

@@ -3,7 +3,7 @@
 -- Grain: one row per filled market order; for a deal row, one row per leg (opening at created_at, closing at
 --        closed_at once the deal is closed). Cancelled or active market orders are left out.
 -- Columns: source_row, account (NULL), the bot_orders columns, _bad_column, _bad_reason.
--- Params: $time_format. Pairs are QUOTE_BASE (USDT_BTC) and are flipped to BASE/QUOTE.
+-- Params: $time_format, $target_exchange (from --exchange, or NULL). Pairs are QUOTE_BASE (USDT_BTC) and are flipped to BASE/QUOTE.
 WITH base AS (
     SELECT
         r.*,
@@ -66,7 +66,7 @@ parsed AS (
 SELECT
     p.source_row,
     CAST(NULL AS VARCHAR) AS account,
-    CAST(NULL AS VARCHAR) AS exchange,
+    CAST($target_exchange AS VARCHAR) AS exchange,
     trim(p.account_id) AS platform_account_id,
     trim(p.id) AS deal_id,
     trim(p.bot_id) AS bot_id,
