@@ -167,6 +167,8 @@ def _prepare_json(path: Path, workdir: Path, name: str) -> Path:
     kucoin = list(_kucoin_rows(doc, name, context=""))
     if kucoin:
         return _write(workdir / "kucoin_api.csv", KUCOIN_COLUMNS, kucoin)
+    if doc in ([], {}) or (isinstance(doc, dict) and "code" in doc and "data" in doc):
+        raise InputError("the JSON holds no records (an empty API response); nothing to ingest", file=name)
     raise InputError("keytrace does not know this JSON document (expected KuCoin API responses, a Binance "
                      "apiRestrictions record or 3Commas deals)", file=name)
 

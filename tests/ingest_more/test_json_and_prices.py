@@ -214,3 +214,12 @@ def test_cli_api_key_option_and_account_less_line(ws: Workspace, capsys: pytest.
     assert stored(ws, "api_keys")[0]["fingerprint"] == api_key_fingerprint("binance", key)
     assert main(["--db", db, "ingest", str(PRICES / "BTCUSDT-1m-2022-12.csv")]) == 0
     assert "BTCUSDT-1m-2022-12.csv: binance_klines (binance): 3 rows read, 3 added" in capsys.readouterr().out
+
+
+def test_empty_api_responses_are_refused_clearly(ws: Workspace, tmp_path: Path) -> None:
+    for text in ('{"code": "200000", "data": {"currentPage": 1, "items": []}}', "[]"):
+        p = tmp_path / "fills.json"
+        p.write_text(text)
+        with pytest.raises(InputError, match="fills.json: the JSON holds no records"):
+            ingest(ws, p, account="a")
+    assert table_counts(ws)["evidence_files"] == 0
