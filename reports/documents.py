@@ -214,9 +214,8 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     if f.traces and f.extra.get("trace_scope") == "incident":
         flow_blocks.append(Para(
             "No trace starts from an address of this claim (a wallet the claimant proved, or an address in the "
-            "account's deposit and withdrawal ledger) or from an address labelled as the attackers'. The traces "
-            "below follow the incident's proceeds as a whole: they show where the attackers' funds went, not "
-            "which transfer carried this account's loss."))
+            "account's deposit and withdrawal ledger). The traces below follow the incident's proceeds as a "
+            "whole: they show where the attackers' funds went, not which transfer carried this account's loss."))
     if f.traces:
         flow_blocks.append(Table(["trace", "model", "direction", "hops", "seeds"],
                                  [[t.trace_id[:12], t.model, t.direction, str(t.hops),
@@ -225,8 +224,8 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
                                  f"Figure {len(pairs) + 2}: fund flow, {len(f.trace_edges)} traced transfers; "
                                  f"{len(cash_addresses)} cash-out points boxed in red."))
     else:
-        flow_blocks.append(Para("No trace concerns this claim (no trace starts from an address of the claim or "
-                                "an address labelled as the attackers')."))
+        flow_blocks.append(Para("No trace is recorded: run `keytrace trace` from the attackers' or the claimant's "
+                                "addresses to follow the funds."))
     flow_blocks.append(Table(
         ["entity", "category", "deposit address", "coin", "tainted amount", "first (UTC)", "last (UTC)", "paths"],
         [[p.entity, p.category, p.address, coin_name(p.symbol, p.token),

@@ -1,7 +1,8 @@
 -- report_claim_traces: the traces that concern a claim. A trace concerns the claim when one of its seed
--- addresses is an address of the claim (a wallet the claimant proved by signature, or an address in the
--- account's deposit/withdrawal ledger) or an address labelled as the attackers'. Of several runs from
--- the same seeds and direction only the latest is kept, the haircut model preferred (it conserves
+-- addresses is an address of the claim: a wallet the claimant proved by signature, or an address in the
+-- account's deposit/withdrawal ledger. (Traces from the attackers' addresses concern the incident as a
+-- whole; the claim report shows them as such when no trace concerns the claim itself.) Of several runs
+-- from the same seeds and direction only the latest is kept, the haircut model preferred (it conserves
 -- amounts, so the figures add up).
 -- Grain: one row per trace run.
 -- Params: $claim_id, $exchange, $account.
@@ -10,8 +11,6 @@ WITH claim_addresses AS (
     UNION
     SELECT lower(address) FROM ledger_movements
     WHERE exchange = $exchange AND account = $account AND address IS NOT NULL
-    UNION
-    SELECT lower(address) FROM address_labels WHERE category = 'attacker'
 ),
 latest AS (
     SELECT trace_id, created_at, model, direction, hops, seeds,

@@ -189,3 +189,23 @@ def test_claim_without_findings_still_reports_what_is_known(ws: Workspace, case:
     assert "NO_ACCOUNT_TRACE" in text
     # the incident's traces are shown, marked as the incident's and not this account's
     assert "follow the incident's proceeds as a whole" in text and cb.CEX_BINANCE in text
+
+
+def test_a_trace_from_the_claimants_own_wallet_is_the_claims_fund_flow(ws: Workspace, case: cb.Case,
+                                                                        tmp_path: Path) -> None:
+    tx = "0x" + "77" * 32
+    with ws.db.write() as con:
+        con.execute("INSERT INTO trace_runs VALUES ('trace-v', now(), 'haircut', 'forward', 2, ?, 1, 1)",
+                    [json.dumps([cb.VICTIM_WALLET])]).fetchall()
+        con.execute("INSERT INTO trace_edges (trace_id, hop, chain_id, tx_hash, log_index, token, from_address,"
+                    " to_address, time_utc, block_number, value, tainted, origin_is_seed) VALUES"
+                    " ('trace-v', 1, 1, ?, 0, ?, ?, ?, now(), 17000000, '5000000', 5000000, true)",
+                    [tx, cb.USDT, cb.VICTIM_WALLET, cb.CEX_BINANCE]).fetchall()
+        con.execute("INSERT INTO trace_cash_out_points VALUES ('trace-v', ?, 'Binance', 'exchange', ?, 5000000,"
+                    " now(), now(), 1)", [cb.CEX_BINANCE, cb.USDT]).fetchall()
+    out = tmp_path / "own.pdf"
+    assert _report(ws, case, out, "--unsigned") == 0
+    text = flat("\n".join(pdf_pages(out)))
+    assert tx in text and cb.TX_SEED not in text
+    assert "incident's proceeds as a whole" not in text
+    assert "fund flow, 1 traced transfers; 1 cash-out points" in text
