@@ -30,6 +30,7 @@ from core.errors import InputError
 from core.evidence import safe_name, store
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
+from ingest.sniff import check_regular_file
 
 MAX_DUMP_BYTES = 512 * 1024 * 1024
 
@@ -192,9 +193,7 @@ def import_dump(ws: Workspace, path: Path, *, actor: str, source: str | None = N
                 leak_date: date | None = None, case_id: str | None = None) -> LeakImportResult:
     """Import a leaked-key dump: fingerprints and the dump's hash only, in one transaction."""
     name = safe_name(path.name)
-    if not path.is_file():
-        raise InputError("the file does not exist", file=name)
-    size = path.stat().st_size
+    size = check_regular_file(path, name)  # refuses folders, devices, pipes and empty files
     if size > MAX_DUMP_BYTES:
         raise InputError(f"the dump is larger than {MAX_DUMP_BYTES // (1024 * 1024)} MB", file=name)
     data = path.read_bytes()

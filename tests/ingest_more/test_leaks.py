@@ -115,7 +115,8 @@ def test_headerless_semicolon_dump(ws: Workspace, tmp_path: Path) -> None:
     ("name,value\nbinance,{s}\n", "dump.csv: the header has no 'exchange' and 'api_key' columns"),
     ('[{{"exchange": "binance", "api_key": "AKa", "secret": "{s}"}}, "{s}"]',
      "dump.csv, row 2: the record is not an object"),
-    ("", "dump.csv: the dump is empty"),
+    ("", "dump.csv: the file is empty (0 bytes)"),
+    ("\n\n", "dump.csv: the dump is empty"),
     ("exchange,api_key,secret\n", "dump.csv: the dump holds no API keys"),
 ])
 def test_bad_dumps_name_row_and_column_never_the_secret(
@@ -181,3 +182,12 @@ def test_dump_rendered_any_way_gives_the_same_fingerprints(
     assert [(k.fingerprint, k.exchange, k.source_row) for k in got] == [
         (api_key_fingerprint(e, key), e.lower(), i) for i, (e, key, _, _) in enumerate(rows_, start=1)]
     assert all(s not in repr(got) for _, _, s, _ in rows_)
+
+
+def test_a_folder_or_missing_file_is_refused(ws: Workspace, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(ws.settings.db_path)
+    assert main(["--db", db, "leaks", "import", str(tmp_path)]) == 1
+    assert "this is a folder, not an export file" in capsys.readouterr().err
+    assert main(["--db", db, "leaks", "import", str(tmp_path / "nope.csv")]) == 1
+    assert "nope.csv: the file does not exist" in capsys.readouterr().err
