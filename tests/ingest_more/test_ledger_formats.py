@@ -111,3 +111,24 @@ def test_okx_2019_bad_time_is_refused(ws: Workspace, tmp_path: Path) -> None:
     assert str(exc.value).startswith(
         "okx.csv, row 2, column 'time': the time '2019-06-15 25:00:00 CST' is not of the form")
     assert table_counts(ws) == before
+
+
+def test_okx_funding_as_xlsx(ws: Workspace, tmp_path: Path) -> None:
+    import csv
+
+    from openpyxl import Workbook
+
+    from tests.ingest_more.helpers import EXPORTS
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    with (EXPORTS / "okx_funding.csv").open(encoding="utf-8-sig") as fh:
+        for row in csv.reader(fh):
+            sheet.append(row)
+    path = tmp_path / "okx_funding.xlsx"
+    book.save(path)
+    r = ingest(ws, path, account="okx-1")
+    assert (r.format, r.rows_added) == ("okx_funding", 2)
+    assert [(x["amount"], x["fee"]) for x in stored(ws, "ledger_movements")] == [(D("1000"), D("0")),
+                                                                                 (D("-250.5"), D("0.8"))]
