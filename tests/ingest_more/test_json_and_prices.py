@@ -223,3 +223,15 @@ def test_empty_api_responses_are_refused_clearly(ws: Workspace, tmp_path: Path) 
         with pytest.raises(InputError, match="fills.json: the JSON holds no records"):
             ingest(ws, p, account="a")
     assert table_counts(ws)["evidence_files"] == 0
+
+
+def test_kline_file_that_already_has_a_header(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "SOLUSDT-1d-2025-02.csv"
+    p.write_text("open_time,open,high,low,close,volume,close_time,quote_volume,count,taker_buy_volume,"
+                 "taker_buy_quote_volume,ignore\n"
+                 "1738368000000000,230.1,235.2,220.3,229.9,1000.5,1738454399999999,230115.0,500,400.1,92000.2,0\n")
+    r = ingest(ws, p)
+    assert (r.format, r.rows_added) == ("binance_klines", 1)
+    [bar] = stored(ws, "price_bars")
+    assert (bar["pair"], bar["interval"], bar["open_time"], bar["close"]) == (
+        "SOL/USDT", "1d", datetime(2025, 2, 1, tzinfo=UTC), D("229.9"))
