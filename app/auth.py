@@ -187,6 +187,32 @@ def login(ws: Workspace, username: str, password: str) -> tuple[User, str]:
     return user, token
 
 
+def login_sso(ws: Workspace, email: str) -> tuple[User, str]:
+    """Single sign-on: the organisation's identity provider (Streamlit's OIDC ``st.login``) has verified
+    ``email``; it maps to the staff account an administrator created with that e-mail address.
+
+    Victims keep local accounts; an unknown, victim or disabled account gets no session.
+    """
+    address = email.strip().lower()
+    if not address or not EMAIL.match(address):
+        raise AccessDenied("the identity provider did not give an e-mail address")
+    with ws.db.read() as con:
+        found = rows(con, "SELECT id, username, role, disabled FROM users WHERE email_index = ?",
+                     [ws.keys.lookup_index(address, "users.email")])
+    staff = [u for u in found if u["role"] in STAFF_ROLES and not u["disabled"]]
+    if len(staff) != 1:
+        raise AccessDenied("no keytrace staff account has this e-mail address; ask an administrator to create one")
+    u = staff[0]
+    user = User(int(u["id"]), str(u["username"]), str(u["role"]))
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    with ws.db.write() as con:
+        con.execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                    [hash_token(token), user.id, now, now + timedelta(hours=policy(ws).session_hours)])
+        audit.record(con, ws.keys, ws.settings, actor=user.actor, action="auth.login_sso", obj=f"user:{user.id}")
+    return user, token
+
+
 def session_user(ws: Workspace, token: str | None) -> User | None:
     """The user a session token belongs to, or None when it is unknown, expired, revoked or disabled."""
     if not token:

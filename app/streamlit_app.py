@@ -42,5 +42,7 @@ else:
         if st.button("Log out", key="kt_logout", icon=":material/logout:"):
             auth.logout(ws, str(st.session_state.get(ui.TOKEN_KEY, "")))
             st.session_state.pop(ui.TOKEN_KEY, None)
+            if st.user.get("is_logged_in", False):  # signed in through the organisation's identity provider
+                st.logout()
             st.rerun()
 nav.run()

@@ -26,7 +26,8 @@ def serve(db_path: Path, port: int) -> int:
     cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-           "--server.maxUploadSize", "200", "--global.developmentMode", "false"]
+           "--server.maxUploadSize", "200", "--global.developmentMode", "false",
+           "--client.toolbarMode", "minimal"]
     sys.stderr.write(f"keytrace: serving {db_path.name} on http://127.0.0.1:{port}\n")
     try:
         return subprocess.call(cmd, env=env)

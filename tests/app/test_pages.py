@@ -327,3 +327,26 @@ def test_legal_generates_and_downloads_a_claim_report(ws: Workspace, app_for: Ap
     with ws.db.read() as con:
         actions = [r[0] for r in con.execute("SELECT action FROM custody_log ORDER BY id").fetchall()]
     assert "exported" in actions and actions[-1] == "read"
+
+
+def test_single_sign_on_maps_the_provider_e_mail_to_a_staff_account(ws: Workspace, app_for: AppFor,
+                                                                     people: People) -> None:
+    from app import auth
+
+    auth.create_user(ws, None, username="sso-ines", password=PASSWORD, role="investigator",
+                     email="Ines@Agency.example")
+    at = AppTest.from_file(str(APP_DIR / "streamlit_app.py"), default_timeout=60)
+    at.secrets["auth"] = {"client_id": "keytrace", "server_metadata_url": "https://idp.example/.well-known"}
+    at.run()
+    assert [b.label for b in at.button if b.label == "Log in with your organisation"]
+    at.user = {"is_logged_in": True, "email": "ines@agency.example"}
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Incident overview"]
+    at2 = AppTest.from_file(str(APP_DIR / "streamlit_app.py"), default_timeout=60)
+    at2.secrets["auth"] = {"client_id": "keytrace"}
+    at2.user = {"is_logged_in": True, "email": "vera@example.org"}  # a victim's address: no staff account
+    at2.run()
+    assert [e.value for e in at2.error] == [
+        "No keytrace staff account has this e-mail address; ask an administrator to create one."]
+    assert "kt_token" not in at2.session_state
