@@ -132,6 +132,7 @@ def main() -> int:
         ws.init()
         client = RpcClient(url, timeout=120)
         client.recorded = []
+        raw_replay(url, [("eth_getLogs", [{"fromBlock": "0x0", "toBlock": hex(head), "topics": []}])])  # warm anvil
         t0 = time.perf_counter()
         report = pull(ws, client, PullSpec(addresses=(victim,), from_block=0, to_block=head, kinds=("erc20",)))
         t_pull = time.perf_counter() - t0
@@ -140,13 +141,17 @@ def main() -> int:
         assert stored == report.found, (stored, report.found)
         logs = report.logs_read
         calls = list(client.recorded)
+        # the raw limit is measured twice (anvil was warmed up before the pull too); the faster run counts
         n_raw, t_raw = raw_replay(url, calls)
-        assert n_raw == logs
+        n_raw2, t_raw2 = raw_replay(url, calls)
+        t_raw = min(t_raw, t_raw2)
+        assert n_raw == n_raw2 == logs
         ours, raw = logs / t_pull, n_raw / t_raw
         print(f"keytrace pull into DuckDB: {logs:,} logs in {t_pull:.2f} s = {ours:,.0f} logs/s "
               f"({sum(1 for m, _ in calls if m == 'eth_getLogs')} eth_getLogs calls, {stored:,} rows stored)")
         print(f"raw limit (same eth_getLogs calls, JSON parsed, thrown away): {n_raw:,} logs in {t_raw:.2f} s "
               f"= {raw:,.0f} logs/s")
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"ratio: {ours / raw:.0%} of raw (target >= 40%), {ours:,.0f} logs/s (target >= 20,000)")
         half = peak_rss_of_pull(url, victim, head // 2, work)
         full = peak_rss_of_pull(url, victim, head, work)

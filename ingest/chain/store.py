@@ -80,8 +80,12 @@ def insert_transfers(con: duckdb.DuckDBPyConnection, table: pa.Table, *, chain_i
     hi = pc.max(bn).as_py()
     con.register("staged_transfers", table)
     try:
-        added = run(con, "insert_transfers", {"chain_id": chain_id, "endpoint": endpoint, "run_id": run_id,
-                                              "lo": lo, "hi": hi})
+        if run(con, "transfers_in_range", {"chain_id": chain_id, "lo": lo, "hi": hi})[0][0]:
+            added = run(con, "insert_transfers", {"chain_id": chain_id, "endpoint": endpoint, "run_id": run_id,
+                                                  "lo": lo, "hi": hi})
+        else:
+            added = run(con, "insert_transfers_new_range", {"chain_id": chain_id, "endpoint": endpoint,
+                                                            "run_id": run_id})
     finally:
         con.unregister("staged_transfers")
     return int(added[0][0]) if added else 0
