@@ -21,9 +21,11 @@ from reports.pdf import (
     ReportDocument,
     Section,
     Table,
+    TimelineBar,
     balance_chart,
     flow_diagram,
     price_chart,
+    timeline,
 )
 
 REASON_CODES = (
@@ -311,7 +313,12 @@ def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
         title="Incident report", subtitle="Unauthorised trading through API keys leaked from 3Commas",
         identifiers=ident, generated_at=f.generated_at, cover_notes=notes,
         sections=[
-            Section("Campaigns", [campaigns]),
+            Section("Campaigns", [campaigns, Chart(
+                timeline([TimelineBar(f"{c.campaign_id[:12]} {c.pair}", c.start_utc, c.end_utc,
+                                      f"{c.accounts} accounts, {c.trades} trades, {dec(c.loss_usd)} USD")
+                          for c in f.campaigns], "Campaign timeline (UTC)"),
+                f"Figure 1: campaign timeline, {len(f.campaigns)} campaigns; each bar runs from the campaign's "
+                "first to its last unauthorised trade.")]),
             Section("Losses by exchange and pair", [by_pair, Para(f"Total loss: {dec(total)} USD.")]),
             Section("Victims", [victims], new_page=True),
             Section("Cash-out points by entity", [groups, Section("Every cash-out point", [points])],

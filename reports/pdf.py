@@ -555,3 +555,50 @@ def flow_diagram(nodes: Sequence[FlowNode], edges: Sequence[FlowEdge], title: st
     d.add(Circle(lx, 4, 3, fillColor=colors.HexColor("#fde2e1"), strokeColor=colors.HexColor("#d62728")))
     d.add(String(lx + 6, 2, "cash-out point (labelled exchange or service)", fontName="Helvetica", fontSize=6))
     return d
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    label: str            # printed left of the bar (e.g. the campaign and its pair)
+    start: datetime
+    end: datetime
+    note: str             # printed right of the bar (e.g. accounts, trades, loss)
+
+
+def timeline(bars: Sequence[TimelineBar], title: str, max_bars: int = 24) -> Drawing:
+    """One horizontal bar per item from its start to its end on a shared time axis (campaign timeline)."""
+    if not bars:
+        return _empty_chart("nothing to draw on the timeline")
+    shown = list(bars)[:max_bars]
+    row_h, label_w, note_w = 13.0, 140.0, 175.0
+    height = 34 + row_h * len(shown) + (10 if len(bars) > max_bars else 0)
+    d = Drawing(CHART_W, height)
+    d.add(String(0, height - 10, title, fontName="Helvetica-Bold", fontSize=8))
+    t0 = min(b.start for b in shown).timestamp()
+    t1 = max(b.end for b in shown).timestamp()
+    if t1 <= t0:
+        t1 = t0 + 3600
+    x0, x1 = label_w, CHART_W - note_w
+    span = t1 - t0
+
+    def x(ts: float) -> float:
+        return float(x0 + (x1 - x0) * (ts - t0) / span)
+
+    axis_y = 14.0
+    d.add(Line(x0, axis_y, x1, axis_y, strokeColor=colors.HexColor("#777777"), strokeWidth=0.5))
+    for i in range(5):
+        tx = t0 + span * i / 4
+        d.add(Line(x(tx), axis_y, x(tx), axis_y - 3, strokeColor=colors.HexColor("#777777"), strokeWidth=0.5))
+        d.add(String(x(tx), axis_y - 10, _time_label(tx, span), textAnchor="middle", fontName="Helvetica",
+                     fontSize=5.5))
+    for i, b in enumerate(shown):
+        y = height - 24 - (i + 1) * row_h + 3
+        left, right = x(b.start.timestamp()), x(b.end.timestamp())
+        d.add(Rect(left, y, max(right - left, 1.5), row_h - 5, fillColor=colors.HexColor("#d62728"),
+                   strokeColor=None))
+        d.add(String(x0 - 4, y + 1.5, b.label[:34], textAnchor="end", fontName="Helvetica", fontSize=6))
+        d.add(String(x1 + 4, y + 1.5, b.note[:56], fontName="Helvetica", fontSize=6))
+    if len(bars) > max_bars:
+        d.add(String(x0, 2, f"+{len(bars) - max_bars} more in the table", fontName="Helvetica-Oblique",
+                     fontSize=6))
+    return d

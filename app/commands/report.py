@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from pathlib import Path
 
 from app.cli import add_json_flag, emit
@@ -103,8 +104,12 @@ def run_verify(args: argparse.Namespace) -> int:
         except KeytraceError:  # no configured certificate: check integrity only
             roots = []
     check = sign.verify_pdf_file(args.path, roots)
+    ok = check.signed and check.intact and check.valid
+    if not ok and not args.json:  # a failed check is one sentence on stderr, exit status 1
+        sys.stderr.write(f"keytrace: {args.path.name}: {check.summary}\n")
+        return 1
     emit(args, f"{args.path.name}: {check.summary}" + (f" (signer: {check.signer})" if check.signer else ""),
          {"signed": check.signed, "intact": check.intact, "valid": check.valid, "trusted": check.trusted,
           "covers_whole_file": check.covers_whole_file, "signer": check.signer,
           "signing_time": check.signing_time.isoformat() if check.signing_time else None, "summary": check.summary})
-    return 0 if check.signed and check.intact and check.valid else 1
+    return 0 if ok else 1

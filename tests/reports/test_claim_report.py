@@ -173,6 +173,8 @@ def test_report_verify_command(ws: Workspace, case: cb.Case, trial_cert: bytes, 
     bad = tmp_path / "tampered.pdf"
     bad.write_bytes(bytes(data))
     assert main(["--db", str(ws.settings.db_path), "report", "verify", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("keytrace: tampered.pdf: ") and err.count("\n") == 1
 
 
 def test_claim_without_findings_still_reports_what_is_known(ws: Workspace, case: cb.Case, tmp_path: Path) -> None:

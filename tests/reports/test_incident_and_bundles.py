@@ -46,6 +46,10 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
     for v in victims:
         assert f"{v['exchange']} {v['account']} {v['unauthorized_trades']} {dec(v['loss_usd'])}" in text
         assert v["claim_ids"] == str(case.claim_id)
+    assert f"campaign timeline, {len(campaigns)} campaigns" in text
+    for c in campaigns:  # each bar is labelled with its campaign, pair, accounts, trades and loss
+        assert f"{c['campaign_id'][:12]} {c['pair']}" in text
+        assert f"{c['accounts']} accounts, {c['trades']} trades, {dec(c['loss_usd'])} USD" in text
     for r in by_pair:
         assert f"{r['exchange']} {r['pair']} {r['accounts']} {r['trades']} {dec(r['loss_usd'])}" in text
     assert {g["entity"] for g in groups} == {"Binance", cb.EVIL_ENTITY}
