@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import random
 import threading
 import time
@@ -57,6 +58,25 @@ _UNSUPPORTED_WORDS = ("method not found", "not supported", "does not exist", "no
                       "unsupported method", "method not allowed", "not enabled")
 
 
+class _ScrubCredentials(logging.Filter):
+    """web3 logs the endpoint URL at debug level; this filter takes the credentials out of such records."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url = url
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        clean = scrub(text, self.url)
+        if clean != text:
+            record.msg, record.args = clean, None
+        return True
+
+
+_WEB3_LOGGERS = ("web3._utils.http_session_manager.HTTPSessionManager", "web3.providers.HTTPProvider",
+                 "web3.providers.base", "urllib3.connectionpool")
+
+
 class RateLimiter:
     """At most ``rps`` JSON-RPC calls per second (a batch of n calls counts n)."""
 
@@ -87,6 +107,9 @@ class RpcClient:
             raise FatalRpcError(f"the RPC URL {public_endpoint(url)} is not an http(s) URL")
         self._url = url
         self.endpoint = public_endpoint(url)
+        self._log_filter = _ScrubCredentials(url)
+        for name in _WEB3_LOGGERS:
+            logging.getLogger(name).addFilter(self._log_filter)
         self._session = requests.Session()
         self._provider = HTTPProvider(url, request_kwargs={"timeout": timeout}, session=self._session,
                                       exception_retry_configuration=None)
@@ -276,3 +299,5 @@ class RpcClient:
 
     def close(self) -> None:
         self._session.close()
+        for name in _WEB3_LOGGERS:
+            logging.getLogger(name).removeFilter(self._log_filter)

@@ -172,3 +172,19 @@ def test_errors_never_show_credentials(ws: Workspace, capsys: pytest.CaptureFixt
     assert "http://127.0.0.1:9/v2/***" in err and "resumes where it stopped" in err
     for secret in ("bob", "pa55word", "ZXhhbXBsZWtleTEyMzQ1Njc4OTA", "abc123", "token="):
         assert secret not in err
+
+
+def test_debug_logs_never_show_credentials(ws: Workspace, anvil: Anvil, caplog: pytest.LogCaptureFixture) -> None:
+    proxy = FaultProxy(anvil.url, faults=False)
+    caplog.set_level("DEBUG")
+    try:
+        client = RpcClient(proxy.url(credentials=True))
+        try:
+            pull(ws, client, PullSpec(addresses=(anvil.accounts[1],), from_block=0, kinds=("erc20",)))
+        finally:
+            client.close()
+    finally:
+        proxy.close()
+    assert f"127.0.0.1:{proxy.port}" in caplog.text  # web3 did log the endpoint ...
+    for secret in ("alice", "hunter2secret", "abcdef0123456789abcdef0123", "sk_live_777"):
+        assert secret not in caplog.text  # ... without its credentials
