@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "an evidence bundle (ZIP: CSVs, manifest of SHA-256s, STIX 2.1, MISP, IC3 "
                                    "fields). Every output is stored as evidence and recorded in the audit trail.",
                        epilog="Example: keytrace report claim 12 --out claim12.pdf")
-    rs = p.add_subparsers(dest="report_kind", metavar="KIND")
+    rs = p.add_subparsers(dest="report_command", metavar="KIND")
     rs.required = True
 
     c = rs.add_parser("claim", help="the report of one claim",
