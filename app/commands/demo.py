@@ -14,7 +14,7 @@ from core import audit
 from core.errors import InputError, UsageError
 from core.workspace import Workspace
 
-DEFAULT_ACCOUNTS = 240
+DEFAULT_ACCOUNTS = 200
 DEMO_ACTIONS = ("demo.started", "demo.built")
 
 

@@ -15,15 +15,17 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import multiprocessing
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from core.errors import UnknownFormatError
+from core.config import Settings
+from core.errors import InputError, KeytraceError, UnknownFormatError
 from core.workspace import Workspace
 
 ACTOR = "demo"
@@ -70,6 +72,27 @@ def _module(name: str) -> Any | None:
         raise
 
 
+def ingest_entry(settings: Settings, folder: Path, entry: dict[str, Any]) -> int:
+    """Ingest one manifest entry through ``ingest.api.ingest_file``; returns the rows it added."""
+    from ingest.api import ingest_file
+
+    ws = Workspace(settings)
+    # a 3Commas log is the bot platform's file: its exchange account is given, not its exchange
+    exchange = None if entry["load"] in ("bot_log", "prices") else entry.get("exchange")
+    extra = {"api_key": entry["api_key"]} if entry["load"] == "api_key" else {}
+    result = ingest_file(ws, folder / entry["path"], exchange=exchange, account=entry.get("account"), actor=ACTOR,
+                         **extra)
+    return int(result.rows_added)
+
+
+def _ingest_in_worker(job: tuple[Settings, Path, dict[str, Any]]) -> tuple[int, str | None]:
+    """Worker-process wrapper: errors come back as their sentence (exception classes do not all pickle)."""
+    try:
+        return ingest_entry(*job), None
+    except KeytraceError as exc:
+        return 0, str(exc)
+
+
 class Builder:
     def __init__(self, ws: Workspace, folder: Path, *, progress: Callable[[str], None] | None = None,
                  workers: int = 2) -> None:
@@ -85,8 +108,10 @@ class Builder:
         return [f for f in self.manifest["files"] if f["load"] == load]
 
     def run(self) -> BuildReport:
-        for fn in (self.exchange_exports, self.bot_logs, self.prices, self.api_keys, self.leaks, self.chain,
-                   self.labels, self.claims, self.detect):
+        self.ingest_pipeline()
+        for step in self.report.steps:
+            self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
+        for fn in (self.leaks, self.chain, self.labels, self.claims, self.detect):
             started = time.monotonic()
             step = fn()
             step.seconds = time.monotonic() - started
@@ -94,78 +119,60 @@ class Builder:
         return self.report
 
     # ------------------------------------------------------------------------------ ingest pipeline
-    def _ingest_one(self, entry: dict[str, Any]) -> int:
+    def ingest_pipeline(self) -> None:
+        """Exchange exports, 3Commas logs, klines and API-key records, all through ``ingest_file``.
+
+        The first file of each format goes alone: a format the pipeline does not read yet is refused by
+        the sniffer (UnknownFormatError) and its files are reported, not loaded. The rest run in worker
+        processes: staging happens outside the write lock, so one file stages while another merges.
+        """
         from ingest.api import ingest_file
 
-        ws = Workspace(self.ws.settings, lock_timeout=self.ws.lock_timeout)  # one per thread
-        # a 3Commas log is the bot platform's file: its exchange account is given, not its exchange
-        exchange = None if entry["load"] == "bot_log" else entry.get("exchange")
-        result = ingest_file(ws, self.folder / entry["path"], exchange=exchange, account=entry.get("account"),
-                             actor=ACTOR)
-        return int(result.rows_added)
-
-    def _ingest_group(self, step: Step, entries: list[dict[str, Any]]) -> Step:
-        """Ingest files through ``ingest_file``; the first file of each format probes whether it is known."""
+        groups = (("exchange exports", "ingest"), ("3Commas deal logs", "bot_log"), ("reference klines", "prices"),
+                  ("API-key records (apiRestrictions)", "api_key"))
+        steps = {load: self.report.step(name) for name, load in groups}
+        started = time.monotonic()
+        entries = [e for _, load in groups for e in self.files(load)]
+        if "api_key" not in inspect.signature(ingest_file).parameters:
+            step = steps["api_key"]
+            step.status, step.missing = "not built yet", ["ingest_file(api_key=...) for Binance apiRestrictions"]
+            step.detail = "the ingest pipeline cannot link an API-key record to its key yet"
+            entries = [e for e in entries if e["load"] != "api_key"]
         refused: dict[str, str] = {}
         rest: list[dict[str, Any]] = []
         probed: set[str] = set()
         for entry in entries:
-            fmt = entry["format"]
-            if fmt in probed:
+            if entry["format"] in probed:
                 rest.append(entry)
                 continue
-            probed.add(fmt)
+            probed.add(entry["format"])
             try:
-                step.rows += self._ingest_one(entry)
-                step.files += 1
+                added = ingest_entry(self.ws.settings, self.folder, entry)
             except UnknownFormatError as exc:
-                refused[fmt] = str(exc)
+                refused[entry["format"]] = str(exc)
+                continue
+            steps[entry["load"]].files += 1
+            steps[entry["load"]].rows += added
         rest = [e for e in rest if e["format"] not in refused]
-        # staging runs outside the write lock, so two workers overlap one file's staging with another's merge
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            for added in pool.map(self._ingest_one, rest):
-                step.rows += added
-                step.files += 1
-        if refused:
-            step.missing = sorted(refused)
-            step.status = "not built yet" if step.files == 0 else "partly built"
-            step.detail = "the ingest pipeline does not read these formats yet: " + ", ".join(sorted(refused))
-        return step
-
-    def exchange_exports(self) -> Step:
-        step = self.report.step("exchange exports")
-        return self._ingest_group(step, self.files("ingest"))
-
-    def bot_logs(self) -> Step:
-        step = self.report.step("3Commas deal logs")
-        return self._ingest_group(step, self.files("bot_log"))
-
-    def prices(self) -> Step:
-        step = self.report.step("reference klines")
-        return self._ingest_group(step, self.files("prices"))
-
-    # ------------------------------------------------------------------------------ API keys of accounts
-    def api_keys(self) -> Step:
-        step = self.report.step("API-key records (apiRestrictions)")
-        from ingest.api import ingest_file
-
-        if "api_key" not in inspect.signature(ingest_file).parameters:
-            step.status = "not built yet"
-            step.missing = ["ingest_file(api_key=...) for Binance apiRestrictions records"]
-            step.detail = "the ingest pipeline cannot link an API-key record to its key yet"
-            return step
-        for entry in self.files("api_key"):
-            try:
-                result = ingest_file(self.ws, self.folder / entry["path"], exchange=entry["exchange"],
-                                     account=entry["account"], api_key=entry["api_key"], actor=ACTOR)
-            except UnknownFormatError as exc:
-                step.status = "not built yet"
-                step.missing = ["binance_api_restrictions format"]
-                step.detail = str(exc)
-                return step
-            step.files += 1
-            step.rows += result.rows_added
-        return step
+        if self.workers > 1 and len(rest) > 8:
+            ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
+            with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
+                outcomes = list(pool.map(_ingest_in_worker, [(self.ws.settings, self.folder, e) for e in rest],
+                                         chunksize=4))
+        else:
+            outcomes = [_ingest_in_worker((self.ws.settings, self.folder, e)) for e in rest]
+        for entry, (added, error) in zip(rest, outcomes, strict=True):
+            if error is not None:
+                raise InputError(error)
+            steps[entry["load"]].files += 1
+            steps[entry["load"]].rows += added
+        for load, step in steps.items():
+            missing = sorted(f for f in refused if any(e["format"] == f and e["load"] == load for e in entries))
+            if missing:
+                step.missing = missing
+                step.status = "not built yet" if step.files == 0 else "partly built"
+                step.detail = "the ingest pipeline does not read these formats yet: " + ", ".join(missing)
+            step.seconds = time.monotonic() - started   # the four run together
 
     # ------------------------------------------------------------------------------ leaks
     def leaks(self) -> Step:

@@ -23,7 +23,7 @@ FIRST = ("Amelie", "Bruno", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hiro"
 LAST = ("Albrecht", "Benali", "Costa", "Dubois", "Eriksen", "Fontaine", "Garcia", "Hoffmann", "Ivanova",
         "Janssen", "Kowalski", "Laurent", "Moreau", "Nakamura", "Okafor", "Petrov", "Quinn", "Rossi",
         "Schmidt", "Tanaka", "Urban", "Varga", "Weber", "Yilmaz", "Zimmermann")
-MAX_GENUINE = 24
+MAX_GENUINE = 16
 
 
 def password_for(seed: int, username: str) -> str:

@@ -63,13 +63,15 @@ class _Writer:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.files: list[dict[str, Any]] = []
+        self.sha256: dict[str, str] = {}
 
     def put(self, rel: str, data: bytes, **load: Any) -> str:
         path = self.out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        self.sha256[rel] = hashlib.sha256(data).hexdigest()
         if load:
-            self.files.append({"path": rel, **load})
+            self.files.append({"path": rel, "sha256": self.sha256[rel], **load})
         return rel
 
 
@@ -271,16 +273,18 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
         for f in sorted(acc.fills, key=lambda f: f.seq):
             rel, n = rows[f.seq]
             loss = trade_loss(f, t0, m).quantize(Decimal("1e-8")) if f.unauthorized and t0 is not None else None
-            trade_rows.append([f.seq, f.exchange, f.account, iso(f.t), f.pair, f.side, exports.plain(f.price),
+            # the time as the file gives it: KuCoin's REST fills carry milliseconds
+            when = iso(f.t) if acc.export != "rest_fills" else iso(f.t)[:-1] + f".{f.ms:03d}Z"
+            trade_rows.append([f.seq, f.exchange, f.account, when, f.pair, f.side, exports.plain(f.price),
                                exports.plain(f.quantity), exports.plain(f.quote_quantity), exports.plain(f.fee),
                                f.fee_asset, f.order_id if f.exchange == KUCOIN else "",
                                f.counter_order_id if f.exchange == KUCOIN else "", f.channel,
-                               "true" if f.unauthorized else "false", f.campaign, f.deal_id, rel, n,
+                               "true" if f.unauthorized else "false", f.campaign, f.deal_id, rel, w.sha256[rel], n,
                                None if loss is None else exports.plain(loss)])
     w.put("ground_truth/trades.csv", _csv(
         ["trade_seq", "exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity",
          "fee", "fee_asset", "order_id", "counter_order_id", "channel", "unauthorized", "campaign",
-         "three_commas_deal_id", "file", "source_row", "loss_usd"], trade_rows))
+         "three_commas_deal_id", "file", "file_sha256", "source_row", "loss_usd"], trade_rows))
 
     acc_rows = []
     for acc in world.accounts:
@@ -350,7 +354,8 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
         "claims": [{"ref": r[0], "exchange": r[1], "account": r[2], "fraud": r[3] or None, "claimed_loss_usd": r[4],
                     "true_loss_usd": r[5] or None, "signs_wallet": r[6] == "true"} for r in claim_rows],
         "pairs": {p.name: {"thin": p.thin, "venues": list(p.venues)} for p in PAIRS},
-        "files": "see manifest.json; ground_truth/trades.csv names the file and 1-based data row of every trade",
+        "files": "see manifest.json; ground_truth/trades.csv names the file, its SHA-256 (the evidence_sha256 "
+                 "keytrace stores) and the 1-based data row (source_row) of every trade",
     }
     w.put("ground_truth/ground_truth.json", json.dumps(doc, indent=2).encode() + b"\n")
     assert all(p in BY_NAME for p in (c.pair for c in world.campaigns))

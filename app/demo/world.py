@@ -251,19 +251,19 @@ class WorldBuilder:
             if exchange == BINANCE:
                 api_key, secret, passphrase = rand_str(rng, _ALNUM, 64), rand_str(rng, _ALNUM, 64), ""
                 export = rng.choice(["plain", "plain", "bom", "quoted"])
-                ledger = rng.choices(["statement", "histories", "none"], weights=[20, 15, 65])[0]
+                ledger = rng.choices(["statement", "histories", "none"], weights=[15, 12, 73])[0]
             else:
                 api_key = kucoin_id(rng, key_created)
                 secret = "-".join(rand_str(rng, _HEX, n) for n in (8, 4, 4, 4, 12))
                 passphrase = rand_str(rng, string.ascii_lowercase, rng.randint(5, 9)) + str(rng.randint(1, 9999))
                 export = rng.choice(["v3", "order_splitting", "order_splitting", "rest_fills"])
-                ledger = rng.choices(["histories", "none"], weights=[25, 75])[0]
+                ledger = rng.choices(["histories", "none"], weights=[20, 80])[0]
             leaked = rng.random() < (0.92 if role == "victim" else 0.45)
             acc = Account(exchange, uid, role, api_key, secret, passphrase, key_created, leaked,
                           bnb_fees=exchange == BINANCE and rng.random() < 0.6, export=export, ledger=ledger,
-                          three_commas=rng.random() < 0.3, platform_account_id=31_000_000 + rng.randint(0, 999_999))
+                          three_commas=rng.random() < 0.2, platform_account_id=31_000_000 + rng.randint(0, 999_999))
             if role == "victim":
-                if rng.random() < 0.35:  # kept the withdrawal history that names their own wallet
+                if rng.random() < 0.3:  # kept the withdrawal history that names their own wallet
                     acc.ledger = "histories"
                 acc.api_restrictions = exchange == BINANCE and rng.random() < 0.5
                 camps = by_exchange[exchange]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -165,8 +166,13 @@ def _median_before(bars: list[tuple[int, Decimal]], t0: int) -> Decimal:
     return closes[n // 2] if n % 2 else (closes[n // 2 - 1] + closes[n // 2]) / 2
 
 
+def _when(iso: str) -> datetime:
+    fmt = "%Y-%m-%dT%H:%M:%S.%fZ" if "." in iso else "%Y-%m-%dT%H:%M:%SZ"
+    return datetime.strptime(iso, fmt).replace(tzinfo=UTC)
+
+
 def _epoch(iso: str) -> int:
-    return int(datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
+    return int(_when(iso).timestamp())
 
 
 def test_true_loss_recomputes_from_the_generated_trades_and_klines(demo: Generated) -> None:
@@ -250,7 +256,7 @@ def _parse_file_row(path: Path, row: int) -> dict[str, Any]:
     """Read one trade back from an export file in the exchange's own format (independent of the generator)."""
     if path.suffix == ".json":
         item = json.loads(path.read_text())["data"]["items"][row - 1]
-        return {"time": datetime.fromtimestamp(item["createdAt"] // 1000, tz=UTC), "pair": item["symbol"].replace("-", "/"),
+        return {"time": datetime.fromtimestamp(item["createdAt"] / 1000, tz=UTC), "pair": item["symbol"].replace("-", "/"),
                 "side": item["side"], "price": Decimal(item["price"]), "qty": Decimal(item["size"]),
                 "quote": Decimal(item["funds"]), "fee": Decimal(item["fee"]), "counter": item["counterOrderId"]}
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -286,7 +292,8 @@ def test_ground_truth_names_the_file_and_row_of_every_trade(demo: Generated) -> 
     seen_rows: set[tuple[str, str]] = set()
     for t in trades[::7]:   # a spread sample: every format, every role
         got = _parse_file_row(out / t["file"], int(t["source_row"]))
-        assert got["time"] == datetime.strptime(t["time_utc"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        assert got["time"] == _when(t["time_utc"])
+        assert t["file_sha256"] == hashlib.sha256((out / t["file"]).read_bytes()).hexdigest()
         assert (got["pair"], got["side"]) == (t["pair"], t["side"])
         assert (got["price"], got["qty"], got["quote"], got["fee"]) == (
             Decimal(t["price"]), Decimal(t["quantity"]), Decimal(t["quote_quantity"]), Decimal(t["fee"]))
