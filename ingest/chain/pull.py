@@ -150,6 +150,10 @@ class ChainPull:
         with self.ws.db.read() as con:
             for kind, n in store.run(con, "run_added_by_kind", {"run_id": r.run_id}):
                 r.added[str(kind)] = int(n)
+        with self.ws.db.write() as con:
+            store.run(con, "ingest_run_progress", {"run_id": r.run_id, "rows_read": 0, "rows_added": 0,
+                                                   "finished_at": utcnow(),
+                                                   "status": "committed" if sum(r.added.values()) else "no_change"})
         r.rpc_calls, r.rpc_retries = self.client.calls, self.client.retries
         return r
 

@@ -130,3 +130,16 @@ def test_internal_transfers_through_debug_trace_when_trace_filter_is_missing(
     with ws.db.read() as con:
         paths = sorted(p for (p,) in con.execute("SELECT trace_address FROM transfers").fetchall())
     assert paths == ["0", "1"]  # forward(): first call; split(): second call to `other`
+
+
+def test_ingest_run_records_the_pull(ws: Workspace, anvil: Anvil, capsys: pytest.CaptureFixture[str]) -> None:
+    sc = scenario.build(anvil)
+    for _ in range(2):
+        code, data, err = cli(ws, capsys, "chain", "pull", "--rpc", anvil.url, "--address", sc.attacker,
+                              "--from-block", "0", "--kinds", "erc20", "--json")
+        assert code == 0, err
+    with ws.db.read() as con:
+        runs = con.execute("SELECT format, source_name, rows_added, status FROM ingest_runs ORDER BY started_at"
+                           ).fetchall()
+    n = len([r for r in sc.truth.involving({sc.attacker}) if r[3] == "erc20"])
+    assert runs == [("jsonrpc_pull", anvil.url, n, "committed"), ("jsonrpc_pull", anvil.url, 0, "no_change")]
