@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -106,8 +107,9 @@ s = detect(ws, actor="bench")
 seconds = time.perf_counter() - t0
 with ws.db.read() as con:
     wrong = con.execute("SELECT count(*) FROM unauthorized_trades WHERE evidence_sha256 <> 'bench-victims'").fetchall()[0][0]
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"seconds": seconds, "peak": peak, "unauthorized": s.unauthorized, "wrong": wrong,
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = usage.ru_maxrss * 1024
+print(json.dumps({{"seconds": seconds, "peak": peak, "cpu": usage.ru_utime + usage.ru_stime, "unauthorized": s.unauthorized, "wrong": wrong,
                   "scored": s.trades_scored, "campaigns": s.campaigns}}))
 """
 
@@ -128,7 +130,8 @@ def main() -> None:
             r = json.loads(out.strip().splitlines()[-1])
             expected = (args.accounts // VICTIM_EVERY) * (PUMP_BUYS + 2)
             print(f"detect  trades={r['scored']:>11,}  accounts={args.accounts:,}  build {built:6.1f} s  "
-                  f"detect {r['seconds']:6.1f} s ({r['seconds'] / LIMIT_SECONDS:.2f} of {LIMIT_SECONDS:.0f} s)  "
+                  f"detect {r['seconds']:6.1f} s ({r['seconds'] / LIMIT_SECONDS:.2f} of {LIMIT_SECONDS:.0f} s; "
+                  f"CPU {r['cpu']:.1f} s on {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})  "
                   f"peak {r['peak'] / 1024**3:5.2f} GB ({r['peak'] / LIMIT_BYTES:.2f} of 3 GB)  "
                   f"unauthorised {r['unauthorized']:,} (expected {expected:,}, {r['wrong']} outside the pumps)  "
                   f"campaigns {r['campaigns']}")

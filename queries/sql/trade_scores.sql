@@ -54,14 +54,14 @@ bars AS (
 ),
 t AS (
     SELECT exchange, account, evidence_sha256, source_row, time_utc, pair, base_asset, quote_asset, side,
-           price, quantity, order_id, counter_order_id, channel,
+           price, counter_order_id, channel,
            date_trunc('hour', time_utc) AS hour_utc,
            date_trunc('day', time_utc) AS day_utc,
            epoch(time_utc) AS ts
     FROM trades
 ),
 pair_hours AS (
-    SELECT DISTINCT exchange, pair, hour_utc FROM t
+    SELECT DISTINCT exchange, pair, date_trunc('hour', time_utc) AS hour_utc FROM trades
 ),
 bars_hourly AS (
     SELECT source, pair, date_trunc('hour', open_time) AS bucket, close FROM bars
@@ -79,7 +79,7 @@ reference AS (
     GROUP BY lh.exchange, lh.pair, lh.hour_utc
 ),
 pair_days AS (
-    SELECT DISTINCT pair, quote_asset, day_utc FROM t
+    SELECT DISTINCT pair, quote_asset, date_trunc('day', time_utc) AS day_utc FROM trades
 ),
 usd_bars AS (
     SELECT base_asset, date_trunc('hour', open_time) AS bucket, close FROM bars
@@ -129,11 +129,11 @@ counter_orders AS (
 ),
 bot_explained AS (
     SELECT DISTINCT t.evidence_sha256, t.source_row
-    FROM t
+    FROM trades t
     JOIN bot_orders b ON b.account = t.account AND b.pair = t.pair AND b.side = t.side
                      AND (b.exchange IS NULL OR b.exchange = t.exchange)
     WHERE (b.order_id IS NOT NULL AND b.order_id = t.order_id)
-       OR (abs(epoch(b.time_utc) - t.ts) <= $bot_match_seconds
+       OR (abs(epoch(b.time_utc) - epoch(t.time_utc)) <= $bot_match_seconds
            AND (b.quantity IS NULL OR abs(b.quantity - t.quantity) <= t.quantity / 100))
 ),
 leaked_accounts AS (
