@@ -28,7 +28,7 @@ from core.config import load_settings  # noqa: E402
 from core.workspace import Workspace  # noqa: E402
 
 LIMIT_SECONDS = 2.0
-PASSWORD = "bench investigator password"
+PASSWORD = "bench investigator password"  # noqa: S105 - a throwaway account in a temporary database
 PAGES = [("views/overview.py", "Incident overview (dashboard)"), ("views/claims_queue.py", "Claims queue"),
          ("views/account.py", "Account view"), ("views/campaigns.py", "Campaign timeline")]
 
