@@ -227,3 +227,21 @@ def import_dump(ws: Workspace, path: Path, *, actor: str, source: str | None = N
                      details={"source": label, "key_count": len(by_fp), "exchanges": exchanges,
                               "leak_date": leak_date.isoformat() if leak_date else None})
     return LeakImportResult(sha, label, leak_date, len(by_fp), len(keys), len(keys) - len(by_fp), False)
+
+
+@dataclass(frozen=True)
+class LeakHit:
+    leak_id: str
+    source: str
+    leak_date: date | None
+    exchange: str
+    source_row: int
+
+
+def find_key(ws: Workspace, exchange: str, api_key: str) -> tuple[str, list[LeakHit]]:
+    """The key's fingerprint and every imported dump that holds it (the key itself is not kept)."""
+    fingerprint = api_key_fingerprint(exchange, api_key)
+    sql = (Path(__file__).resolve().parent / "sql" / "leaks_find_key.sql").read_text()
+    with ws.db.read() as con:
+        found = con.execute(sql, {"fingerprint": fingerprint}).fetchall()
+    return fingerprint, [LeakHit(str(r[0]), str(r[1]), r[2], str(r[4]), int(r[5])) for r in found]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from datetime import date
 from pathlib import Path
 
 from app.cli import add_json_flag, emit
 from core.errors import UsageError
 from core.workspace import Workspace
-from ingest.leaks import import_dump
+from ingest.leaks import find_key, import_dump
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,6 +31,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     i.add_argument("--date", dest="leak_date", metavar="D", help="date of the leak, YYYY-MM-DD")
     add_json_flag(i)
     i.set_defaults(func=run_import)
+    c = lsub.add_parser(
+        "check", help="is an API key in an imported leak?",
+        description="Fingerprint one API key (sha256(lower(exchange):key)) and list the imported dumps that "
+                    "hold it. The key is not stored; give - to read it from standard input instead of the "
+                    "command line (shell history).",
+        epilog="Example: echo \"$KEY\" | keytrace --db case.duckdb leaks check --exchange binance --api-key - --json")
+    c.add_argument("--exchange", required=True, help="the exchange the key belongs to")
+    c.add_argument("--api-key", required=True, metavar="KEY", help="the API key, or - to read it from stdin")
+    add_json_flag(c)
+    c.set_defaults(func=run_check)
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -50,4 +61,21 @@ def run_import(args: argparse.Namespace) -> int:
         text = (f"Imported {result.key_count} key fingerprints from {result.source} "
                 f"(dump {result.leak_id[:12]}{dup}); no secret was stored.")
     emit(args, text, result.as_dict())
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    key = sys.stdin.readline().strip() if args.api_key == "-" else args.api_key
+    ws = Workspace.open(args.db)
+    fingerprint, hits = find_key(ws, args.exchange, key)
+    del key
+    if hits:
+        where = "; ".join(f"{h.source}{f' ({h.leak_date})' if h.leak_date else ''}, row {h.source_row}" for h in hits)
+        text = f"The key (fingerprint {fingerprint[:12]}) is in {len(hits)} leaked dump(s): {where}."
+    else:
+        text = f"The key (fingerprint {fingerprint[:12]}) is in none of the imported leaked dumps."
+    emit(args, text, {"fingerprint": fingerprint, "leaked": bool(hits),
+                      "dumps": [{"leak_id": h.leak_id, "source": h.source,
+                                 "leak_date": h.leak_date.isoformat() if h.leak_date else None,
+                                 "exchange": h.exchange, "source_row": h.source_row} for h in hits]})
     return 0

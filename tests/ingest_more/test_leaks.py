@@ -191,3 +191,22 @@ def test_a_folder_or_missing_file_is_refused(ws: Workspace, tmp_path: Path,
     assert "this is a folder, not an export file" in capsys.readouterr().err
     assert main(["--db", db, "leaks", "import", str(tmp_path / "nope.csv")]) == 1
     assert "nope.csv: the file does not exist" in capsys.readouterr().err
+
+
+def test_check_a_key_against_imported_dumps(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    keys = _material(3)
+    dump = tmp_path / "d.csv"
+    dump.write_text("exchange,api_key,secret\n" + "".join(f"{e},{k},{s}\n" for e, k, s, _ in keys))
+    db = str(ws.settings.db_path)
+    assert main(["--db", db, "leaks", "import", str(dump), "--source", "pastebin", "--date", "2022-12-28"]) == 0
+    capsys.readouterr()
+    exchange, key = keys[1][0], keys[1][1]
+    assert main(["--db", db, "leaks", "check", "--exchange", exchange.upper(), "--api-key", key, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["leaked"] is True and out["fingerprint"] == api_key_fingerprint(exchange, key)
+    assert [(d["source"], d["leak_date"], d["source_row"]) for d in out["dumps"]] == [("pastebin", "2022-12-28", 2)]
+    monkeypatch.setattr("sys.stdin", io.StringIO("AKnotleaked\n"))
+    assert main(["--db", db, "leaks", "check", "--exchange", "binance", "--api-key", "-"]) == 0
+    text = capsys.readouterr().out
+    assert "is in none of the imported leaked dumps" in text and "AKnotleaked" not in text
