@@ -69,7 +69,7 @@ bars_hourly AS (
 lookback_hours AS (
     -- the 24 hour buckets before each (pair, hour): equi-joins keep the window scan linear
     SELECT ph.exchange, ph.pair, ph.hour_utc, ph.hour_utc - k.n * INTERVAL '1' HOUR AS bucket
-    FROM pair_hours ph CROSS JOIN (SELECT range AS n FROM range(1, 25)) k
+    FROM pair_hours ph CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20), (21), (22), (23), (24)) AS k(n)
 ),
 reference AS (
     SELECT lh.exchange, lh.pair, lh.hour_utc,
@@ -88,7 +88,7 @@ usd_bars AS (
 quote_hours AS (
     SELECT q.quote_asset, q.day_utc, q.day_utc - k.n * INTERVAL '1' HOUR AS bucket
     FROM (SELECT DISTINCT quote_asset, day_utc FROM pair_days) q
-    CROSS JOIN (SELECT range AS n FROM range(1, 25)) k
+    CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7), (8), (9), (10), (11), (12), (13), (14), (15), (16), (17), (18), (19), (20), (21), (22), (23), (24)) AS k(n)
 ),
 quote_usd AS (
     SELECT q.quote_asset, q.day_utc,
@@ -106,7 +106,7 @@ daily_volume AS (
 source_volume AS (
     SELECT pd.pair, pd.quote_asset, pd.day_utc, v.source, sum(v.quote_volume) AS quote_volume_7d
     FROM pair_days pd
-    CROSS JOIN (SELECT range AS n FROM range(1, 8)) k
+    CROSS JOIN (VALUES (1), (2), (3), (4), (5), (6), (7)) AS k(n)
     JOIN daily_volume v ON v.pair = pd.pair AND v.day_bucket = pd.day_utc - k.n * INTERVAL '1' DAY
     GROUP BY pd.pair, pd.quote_asset, pd.day_utc, v.source
 ),
