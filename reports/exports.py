@@ -265,7 +265,10 @@ def ic3_json(records: Sequence[Ic3Record], summary: dict[str, Any]) -> bytes:
 # STIX 2.1
 # ---------------------------------------------------------------------------------------------------
 def _sid(kind: str, *parts: str) -> str:
-    return f"{kind}--{uuid.uuid5(KEYTRACE_NAMESPACE, kind + ':' + ':'.join(parts))}"
+    """A STIX id whose UUID is in version-4 form (as STIX 2.1 asks) yet stable for the same object, so
+    that a receiver recognises a campaign or address it already has from an earlier export."""
+    digest = hashlib.sha256(f"{KEYTRACE_NAMESPACE}:{kind}:{':'.join(parts)}".encode()).digest()
+    return f"{kind}--{uuid.UUID(bytes=digest[:16], version=4)}"
 
 
 def stix_bundle(addresses: Sequence[AttackerAddress], campaigns: Sequence[Campaign],

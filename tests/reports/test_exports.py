@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 import stix2
+from stix2validator import ValidationOptions, validate_string
 
 from reports import exports
 from reports.facts import (
@@ -61,6 +62,17 @@ def _campaigns() -> list[Campaign]:
 def _cash_out() -> list[CashOutPoint]:
     return [CashOutPoint("tr", "0x" + "d4" * 20, "Binance", "exchange", "0xdac1", "USDT", 6,
                          Decimal("600000000"), T0, T0, 2)]
+
+
+def test_stix_bundle_passes_the_oasis_validator_in_strict_mode() -> None:
+    data = exports.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0)
+    result = validate_string(data.decode(), ValidationOptions(version="2.1", strict=True))
+    assert result.is_valid, [str(e) for e in result.errors]
+    assert not result.warnings, [str(w) for w in result.warnings]
+    # the same campaign and address keep their ids from one export to the next
+    again = exports.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0.replace(year=2023))
+    ids = {o["id"] for o in json.loads(data)["objects"]}
+    assert {o["id"] for o in json.loads(again)["objects"] if o["type"] != "bundle"} == ids
 
 
 def test_stix_bundle_parses_with_stix2() -> None:

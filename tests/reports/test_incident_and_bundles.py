@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import stix2
+from stix2validator import ValidationOptions, validate_string
 
 from app.cli import main
 from core.workspace import Workspace
@@ -99,6 +100,8 @@ def test_claim_bundle(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path:
                         name, cell)
     # STIX 2.1 parses with stix2; attacker address and campaign are in it
     bundle = stix2.parse(files["stix2_bundle.json"].decode(), version="2.1")
+    strict = validate_string(files["stix2_bundle.json"].decode(), ValidationOptions(version="2.1", strict=True))
+    assert strict.is_valid, [str(e) for e in strict.errors]
     patterns = " ".join(o.pattern for o in bundle.objects if o.type == "indicator")
     assert cb.ATTACKER in patterns and cb.CEX_BINANCE in patterns
     assert [o.name for o in bundle.objects if o.type == "campaign"] == ["XYZ/USDT pump through leaked API keys (CMP-XYZ-1)"]
