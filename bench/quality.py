@@ -9,7 +9,9 @@ the generator wrote beside the files:
 * account-level loss error: |computed - true| / true for every account with a true loss (target: the
   worst within 5%), and the total;
 * campaign grouping: for every true campaign, the detected campaign sharing most of its accounts and
-  the Jaccard index of the two account sets (1.0 = identical), plus the pair.
+  the Jaccard index of the two account sets (1.0 = identical), plus the pair;
+* tracing: a haircut trace (8 hops) from the attackers' addresses must reach every true cash-out point
+  with its exact amount.
 
 Usage: nice -n 10 uv run python bench/quality.py [--seeds 1,2] [--accounts N]
 """
@@ -32,6 +34,10 @@ from typing import Any
 import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from queries.trace import compute as trace_compute  # noqa: E402
+
 TARGET_PR = 0.95
 TARGET_LOSS_ERROR = 0.05
 
@@ -53,6 +59,8 @@ class Quality:
     campaigns_found: int
     campaign_jaccard_min: float
     campaign_pairs_matched: int
+    cash_out_true: int = 0
+    cash_out_exact: int = 0
 
     def line(self) -> str:
         ok = (self.precision >= TARGET_PR and self.recall >= TARGET_PR
@@ -63,7 +71,9 @@ class Quality:
                 f"{self.mean_loss_error:.2%} over {self.accounts_with_loss} accounts (target <= 5%)  "
                 f"total loss {self.total_loss_found:,.2f} vs {self.total_loss_true:,.2f} USD  campaigns "
                 f"{self.campaigns_found} found / {self.campaigns_true} true, worst Jaccard "
-                f"{self.campaign_jaccard_min:.2f}, pairs matched {self.campaign_pairs_matched}  "
+                f"{self.campaign_jaccard_min:.2f}, pairs matched {self.campaign_pairs_matched}  cash-out points "
+                f"(haircut trace from the attackers' addresses) {self.cash_out_exact} of {self.cash_out_true} "
+                f"found with the exact amount  "
                 f"{'PASS' if ok else 'FAIL'}")
 
 
@@ -81,7 +91,8 @@ def evaluate(db: Path, files: Path, seed: int = 0) -> Quality:
                             r["quantity"]) for r in truth_rows if r["unauthorized"] == "true")
     with (truth_dir / "accounts.csv").open(encoding="utf-8") as fh:
         true_loss = {(r["exchange"], r["account"]): Decimal(r["loss_usd_exact"]) for r in csv.DictReader(fh)}
-    campaigns_true = json.loads((truth_dir / "ground_truth.json").read_text())["campaigns"]
+    doc = json.loads((truth_dir / "ground_truth.json").read_text())
+    campaigns_true = doc["campaigns"]
     con = duckdb.connect(str(db), read_only=True)
     try:
         con.execute("SET TimeZone = 'UTC'")
@@ -91,6 +102,7 @@ def evaluate(db: Path, files: Path, seed: int = 0) -> Quality:
         losses = {(r[0], r[1]): Decimal(r[2] or 0) for r in con.execute(
             "SELECT exchange, account, loss_usd FROM account_losses").fetchall()}
         camp_rows = con.execute("SELECT campaign_id, pair, exchange, account FROM campaign_accounts").fetchall()
+        traced = trace_compute(con, doc["attacker_addresses"], "haircut", hops=8) if doc["attacker_addresses"] else None
     finally:
         con.close()
     found = Counter(_key(r[0], r[1], _iso(r[2]), r[3], r[4], r[5], r[6]) for r in found_rows)
@@ -115,6 +127,9 @@ def evaluate(db: Path, files: Path, seed: int = 0) -> Quality:
                 best, best_j = cid, j
         jaccards.append(best_j)
         pairs_ok += int(best is not None and our_pair[best] == c["pair"])
+    points = {(c.address, c.token): c.tainted_amount for c in (traced.cash_out_points if traced else [])}
+    exact = sum(1 for p in doc["cash_out_points"]
+                if points.get((p["address"], p["token"])) == Decimal(str(p["amount_raw"])))
     return Quality(
         seed=seed, true_unauthorized=n_true, found=n_found, true_positive=tp,
         precision=tp / n_found if n_found else 0.0, recall=tp / n_true if n_true else 1.0,
@@ -122,7 +137,8 @@ def evaluate(db: Path, files: Path, seed: int = 0) -> Quality:
         mean_loss_error=sum(errors) / len(errors) if errors else 0.0,
         total_loss_true=sum(true_loss.values(), Decimal(0)), total_loss_found=sum(losses.values(), Decimal(0)),
         campaigns_true=len(campaigns_true), campaigns_found=len(ours),
-        campaign_jaccard_min=min(jaccards, default=1.0), campaign_pairs_matched=pairs_ok)
+        campaign_jaccard_min=min(jaccards, default=1.0), campaign_pairs_matched=pairs_ok,
+        cash_out_true=len(doc["cash_out_points"]), cash_out_exact=exact)
 
 
 def _iso(text: str) -> str:

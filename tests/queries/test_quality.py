@@ -39,6 +39,7 @@ def test_small_demo_meets_the_quality_targets(tmp_path: Path, capsys: pytest.Cap
     assert q.worst_loss_error <= 0.05, q.line()
     assert q.campaigns_found == q.campaigns_true and q.campaign_jaccard_min == 1.0, q.line()
     assert q.campaign_pairs_matched == q.campaigns_true, q.line()
+    assert q.cash_out_true > 0 and q.cash_out_exact == q.cash_out_true, q.line()
     ws = Workspace.open(db)
     with ws.db.read() as con:
         assert all(rows == [] for rows in runner.run_audits(con).values())
