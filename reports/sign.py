@@ -9,6 +9,7 @@ Where the signing certificate comes from, first match wins:
        pkcs12 = "/etc/keytrace/unit-signing.p12"
        passphrase_env = "UNIT_P12_PASSPHRASE"   # name of the variable that holds the passphrase
        # or: passphrase_file = "/etc/keytrace/unit-signing.pass"
+       tsa_url = "http://timestamp.example.org"  # optional: an RFC 3161 timestamp (PAdES B-T)
 
 3. the trial certificate ``<db>.signing.p12`` that ``keytrace init --self-signed-cert`` makes; its
    passphrase is derived from the workspace's master key, so the file alone is useless.
@@ -46,6 +47,7 @@ class SigningIdentity:
     pkcs12_path: Path
     passphrase: bytes | None
     origin: str  # "environment", "keytrace.toml" or "trial certificate"
+    tsa_url: str | None = None  # RFC 3161 timestamp authority: PAdES B-T instead of B-B
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,8 @@ class SignatureCheck:
     signer: str
     signing_time: datetime | None
     summary: str
+    timestamp_time: datetime | None = None   # the time an RFC 3161 authority vouched for, when present
+    timestamp_intact: bool = False
 
 
 def trial_pkcs12_path(ws: Workspace) -> Path:
@@ -114,11 +118,12 @@ def create_self_signed(ws: Workspace, common_name: str = "keytrace trial signer 
 def signing_identity(ws: Workspace, env: dict[str, str] | None = None) -> SigningIdentity:
     """Find the configured PKCS#12 file and its passphrase (see the module docstring)."""
     env = dict(os.environ) if env is None else env
+    cfg = ws.settings.section("signing")
+    tsa = str(cfg["tsa_url"]) if cfg.get("tsa_url") else None
     if env.get("KEYTRACE_SIGNING_PKCS12"):
         path = Path(env["KEYTRACE_SIGNING_PKCS12"]).expanduser()
         pw = env.get("KEYTRACE_SIGNING_PASSPHRASE")
-        return _checked(SigningIdentity(path, pw.encode() if pw else None, "environment"))
-    cfg = ws.settings.section("signing")
+        return _checked(SigningIdentity(path, pw.encode() if pw else None, "environment", tsa))
     if cfg.get("pkcs12"):
         path = Path(str(cfg["pkcs12"])).expanduser()
         passphrase: bytes | None = None
@@ -132,10 +137,10 @@ def signing_identity(ws: Workspace, env: dict[str, str] | None = None) -> Signin
                 passphrase = Path(str(cfg["passphrase_file"])).expanduser().read_text().strip().encode()
             except OSError as exc:
                 raise ConfigError(f"the [signing] passphrase_file cannot be read: {exc.strerror}") from exc
-        return _checked(SigningIdentity(path, passphrase, "keytrace.toml"))
+        return _checked(SigningIdentity(path, passphrase, "keytrace.toml", tsa))
     trial = trial_pkcs12_path(ws)
     if trial.exists():
-        return SigningIdentity(trial, _trial_passphrase(ws), "trial certificate")
+        return SigningIdentity(trial, _trial_passphrase(ws), "trial certificate", tsa)
     raise ConfigError("no signing certificate is configured: name a PKCS#12 file in the [signing] table of "
                       "keytrace.toml, or run `keytrace init --self-signed-cert` for a trial one, "
                       "or ask for an unsigned report with --unsigned")
@@ -170,18 +175,34 @@ def signer_certificate_pem(identity: SigningIdentity) -> bytes:
     return cert.public_bytes(serialization.Encoding.PEM)
 
 
-def sign_pdf_bytes(pdf: bytes, identity: SigningIdentity, *, reason: str, location: str = "keytrace") -> bytes:
-    """Return ``pdf`` with a PAdES signature over the whole file."""
+def sign_pdf_bytes(pdf: bytes, identity: SigningIdentity, *, reason: str, location: str = "keytrace",
+                   timestamper: object | None = None) -> bytes:
+    """Return ``pdf`` with a PAdES signature over the whole file.
+
+    With ``identity.tsa_url`` (or an explicit pyHanko ``timestamper``) the signature carries an RFC 3161
+    timestamp token (PAdES B-T): an outside authority's word for when it was made.
+    """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
+    from pyhanko.sign.timestamps.api import TimeStamper
+    from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
     signer = _load_signer(identity)
+    if timestamper is None and identity.tsa_url:
+        from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+        timestamper = HTTPTimeStamper(identity.tsa_url, timeout=20)  # type: ignore[no-untyped-call]
+    if timestamper is not None and not isinstance(timestamper, TimeStamper):
+        raise TypeError("timestamper must be a pyHanko TimeStamper")
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=reason, location=location)
     out = io.BytesIO()
-    signers.sign_pdf(writer, meta, signer=signer, output=out)
+    try:
+        signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper, output=out)
+    except (OSError, TimestampRequestError) as exc:  # requests' errors are OSErrors: no answer from the TSA
+        raise ConfigError(f"the timestamp authority {identity.tsa_url} could not be reached: {exc}") from exc
     return out.getvalue()
 
 
@@ -228,7 +249,10 @@ def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> Signa
         summary = "intact and valid, signed by a certificate that is not in the trust list"
     else:
         summary = "intact, valid and trusted"
-    return SignatureCheck(True, intact, valid, trusted, whole, signer, status.signer_reported_dt, summary)
+    ts = getattr(status, "timestamp_validity", None)
+    return SignatureCheck(True, intact, valid, trusted, whole, signer, status.signer_reported_dt, summary,
+                          timestamp_time=ts.timestamp if ts is not None else None,
+                          timestamp_intact=bool(ts is not None and ts.intact and ts.valid))
 
 
 @contextmanager

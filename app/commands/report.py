@@ -108,8 +108,12 @@ def run_verify(args: argparse.Namespace) -> int:
     if not ok and not args.json:  # a failed check is one sentence on stderr, exit status 1
         sys.stderr.write(f"keytrace: {args.path.name}: {check.summary}\n")
         return 1
-    emit(args, f"{args.path.name}: {check.summary}" + (f" (signer: {check.signer})" if check.signer else ""),
+    stamped = (f"; timestamped {check.timestamp_time.isoformat()}"
+               + ("" if check.timestamp_intact else " (timestamp not verified)")) if check.timestamp_time else ""
+    emit(args, f"{args.path.name}: {check.summary}" + (f" (signer: {check.signer}{stamped})" if check.signer else ""),
          {"signed": check.signed, "intact": check.intact, "valid": check.valid, "trusted": check.trusted,
           "covers_whole_file": check.covers_whole_file, "signer": check.signer,
-          "signing_time": check.signing_time.isoformat() if check.signing_time else None, "summary": check.summary})
+          "signing_time": check.signing_time.isoformat() if check.signing_time else None, "summary": check.summary,
+          "timestamp_time": check.timestamp_time.isoformat() if check.timestamp_time else None,
+          "timestamp_verified": check.timestamp_intact})
     return 0 if ok else 1

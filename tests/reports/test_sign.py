@@ -126,3 +126,53 @@ def test_verify_command_trust_file_errors_are_one_sentence(ws: Workspace, trial_
     assert main(["--db", db, "report", "verify", str(pdf_path), "--trust", str(good), "--json"]) == 0
     out = capsys.readouterr()
     assert '"trusted": true' in out.out and out.err == ""
+
+
+def _tsa() -> tuple[object, bytes]:
+    """A throw-away RFC 3161 authority (pyHanko's in-process TSA) and its certificate as PEM."""
+    from datetime import UTC, datetime, timedelta
+
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=2))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    stamper = DummyTimeStamper(asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+                               asn1_keys.PrivateKeyInfo.load(der_key))
+    return stamper, cert.public_bytes(serialization.Encoding.PEM)
+
+
+def test_rfc3161_timestamp_is_embedded_and_checked(ws: Workspace, trial_cert: bytes) -> None:
+    stamper, tsa_pem = _tsa()
+    signed = sign.sign_pdf_bytes(_plain_pdf(), sign.signing_identity(ws, env={}), reason="t", timestamper=stamper)
+    check = sign.verify_pdf(signed, [trial_cert, tsa_pem])
+    assert check.intact and check.valid and check.trusted
+    assert check.timestamp_time is not None and check.timestamp_intact
+    plain = sign.verify_pdf(sign.sign_pdf_bytes(_plain_pdf(), sign.signing_identity(ws, env={}), reason="t"),
+                            [trial_cert])
+    assert plain.timestamp_time is None
+
+
+def test_unreachable_timestamp_authority_is_one_sentence(ws: Workspace, trial_cert: bytes, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "keytrace.toml").write_text('[signing]\ntsa_url = "http://127.0.0.1:9/tsa"\n')
+    monkeypatch.chdir(tmp_path)
+    local = Workspace(load_settings(ws.settings.db_path, env={}))
+    identity = sign.signing_identity(local, env={})
+    assert identity.tsa_url == "http://127.0.0.1:9/tsa" and identity.origin == "trial certificate"
+    with pytest.raises(ConfigError, match="timestamp authority http://127.0.0.1:9/tsa could not be reached"):
+        sign.sign_pdf_bytes(_plain_pdf(), identity, reason="t")
