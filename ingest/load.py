@@ -34,6 +34,7 @@ from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX
 from ingest.formats.base import SQL_DIR, FileHead, FormatSpec, Options, column_names, header_offset_minutes
 
 STAGE_MEMORY_LIMIT = "1GB"
+MERGE_MEMORY_LIMIT = "1GB"
 MAX_PROBLEMS_SHOWN = 20
 ISO_TIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M"]
 DAYFIRST_TIME_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
@@ -191,13 +192,27 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         problems = tuple(Problem(head.name, int(r), c, reason) for r, c, reason in shown)
         # the raw text of bad rows, for ingest_rejects (a second pass over the file, only when needed)
         con.execute("CREATE TABLE rejects AS " + sql_text("raw_line") + (" LIMIT 0" if rows_bad == 0 else ""))
+        repeats = SQL_DIR / f"repeats_{spec.kind}.sql"
+        if repeats.exists():  # identical rows of the file, numbered (the view below reads them)
+            con.execute("CREATE TABLE repeats AS " + repeats.read_text())
         # `final` is a view: the merge reads it straight from the staged rows (no second copy)
         con.execute("CREATE VIEW final AS " + sql_text(f"finalize_{spec.kind}"))
         rows_good = rows_read - int(run(con, "SELECT count(DISTINCT source_row) FROM problems")[0][0])
         accounts = tuple(str(r[0]) for r in run(con, sql_text("staged_accounts")))
-        flagged_rows = con.execute(sql_text("formula_cells")).fetchall()
-        flagged = tuple(Problem(head.name, int(r), None, f"formula-like text stored inert: {line[:80]!r}")
-                        for r, line in flagged_rows[:MAX_PROBLEMS_SHOWN])
+        by_kind = SQL_DIR / f"formula_cells_{spec.kind}.sql"
+        if by_kind.exists():  # the stored text columns of the kind (cheap: no second pass over the file)
+            flagged_rows = con.execute(by_kind.read_text()).fetchall()
+            flagged = tuple(Problem(head.name, int(r), col, f"formula-like text stored inert: {val[:80]!r}")
+                            for r, col, val in flagged_rows[:MAX_PROBLEMS_SHOWN])
+            if rows_bad:  # refused rows are kept as raw text in ingest_rejects: flag those too
+                bad_rows = con.execute(sql_text("formula_rejects")).fetchall()
+                flagged_rows += bad_rows
+                flagged += tuple(Problem(head.name, int(r), None, f"formula-like text in a refused row: {line[:80]!r}")
+                                 for r, line in bad_rows[:MAX_PROBLEMS_SHOWN])
+        else:  # every field of the file
+            flagged_rows = con.execute(sql_text("formula_cells")).fetchall()
+            flagged = tuple(Problem(head.name, int(r), None, f"formula-like text stored inert: {line[:80]!r}")
+                            for r, line in flagged_rows[:MAX_PROBLEMS_SHOWN])
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -237,6 +252,9 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
     parts = [staged, *(p for p in also if p.rows_read)]
     added = rejected = 0
     with ws.db.write() as con:
+        # the merge streams staged rows into the table; keep its working memory bounded like the staging's
+        con.execute(f"SET memory_limit = '{MERGE_MEMORY_LIMIT}'")
+        con.execute("SET preserve_insertion_order = false")
         record = store(ws, con, source, kind="exchange_export", submitted_by=actor, original_name=staged.name,
                        case_id=case_id, claim_id=claim_id, known_sha256=sha)
         for part in parts:

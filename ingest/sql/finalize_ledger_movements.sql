@@ -1,12 +1,11 @@
--- finalize_ledger_movements: the good staged ledger rows, each numbered among identical rows of the file.
+-- finalize_ledger_movements: the good staged balance changes, each numbered among identical rows of the file.
 -- Grain: one row per good data row. Columns: the staged columns (without _bad_*) + occurrence
--- (1..n among rows with the same account and natural key, in file order). Params: none.
+-- (1..n among rows with the same account and natural key, in file order; 1 unless listed in `repeats`,
+-- see repeats_ledger_movements.sql). Created as a view: the merge reads it straight from the staged rows.
+-- Params: none.
 SELECT
     s.* EXCLUDE (_bad_column, _bad_reason),
-    row_number() OVER (
-        PARTITION BY s.account, s.time_utc, s.wallet, s.operation, s.asset, s.amount, s.fee, s.tx_hash,
-                     s.ref_id, s.address
-        ORDER BY s.source_row
-    ) AS occurrence
+    coalesce(r.occurrence, 1) AS occurrence
 FROM staged AS s
+LEFT JOIN repeats AS r ON r.source_row = s.source_row
 WHERE s.source_row NOT IN (SELECT p.source_row FROM problems AS p)

@@ -7,6 +7,7 @@
 -- kt_quoted(text)               -> the text in single quotes for messages (at most 40 characters)
 -- kt_strip_asset(text, asset)  -> the number of "12.5BTC" when asset is BTC (else the plain number)
 -- kt_blank(text)                -> NULL for blank text, else the trimmed text
+-- kt_formula(text)              -> true when a spreadsheet would run the text as a formula (=cmd|...)
 CREATE MACRO kt_num_text(x) AS replace(trim(x), ',', '');
 CREATE MACRO kt_dec(x) AS try_cast(kt_num_text(x) AS DECIMAL(38, 18));
 CREATE MACRO kt_bad(x) AS (x IS NOT NULL AND kt_dec(x) IS NULL);
@@ -19,3 +20,5 @@ CREATE MACRO kt_strip_asset(x, asset) AS
          ELSE kt_dec(x)
     END;
 CREATE MACRO kt_blank(x) AS nullif(trim(x), '');
+CREATE MACRO kt_formula(x) AS
+    (left(x, 1) IN ('=', '+', '@', chr(9), chr(13)) OR (left(x, 1) = '-' AND NOT regexp_matches(x, '^-[0-9.]')));
