@@ -68,6 +68,7 @@ class PullSpec:
     kinds: tuple[str, ...] = KINDS
     max_follow_addresses: int = 200
     span: int = 50
+    max_span: int = MAX_SPAN
     commit_rows: int = 50_000
     actor: str = "cli"
 
@@ -116,8 +117,9 @@ class ChainPull:
         self.report = PullReport(endpoint=client.endpoint, run_id=str(uuid.uuid4()))
         self.kinds = list(spec.kinds)
         self.internal_mode: str | None = None  # trace_filter | debug_trace | None
-        self.span = max(1, spec.span)
+        self.span = max(1, min(spec.span, spec.max_span))
         self._moved = 0
+        self._tip: tuple[int, str] | None = None  # (number, hash) of the last block fetched
 
     # -- entry point --------------------------------------------------------------------------
     def run(self) -> PullReport:
@@ -171,9 +173,16 @@ class ChainPull:
     # -- one address set ----------------------------------------------------------------------
     def _pull_scope(self, addresses: list[str], first: int, last: int) -> None:
         scope = scope_of(addresses, self.spec.tokens)
-        cp = self._checkpoint(scope)
-        for seg_lo, seg_hi, on_done in self._plan(cp, first, last):
-            self._pull_range(addresses, scope, seg_lo, seg_hi, on_done)
+        while True:
+            cp = self._checkpoint(scope)
+            try:
+                for seg_lo, seg_hi, on_done in self._plan(cp, first, last):
+                    self._pull_range(addresses, scope, seg_lo, seg_hi, on_done)
+                return
+            except _RolledBack:
+                # a reorg during the pull removed blocks this run had committed: plan again from the
+                # moved checkpoint, so the rolled-back blocks are pulled again and nothing is skipped
+                continue
 
     def _checkpoint(self, scope: str) -> tuple[int, int] | None:
         """The range every requested kind has stored (the intersection), or None."""
@@ -214,6 +223,7 @@ class ChainPull:
         order, so the checkpoint always covers a contiguous prefix."""
         buf = TransferColumns()
         blocks: dict[int, tuple[str, str, int]] = {}
+        self._tip = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="chain-fetch") as pool:
             cur = (lo, min(hi, lo + self.span - 1))
             future = pool.submit(self._fetch_chunk, addresses, *cur)
@@ -221,16 +231,17 @@ class ChainPull:
                 try:
                     chunk, chunk_blocks, n_logs = future.result()
                 except ChainMoved:
+                    # the node's chain changed under the pull: repair what was stored, drop what was not
+                    # committed yet, and plan again from the checkpoint
                     self._moved += 1
-                    if self._moved > 3:
+                    if self._moved > 5:
                         raise
-                    self.report.reorg = reorg.repair(self.ws, self.client, self.report.chain_id,
-                                                     actor=self.spec.actor) or self.report.reorg
-                    future = pool.submit(self._fetch_chunk, addresses, *cur)
-                    continue
+                    repaired = reorg.repair(self.ws, self.client, self.report.chain_id, actor=self.spec.actor)
+                    self.report.reorg = repaired or self.report.reorg
+                    raise _RolledBack() from None
                 # adapt the span to the density of logs so each call stays near TARGET_LOGS
-                if n_logs < TARGET_LOGS // 4 and self.span < MAX_SPAN:
-                    self.span = min(MAX_SPAN, self.span * 2)
+                if n_logs < TARGET_LOGS // 4 and self.span < self.spec.max_span:
+                    self.span = min(self.spec.max_span, self.span * 2)
                 elif n_logs > TARGET_LOGS and self.span > 1:
                     self.span = max(1, self.span * TARGET_LOGS // n_logs)
                 done = cur
@@ -273,8 +284,9 @@ class ChainPull:
             self._internal(addresses, lo, hi, addr_set, out)
         self.report.logs_read += n_logs
         # block headers (time, hash) for every block with a row, and for the chunk's last block, which
-        # anchors the checkpoint for the reorg check
-        need = sorted((out.blocks() | {hi}) - set(headers))
+        # anchors the checkpoint for the reorg check; and the block before the chunk, which must still be
+        # the one the previous chunk ended with
+        need = sorted((out.blocks() | {hi} | ({lo - 1} if self._tip else set())) - set(headers))
         if need:
             for b in self.client.batch([("eth_getBlockByNumber", [hex(n), False]) for n in need]):
                 if not isinstance(b, dict):
@@ -284,6 +296,9 @@ class ChainPull:
         for n, h in set(zip(out.block_number, out.block_hash, strict=True)):
             if headers[n][0] != h.lower():
                 raise ChainMoved(f"block {n} changed while it was being pulled")
+        if self._tip and self._tip[0] == lo - 1 and headers[lo - 1][0] != self._tip[1]:
+            raise ChainMoved(f"block {lo - 1} changed while the pull went on")
+        self._tip = (hi, headers[hi][0])
         keep = out.blocks() | {hi}
         return out, {n: v for n, v in headers.items() if n in keep}, n_logs
 
@@ -458,6 +473,10 @@ class ChainPull:
                                                       "symbol": m.symbol, "name": m.name,
                                                       "decimals": m.decimals, "note": m.note})
         self.report.tokens_described = len(described)
+
+
+class _RolledBack(Exception):
+    """Internal: a reorg repair moved checkpoints back while a range was being pulled."""
 
 
 class ChainMoved(RetriableRpcError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -18,8 +19,10 @@ import requests
 
 class FaultProxy:
     def __init__(self, upstream: str, *, slow_seconds: float = 1.0, max_log_span: int = 3,
-                 faults: bool = True, refuse: frozenset[str] = frozenset()) -> None:
+                 faults: bool = True, refuse: frozenset[str] = frozenset(),
+                 before_forward: Callable[[Any], None] | None = None) -> None:
         self.upstream = upstream
+        self.before_forward = before_forward
         self.inject = faults
         self.refuse = refuse
         self.slow_seconds = slow_seconds
@@ -59,6 +62,8 @@ class FaultProxy:
             self.count += 1
             n = self.count
         req = json.loads(body)
+        if self.before_forward is not None:
+            self.before_forward(req)
         if self.refuse:
             calls = req if isinstance(req, list) else [req]
             if any(c.get("method") in self.refuse for c in calls):

@@ -188,3 +188,44 @@ def test_debug_logs_never_show_credentials(ws: Workspace, anvil: Anvil, caplog: 
     assert f"127.0.0.1:{proxy.port}" in caplog.text  # web3 did log the endpoint ...
     for secret in ("alice", "hunter2secret", "abcdef0123456789abcdef0123", "sk_live_777"):
         assert secret not in caplog.text  # ... without its credentials
+
+
+def test_reorg_during_a_pull_is_repaired_in_the_same_run(ws: Workspace, anvil: Anvil) -> None:
+    truth, victim, token = spray_chain(anvil, blocks=8, per_block=3)
+    deployer = anvil.accounts[0]
+    snap = anvil.rpc("evm_snapshot", [])
+    fork_at = anvil.block_number()
+    for _ in range(10):  # the branch that the node will drop while keytrace is pulling it
+        anvil.call(token, "spray(address,uint256,uint256)", ["address", "uint256", "uint256"], [victim, 5, 2], deployer)
+    canon = scenario.Truth()
+    fired: list[int] = []
+
+    def reorg_midway(req: object) -> None:
+        calls = req if isinstance(req, list) else [req]
+        for c in calls:
+            if (not fired and isinstance(c, dict) and c.get("method") == "eth_getLogs"
+                    and int(c["params"][0]["fromBlock"], 16) >= fork_at + 6):
+                fired.append(1)
+                anvil.rpc("evm_revert", [snap])
+                for j in range(12):
+                    r = anvil.call(token, "spray(address,uint256,uint256)", ["address", "uint256", "uint256"],
+                                   [victim, 900 + j, 1], deployer)
+                    canon.erc20(r, token, [(deployer, victim, 900 + j)])
+
+    proxy = FaultProxy(anvil.url, faults=False, before_forward=reorg_midway)
+    try:
+        client = RpcClient(proxy.url())
+        report = pull(ws, client, PullSpec(addresses=(victim,), from_block=0, span=2, max_span=2, commit_rows=1,
+                                           kinds=("erc20",)))
+        client.close()
+    finally:
+        proxy.close()
+    assert fired
+    assert report.reorg is not None and report.reorg["kept_up_to_block"] <= fork_at
+    expected = [r for r in truth.involving({victim}) if r[3] == "erc20"] + canon.involving({victim})
+    # the range was fixed when the pull started; the new branch is longer, so a next pull takes the rest
+    assert stored(ws) == [r for r in expected if r[0] <= report.to_block]
+    client = RpcClient(anvil.url)
+    report = pull(ws, client, PullSpec(addresses=(victim,), from_block=0, kinds=("erc20",)))
+    client.close()
+    assert report.reorg is None and stored(ws) == expected
