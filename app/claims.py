@@ -403,3 +403,26 @@ def computed_loss(ws: Workspace, actor: User, claim_id: int) -> dict[str, Any] |
     with ws.db.read() as con:
         row = _load_row(con, actor, claim_id)
     return analysis.claim_loss(ws, row["exchange"], row["account"])
+
+
+# -- the investigators' assessment ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Assessment:
+    level: int                               # the highest ownership grade reached (0-100)
+    grades: list[tuple[int, str]]            # (level, reason code), highest first
+    fraud_signals: list[tuple[str, str]]     # (signal, detail)
+
+
+def assessment(ws: Workspace, actor: User, claim_id: int) -> Assessment:
+    """The graded ownership evidence and the fraud signals of a claim, computed now (read-only)."""
+    from queries import runner
+
+    access.require(actor.role, "claims.read_notes")
+    with ws.db.read() as con:
+        _load_row(con, actor, claim_id)
+        grades = sorted(((int(r["level"]), str(r["reason"])) for r in
+                         runner.run(con, "ownership_evidence", {"claim_id": claim_id})), reverse=True)
+        signals = [(str(r["signal"]), str(r["detail"])) for r in runner.run(con, "fraud_signals", {
+            "claim_id": claim_id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
+            "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})]
+    return Assessment(grades[0][0] if grades else 0, grades, signals)

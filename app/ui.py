@@ -26,7 +26,8 @@ from core.workspace import Workspace
 TOKEN_KEY = "kt_token"  # noqa: S105 - the session_state key, not a secret
 SAVING = "Saving (this waits its turn if an import is writing to the database)..."
 T = TypeVar("T")
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# Markdown, emoji/colour shortcodes (:red[...]) and LaTeX ($) that user text could otherwise trigger.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#+|<>~$:!])")
 
 
 def workspace() -> Workspace:
@@ -88,11 +89,11 @@ def attempt(fn: Callable[[], T], *, waiting: str = "Working...") -> T | None:
         with st.spinner(waiting):
             return fn()
     except DatabaseBusyError as exc:
-        st.error(sentence(str(exc)))
+        st.error(md(sentence(str(exc))))
     except SecretRefusedError as exc:
-        st.warning(sentence(str(exc)), icon=":material/shield:")
+        st.warning(md(sentence(str(exc))), icon=":material/shield:")
     except KeytraceError as exc:
-        st.error(sentence(str(exc)))
+        st.error(md(sentence(str(exc))))
     return None
 
 

@@ -42,7 +42,10 @@ def render() -> None:
         return
     ids = [int(r["id"]) for r in listed]
     wanted = ui.query_int("claim")
-    claim_id = st.selectbox("Open claim", ids, index=ids.index(wanted) if wanted in ids else 0, key="q_claim")
+    by_id = {int(r["id"]): r for r in listed}
+    claim_id = st.selectbox("Open claim", ids, index=ids.index(wanted) if wanted in ids else 0, key="q_claim",
+                            format_func=lambda i: f"Claim {i}: {by_id[i]['exchange']} {by_id[i]['account']} "
+                                                  f"({claims.STATUS_LABELS[by_id[i]['status']]})")
     claim = ui.attempt(lambda: claims.get_claim(ws, user, claim_id), waiting="Loading...")
     if claim is not None:
         _detail(ws, user, claim)
@@ -77,6 +80,7 @@ def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
                       for w in claim.wallets], key="q_wallets")
         else:
             st.text("(none)")
+    _assessment(ws, user, claim)
     hist = claims.history(ws, user, claim.id)
     st.subheader("History")
     ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M:%S"), "status": claims.STATUS_LABELS[h.status],
@@ -92,6 +96,23 @@ def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
     else:
         st.text("(none)")
     _actions(ws, user, claim)
+
+
+def _assessment(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    found = ui.attempt(lambda: claims.assessment(ws, user, claim.id), waiting="Assessing...")
+    if found is None:
+        return
+    left, right = st.columns(2)
+    with left:
+        st.metric("Ownership evidence (0-100)", str(found.level))
+        ui.table([{"level": level, "reason": reason} for level, reason in found.grades], key="q_grades")
+    with right:
+        st.markdown("**Fraud signals**")
+        if found.fraud_signals:
+            for signal, detail in found.fraud_signals:
+                st.warning(f"{signal}: {ui.md(detail)}", icon=":material/flag:")
+        else:
+            st.text("(none)")
 
 
 def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
@@ -114,7 +135,7 @@ def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
         who = st.selectbox("Investigator", options, index=options.index(current), key=f"q_assignee_{claim.id}")
         if st.form_submit_button("Assign") and ui.act(
                 lambda: claims.assign(ws, user, claim.id, None if who == "(nobody)" else who)):
-            ui.flash(f"Claim {claim.id} assigned to {who}.")
+            ui.flash(f"Claim {claim.id} assigned to {ui.md(who)}.")
             st.rerun()
     with a3, st.form(f"q_note_form_{claim.id}", clear_on_submit=True):
         st.markdown("**Add an internal note**")

@@ -23,7 +23,7 @@ def render() -> None:
             with st.spinner("Checking..."):
                 _, token = auth.login(ws, username, password)
         except KeytraceError as exc:
-            st.error(ui.sentence(str(exc)))
+            st.error(ui.md(ui.sentence(str(exc))))
             return
         st.session_state[ui.TOKEN_KEY] = token
         st.rerun()
@@ -46,7 +46,7 @@ def _single_sign_on(ws: Workspace) -> None:
     try:
         _, token = auth.login_sso(ws, str(st.user.get("email") or ""))
     except KeytraceError as exc:
-        st.error(ui.sentence(str(exc)))
+        st.error(ui.md(ui.sentence(str(exc))))
         st.button("Log out of the identity provider", key="logout_sso", on_click=st.logout)
         return
     st.session_state[ui.TOKEN_KEY] = token

@@ -112,7 +112,7 @@ def _uploads(ws: Workspace, user: User, claim: claims.Claim) -> None:
                                          progress=report), waiting=f"Reading {f.name}...")
         if summary is not None:
             added = summary.get("rows_added")
-            st.success(f"{f.name}: read and attached" + (f" ({added:,} new rows)." if added is not None else "."))
+            st.success(f"{ui.md(f.name)}: read and attached" + (f" ({added:,} new rows)." if added is not None else "."))
     bar.progress(1.0, text="Finished")
 
 

@@ -31,7 +31,7 @@ def render() -> None:
             auth.register_victim(ws, username=username, password=password, name=name, email=email)
             _, token = auth.login(ws, username, password)
     except KeytraceError as exc:
-        st.error(ui.sentence(str(exc)))
+        st.error(ui.md(ui.sentence(str(exc))))
         return
     st.session_state[ui.TOKEN_KEY] = token
     st.rerun()

@@ -25,7 +25,7 @@ def render() -> None:
         made = ui.attempt(lambda: auth.create_user(ws, user, username=username, password=password, role=role,
                                                    email=email))
         if made is not None:
-            st.success(f"Account {made.username} ({made.role}) created.")
+            st.success(f"Account {ui.md(made.username)} ({made.role}) created.")
     accounts = auth.list_users(ws, user)
     ui.table([{"id": a["id"], "user name": a["username"], "role": a["role"],
                "created (UTC)": a["created_at"].strftime("%Y-%m-%d %H:%M"), "disabled": a["disabled"]}

@@ -216,6 +216,8 @@ def test_an_investigator_works_the_queue(ws: Workspace, app_for: AppFor, people:
     assert not at.exception
     assert list(frame(at, "claim")["claim"]) == [cid]
     assert "vera@example.org" in texts(at)  # staff see the decrypted contact details
+    assert {m.label: m.value for m in at.metric}["Ownership evidence (0-100)"] == "0"
+    assert [r.split(":")[0] for r in frame(at, "level")["reason"]] == ["CLAIM_ONLY"]
     at.selectbox(key=f"q_assignee_{cid}").select("ines")
     click(at, "Assign")
     assert f"Claim {cid} assigned to ines." in [s.value for s in at.success]
@@ -350,3 +352,15 @@ def test_single_sign_on_maps_the_provider_e_mail_to_a_staff_account(ws: Workspac
     assert [e.value for e in at2.error] == [
         "No keytrace staff account has this e-mail address; ask an administrator to create one."]
     assert "kt_token" not in at2.session_state
+
+
+def test_user_text_is_never_rendered_as_markdown_or_html(ws: Workspace, app_for: AppFor, people: People) -> None:
+    evil = "[win](https://evil.example) <b>x</b> :red[alarm] $x^2$"
+    cid = claims.file_claim(ws, people.victim, exchange="binance", account=evil[:100],
+                            contact_email="vera@example.org", statement=evil)
+    at = app_for(people.victim, "views/my_claims.py")
+    caption = next(c.value for c in at.caption if "filed" in c.value)
+    assert "\\[win\\]" in caption and "\\<b\\>" in caption and "\\:red\\[alarm\\]" in caption
+    staff = app_for(people.investigator, "views/claims_queue.py", query={"claim": str(cid)})
+    assert evil in [t.value for t in staff.text]  # the statement is shown as plain text
+    assert not [m for m in staff.markdown if "](https://evil.example)" in m.value and "\\[" not in m.value]
