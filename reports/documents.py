@@ -190,7 +190,10 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
         ref_d = downsample(ref)
         charts.append(Chart(price_chart(pair, ref_d, pts, src),
                             f"Figure {n}: {pair}, the account's trade prices against the reference close "
-                            f"({src}, {len(ref)} bars); {flagged} unauthorised trades marked in red."))
+                            f"({src}, {len(ref)} bars); {flagged} unauthorised trades marked in red."
+                            + (" The only reference found is the victim's own venue, whose prices the attack "
+                               "moved." if any(p.source == h.exchange for p in f.prices if p.pair == pair)
+                               else "")))
     by_asset: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
     basis = "ledger"
     for b in f.balances:

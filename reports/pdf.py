@@ -548,8 +548,8 @@ def flow_diagram(nodes: Sequence[FlowNode], edges: Sequence[FlowEdge], title: st
         d.add(Line(sx, sy, tx, ty, strokeColor=colors.HexColor("#777777"), strokeWidth=0.5))
         d.add(Polygon([tx, ty, tx - 4, ty + 2, tx - 4, ty - 2], fillColor=colors.HexColor("#777777"),
                       strokeColor=None))
-        if e.label:
-            d.add(String((sx + tx) / 2, (sy + ty) / 2 + 2, e.label[:20], textAnchor="middle",
+        if e.label:  # a third of the way along, so that labels of edges meeting at one box do not collide
+            d.add(String(sx + (tx - sx) * 0.33, sy + (ty - sy) * 0.33 + 2, e.label[:20], textAnchor="middle",
                          fontName="Helvetica", fontSize=5.5, fillColor=colors.HexColor("#333333")))
     lx = 120.0
     d.add(Circle(lx, 4, 3, fillColor=colors.HexColor("#fde2e1"), strokeColor=colors.HexColor("#d62728")))
