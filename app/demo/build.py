@@ -17,7 +17,7 @@ import inspect
 import json
 import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,6 +26,7 @@ from typing import Any
 
 from core.config import Settings
 from core.errors import InputError, KeytraceError, UnknownFormatError
+from core.progress import Progress
 from core.workspace import Workspace
 
 ACTOR = "demo"
@@ -98,6 +99,7 @@ class Builder:
                  workers: int = 2) -> None:
         self.ws = ws
         self.workers = workers
+        self.show_progress = progress is not None
         self.folder = folder
         self.manifest = json.loads((folder / "manifest.json").read_text())
         self.seed = int(self.manifest["seed"])
@@ -154,18 +156,15 @@ class Builder:
             steps[entry["load"]].files += 1
             steps[entry["load"]].rows += added
         rest = [e for e in rest if e["format"] not in refused]
-        if self.workers > 1 and len(rest) > 8:
-            ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
-            with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
-                outcomes = list(pool.map(_ingest_in_worker, [(self.ws.settings, self.folder, e) for e in rest],
-                                         chunksize=4))
-        else:
-            outcomes = [_ingest_in_worker((self.ws.settings, self.folder, e)) for e in rest]
-        for entry, (added, error) in zip(rest, outcomes, strict=True):
-            if error is not None:
-                raise InputError(error)
-            steps[entry["load"]].files += 1
-            steps[entry["load"]].rows += added
+        jobs = [(self.ws.settings, self.folder, e) for e in rest]
+        with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
+            if self.workers > 1 and len(rest) > 8:
+                ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
+                with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
+                    outcomes = pool.map(_ingest_in_worker, jobs, chunksize=4)
+                    self._tally(steps, rest, outcomes, bar)
+            else:
+                self._tally(steps, rest, map(_ingest_in_worker, jobs), bar)
         for load, step in steps.items():
             missing = sorted(f for f in refused if any(e["format"] == f and e["load"] == load for e in entries))
             if missing:
@@ -173,6 +172,16 @@ class Builder:
                 step.status = "not built yet" if step.files == 0 else "partly built"
                 step.detail = "the ingest pipeline does not read these formats yet: " + ", ".join(missing)
             step.seconds = time.monotonic() - started   # the four run together
+
+    @staticmethod
+    def _tally(steps: dict[str, Step], entries: list[dict[str, Any]], outcomes: Iterable[tuple[int, str | None]],
+               bar: Progress) -> None:
+        for entry, (added, error) in zip(entries, outcomes, strict=True):
+            if error is not None:
+                raise InputError(error)
+            steps[entry["load"]].files += 1
+            steps[entry["load"]].rows += added
+            bar.advance()
 
     # ------------------------------------------------------------------------------ leaks
     def leaks(self) -> Step:

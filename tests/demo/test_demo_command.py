@@ -97,3 +97,18 @@ def test_a_database_holding_other_data_is_refused(built: tuple[Path, dict[str, A
     assert refused.returncode == 1
     assert "holds data that no demo build put there" in refused.stderr
     assert dict(holdings(str(other)))["Evidence files"] == 1
+
+
+def test_no_personal_datum_of_the_demo_is_stored_in_plaintext(built: tuple[Path, dict[str, Any]]) -> None:
+    db, out = built
+    claims = json.loads((Path(out["out"]) / "claims" / "claims.json").read_text())["claims"]
+    data = [c[k] for c in claims for k in ("contact_name", "contact_email", "contact_phone", "statement", "password")]
+    data += [c["statement"][:40] for c in claims]
+    assert len(data) > 20
+    stored = [p for p in db.parent.rglob("*") if p.is_file() and p.name.startswith(db.name)]
+    stored += [p for p in db.with_name(db.name + ".evidence").rglob("*") if p.is_file()]
+    blobs = [p.read_bytes() for p in stored]
+    assert any(len(b) > 100_000 for b in blobs)
+    for datum in data:
+        for encoded in {datum.encode(), datum.encode("utf-16-le")}:
+            assert not any(encoded in b for b in blobs), datum
