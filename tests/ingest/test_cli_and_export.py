@@ -68,3 +68,31 @@ def test_export_neutralises_formula_cells(ws: Workspace, tmp_path: Path) -> None
         row = list(csv.reader(fh))[1]
     assert row[1] == "'=cmd|' /C calc'!A0"      # inert: a spreadsheet shows it as text
     assert row[5:10] == ["100", "1", "100", "0.1", "BNB"]
+
+
+def test_several_files_one_bad(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "garbage.csv"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    good = FIX / "kucoin_order_splitting.csv"
+    assert main(["--db", str(ws.settings.db_path), "ingest", str(bad), str(good), "--json"]) == 1
+    captured = capsys.readouterr()
+    assert "keytrace: garbage.csv: the file is binary" in captured.err
+    results = json.loads(captured.out)
+    assert results[0] == {"source_name": "garbage.csv", "error": "garbage.csv: the file is binary, not a text export "
+                                                                  "(it contains NUL bytes)"}
+    assert (results[1]["format"], results[1]["rows_added"]) == ("kucoin_order_splitting", 2)
+
+
+def test_cli_flags_dayfirst_and_skip_bad_rows(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "resaved.csv"
+    f.write_text("Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
+                 "14/04/2020 10:41,BTCUSDT,SELL,6850.12,0.1BTC,685.012USDT,0.0003BNB\n"
+                 "15/04/2020 11:00,BTCUSDT,HOLD,6850.12,0.1BTC,685.012USDT,0.0003BNB\n")
+    db = str(ws.settings.db_path)
+    assert main(["--db", db, "ingest", str(f), "--account", "u"]) == 1
+    assert "--dayfirst" in capsys.readouterr().err
+    assert main(["--db", db, "ingest", str(f), "--account", "u", "--dayfirst"]) == 1
+    assert "resaved.csv, row 2, column 'Side': the side 'HOLD' is neither BUY nor SELL" in capsys.readouterr().err
+    assert main(["--db", db, "ingest", str(f), "--account", "u", "--dayfirst", "--skip-bad-rows"]) == 0
+    out = capsys.readouterr().out
+    assert "2 rows read, 1 added, 0 already known, 1 rejected (see ingest_rejects" in out

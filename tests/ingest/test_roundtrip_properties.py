@@ -227,3 +227,78 @@ def test_binance_deposit_withdrawal_roundtrip(moves: list[dict[str, Any]], direc
         sign = 1 if kind == "deposit" else -1
         assert (g["time_utc"], g["kind"], g["asset"], g["amount"], g["tx_hash"]) == (
             m["time_utc"], kind, m["asset"], sign * abs(m["amount"]), f"tx{i}")
+
+
+order = st.fixed_dictionaries({
+    "order_id": st.integers(min_value=1, max_value=10**12).map(str),
+    "created_utc": times,
+    "delay": st.integers(min_value=0, max_value=86_400),
+    "pair": st.sampled_from(PAIRS),
+    "side": st.sampled_from(["buy", "sell"]),
+    "order_type": st.sampled_from(["limit", "market"]),
+    "order_price": amounts(8, 10**6),
+    "order_quantity": amounts(8),
+    "filled_quantity": amounts(8),
+    "filled_quote": amounts(8),
+    "avg_price": amounts(8, 10**6),
+    "status": st.sampled_from(["filled", "cancelled", "partially_filled"]),
+})
+
+
+def same_orders(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert (g["order_id"], g["created_utc"], g["updated_utc"], g["base_asset"], g["quote_asset"], g["side"],
+                g["order_type"]) == (w["order_id"], w["created_utc"], w["created_utc"] + timedelta(seconds=w["delay"]),
+                                     w["pair"][0], w["pair"][1], w["side"], w["order_type"])
+        assert (g["order_price"], g["order_quantity"], g["filled_quantity"], g["filled_quote"], g["avg_price"]) == (
+            w["order_price"], w["order_quantity"], w["filled_quantity"], w["filled_quote"], w["avg_price"])
+
+
+@SETTINGS
+@given(st.lists(order, min_size=1, max_size=6), st.integers(min_value=-5, max_value=9), st.booleans())
+def test_binance_order_history_roundtrip(orders: list[dict[str, Any]], zone: int, newer: bool) -> None:
+    def local(d: datetime) -> str:
+        return (d + timedelta(hours=zone)).strftime("%Y-%m-%d %H:%M:%S")
+
+    if newer:   # footnote marks, plain Time twice, fused amounts, the zone in the file name
+        header = ["Time", "OrderNo", "Pair", "Type\u00b9", "Side", "Order Price", "Order Amount", "Time",
+                  "Executed\u00b2", "Average Price", "Trading total\u00b3", "Status"]
+        name = f"Binance-Spot-Order-History-202609301805(UTC{zone:+d})-part1-of1.csv"
+    else:
+        header = ["Date(UTC)", "OrderNo", "Pair", "Type", "Side", "Order Price", "Order Amount", "Time", "Executed",
+                  "Average Price", "Trading total", "Status"]
+        name = "part-00000-1b2c3d4e-c000.csv"
+        zone = 0
+    rows = []
+    for o in orders:
+        base, quote = o["pair"]
+        suffix = (base, quote) if newer else ("", "")
+        rows.append([local(o["created_utc"]), o["order_id"], base + quote, o["order_type"].upper(), o["side"].upper(),
+                     money(o["order_price"], 8, thousands=True), money(o["order_quantity"], 8) + suffix[0],
+                     local(o["created_utc"] + timedelta(seconds=o["delay"])),
+                     money(o["filled_quantity"], 8) + suffix[0], money(o["avg_price"], 8, thousands=True),
+                     money(o["filled_quote"], 8) + suffix[1], o["status"].upper()])
+    fmt, got = parse(csv_text(header, rows, bom=newer), name)
+    assert fmt == "binance_order_history"
+    same_orders(got, orders)
+
+
+@SETTINGS
+@given(st.lists(order, min_size=1, max_size=6), st.one_of(st.none(), st.integers(min_value=-11, max_value=12)),
+       st.booleans())
+def test_kucoin_filled_orders_roundtrip(orders: list[dict[str, Any]], zone: int | None, tax: bool) -> None:
+    z = "" if zone is None else f"(UTC{zone:+03d}:00)"
+    shift = timedelta(hours=8 if zone is None else zone)
+    header = (["UID", "Account Type", "Order ID", f"Order Time{z}", "Symbol", "Side", "Order Type", "Order Price",
+               "Order Amount", "Avg. Filled Price", "Filled Amount", "Filled Volume", "Filled Volume (USDT)",
+               f"Filled Time{z}", "Fee", "Fee Currency"] + (["Tax"] if tax else []) + ["Status"])
+    rows = [["5150", "mainAccount", o["order_id"], (o["created_utc"] + shift).strftime("%Y-%m-%d %H:%M:%S"),
+             f"{o['pair'][0]}-{o['pair'][1]}", o["side"].upper(), o["order_type"].upper(), str(o["order_price"]),
+             str(o["order_quantity"]), str(o["avg_price"]), str(o["filled_quantity"]), str(o["filled_quote"]), "",
+             (o["created_utc"] + timedelta(seconds=o["delay"]) + shift).strftime("%Y-%m-%d %H:%M:%S"), "0.1",
+             o["pair"][1]] + ([""] if tax else []) + [o["status"]] for o in orders]
+    fmt, got = parse(csv_text(header, rows), "orders.csv")
+    assert fmt == "kucoin_filled_orders"
+    same_orders(got, orders)
+    assert [g["avg_price_text"] for g in got] == [str(o["avg_price"]) for o in orders]
