@@ -77,29 +77,38 @@ class Parsed:
 
 # -- reading --------------------------------------------------------------------------------------
 def _records(path: Path) -> tuple[str, Iterator[tuple[int, dict[str, Any]]], list[str]]:
-    """('csv'|'jsonl', (row number, record) pairs, field names)."""
-    text = path.read_text(encoding="utf-8-sig")
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        lines = text.splitlines()
-        first = json.loads(stripped.splitlines()[0])
+    """('csv'|'jsonl', (row number, record) pairs, field names). The file is read as it is consumed."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        head = fh.read(65536)
+    if head.lstrip().startswith("{"):
+        first_line = next(line for line in head.splitlines() if line.strip())
+        try:
+            first = json.loads(first_line)
+        except ValueError:
+            first = {}
+        if not isinstance(first, dict):
+            first = {}
 
         def gen_json() -> Iterator[tuple[int, dict[str, Any]]]:
-            for i, line in enumerate(lines, start=1):
-                if line.strip():
-                    try:
-                        rec = json.loads(line)
-                    except ValueError:
-                        raise InputError("not a JSON object", file=path.name, row=i) from None
-                    yield i, rec
+            with path.open(encoding="utf-8-sig") as fh:
+                for i, line in enumerate(fh, start=1):
+                    if line.strip():
+                        try:
+                            rec = json.loads(line)
+                        except ValueError:
+                            rec = None
+                        if not isinstance(rec, dict):
+                            raise InputError("is not a JSON object", file=path.name, row=i)
+                        yield i, rec
         return "jsonl", gen_json(), list(first)
-    reader = csv.DictReader(io.StringIO(text))
-    names = [_ALIASES.get(n.strip(), n.strip()) for n in (reader.fieldnames or [])]
+    names = [_ALIASES.get(n.strip(), n.strip()) for n in next(csv.reader(io.StringIO(head)), [])]
 
     def gen_csv() -> Iterator[tuple[int, dict[str, Any]]]:
-        for i, rec in enumerate(reader, start=2):  # row 1 is the header
-            yield i, {_ALIASES.get((k or "").strip(), (k or "").strip()): (v or "").strip()
-                      for k, v in rec.items()}
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            for i, rec in enumerate(reader, start=2):  # row 1 is the header
+                yield i, {_ALIASES.get((k or "").strip(), (k or "").strip()): (v or "").strip()
+                          for k, v in rec.items() if isinstance(v, str) or v is None}
     return "csv", gen_csv(), names
 
 
@@ -180,6 +189,15 @@ class _Row:
 
 def parse(path: Path, decimals_of: dict[str, int] | None = None) -> Parsed:
     """Parse a whole file into columns (no database access)."""
+    try:
+        return _parse(path, decimals_of)
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text", file=path.name) from None
+    except csv.Error as exc:
+        raise InputError(f"is not a readable CSV file ({exc})", file=path.name) from None
+
+
+def _parse(path: Path, decimals_of: dict[str, int] | None) -> Parsed:
     _, records, names = _records(path)
     first_pair = next(records, None)
     first = first_pair[1] if first_pair else None

@@ -76,3 +76,21 @@ def test_bad_row_names_file_row_column_and_stores_nothing(ws: Workspace, capsys:
     assert code == 1
     assert "export.csv, row 4, column 'Value_IN(ETH)'" in err
     assert stored(ws) == []
+
+
+FIRST_TT = (FIXTURES / "mainnet_blocks17173049-17173050_ethereumetl_token_transfers.jsonl").read_bytes().splitlines()[0]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (FIRST_TT + b"\nnot json\n", "broken.jsonl, row 2: is not a JSON object"),
+    (b'{"type": "token_transfer", "token_address": "0x1"}\n', "row 1, column 'block_number': is empty"),
+    (b"\xff\xfe\x00garbage", "is not UTF-8 text"),
+])
+def test_broken_files_are_one_sentence(ws: Workspace, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                       content: bytes, message: str) -> None:
+    p = tmp_path / "broken.jsonl"
+    p.write_bytes(content)
+    code, _, err = cli(ws, capsys, "chain", "import", str(p))
+    assert code == 1 and err.startswith("keytrace: broken.jsonl") and message in err and "\n" == err[-1]
+    assert err.count("\n") == 1
+    assert stored(ws) == []
