@@ -9,7 +9,6 @@ re-saving in a spreadsheet), and files of no known format (the error lists the k
 from __future__ import annotations
 
 import csv
-import io
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,8 +96,7 @@ def sniff_text(text: str, name: str, *, complete: bool) -> Sniffed:
     if not nonblank:
         raise InputError("the file holds only blank lines; nothing to ingest", file=name)
     for i, line in nonblank[:HEADER_CANDIDATES]:
-        raw = tuple(normalise_field(f) if j == 0 else f.strip().strip('"').strip()
-                    for j, f in enumerate(_fields(line.lstrip("\ufeff"), ",")))
+        raw = tuple(f.replace("\ufeff", "").strip().strip('"').strip() for f in _fields(line, ","))
         head_fields = tuple(normalise_field(f) for f in raw)
         rest = [ln for ln in lines[i + 1:] if ln.strip()]
         head = FileHead(name=name, header=head_fields, raw_header=raw, header_line=i,
@@ -146,8 +144,3 @@ def sniff(path: Path, name: str) -> Sniffed:
     text = decode_head(data, name, complete=size <= HEAD_BYTES)
     return sniff_text(text, name, complete=size <= HEAD_BYTES)
 
-
-def csv_text_of(rows: list[list[str]]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    return buf.getvalue()

@@ -42,7 +42,7 @@ def check_zip(path: Path, name: str) -> None:
             if entry.startswith(("/", "\\")) or ".." in entry.replace("\\", "/").split("/"):
                 raise UnsafeFileError(f"the workbook holds a part with a path trick ({entry[:60]!r})", file=name)
             lower = entry.lower()
-            if lower.endswith("vbaproject.bin") or lower.endswith(".bin") and "vba" in lower:
+            if "vbaproject" in lower or "vbadata" in lower:
                 raise UnsafeFileError("the workbook contains macros; exchange exports never do", file=name)
             if "externallink" in lower:
                 raise UnsafeFileError("the workbook links to external files; exchange exports never do",

@@ -25,8 +25,15 @@ How to add a format
    (``kt_dec``, ``kt_time``, ...). Parameters are bound: ``$offset_minutes`` (the zone of the
    header, see :func:`header_offset_minutes`), ``$time_format`` (``--dayfirst`` switches it), the
    asset regular expressions of :mod:`ingest.formats.assets`, and whatever ``params`` adds.
+   A format whose times are not ``YYYY-MM-DD HH:MM:SS`` names its strptime formats in
+   ``extra={"time_formats": [...]}`` (a single string is fastest); ``--dayfirst`` replaces them with
+   day-first formats, and day-first dates (``14/04/2020 10:41``) are refused without it.
 4. Put a small fixture under ``tests/fixtures/exchange_exports/`` and a test that ingests it and
    asserts exact values.
+
+What happens next is the kind's, not the format's (``ingest/sql/<step>_<kind>.sql``): ``validate``
+lists bad rows, ``repeats`` numbers identical rows, ``finalize`` is the view the merge reads,
+``formula_cells`` flags spreadsheet formulas in stored text, ``merge`` adds the rows the account lacks.
 
 All parsing happens in DuckDB over text columns: no Python runs per row, so files of any size stream.
 
