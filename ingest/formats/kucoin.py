@@ -154,4 +154,16 @@ FORMATS: list[FormatSpec] = [
         optional_columns=("type",),
         default_offset_minutes=SINGAPORE,
     ),
+    FormatSpec(
+        name="kucoin_transfers_legacy",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin older deposits/withdrawals, Time,Coin,Network,Amount,Type,Remark,Fee "
+                    "(or ...,Type,Wallet Address/Account,Remark)",
+        header=r"Time,Coin,Network,Amount,Type,(Remark,Fee|Wallet Address/Account,Remark),?",
+        time_column="time",
+        optional_columns=("fee", "wallet_address_account"),
+        default_offset_minutes=SINGAPORE,
+        extra={"time_formats": _LEGACY_TIMES},
+    ),
 ]

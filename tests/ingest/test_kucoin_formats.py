@@ -98,3 +98,16 @@ def test_deposits_withdrawals_and_account_history(ws: Workspace) -> None:
     assert wd.flagged_count == 1 and "formula-like" in wd.flagged[0].reason
     h = by[("kucoin_account_history", 2)]
     assert (h["kind"], h["operation"], h["asset"], h["amount"]) == ("trade", "Spot Trading", "DAG", D("-651020.4417"))
+
+
+def test_legacy_deposits_and_withdrawals(ws: Workspace) -> None:
+    a = ingest_file(ws, FIX / "kucoin_deposits_withdrawals_legacy.csv", account="k1")
+    b = ingest_file(ws, FIX / "kucoin_withdrawals_legacy_address.csv", account="k1")
+    assert (a.format, b.format) == ("kucoin_transfers_legacy", "kucoin_transfers_legacy")
+    m = table(ws, "ledger_movements", "time_utc")
+    assert [(r["time_utc"], r["kind"], r["asset"], r["amount"], r["fee"], r["address"]) for r in m] == [
+        (datetime(2020, 3, 12, 1, 15, 2, tzinfo=UTC), "deposit", "USDT", D("1200"), D("0"), None),
+        (datetime(2020, 3, 13, 10, 40, 55, tzinfo=UTC), "withdrawal", "BTC", D("-0.25"), D("0.0005"), None),
+        (datetime(2020, 3, 13, 23, 0, tzinfo=UTC), "withdrawal", "ETH", D("-3.5"), None,
+         "0x3333333333333333333333333333333333333333"),
+    ]
