@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -29,7 +30,10 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.pdfmetrics import registerFontFamily, stringWidth
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -52,17 +56,49 @@ FRAME_W = PAGE_W - 2 * MARGIN
 LANDSCAPE_FRAME_W = PAGE_H - 2 * MARGIN
 BOTTOM = 16 * mm
 
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+
+
+def _register_fonts() -> tuple[str, str]:
+    """DejaVu Sans (shipped in reports/fonts, embedded as a subset) so that names in Cyrillic, Greek or
+    with any accent print as written; Helvetica only if the font files are missing."""
+    try:
+        pdfmetrics.registerFont(TTFont("KT-Sans", str(FONT_DIR / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(TTFont("KT-Sans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    except (OSError, TTFError):
+        return "Helvetica", "Helvetica-Bold"
+    registerFontFamily("KT-Sans", normal="KT-Sans", bold="KT-Sans-Bold", italic="KT-Sans", boldItalic="KT-Sans-Bold")
+    return "KT-Sans", "KT-Sans-Bold"
+
+
+FONT, FONT_BOLD = _register_fonts()
+_COVERED: frozenset[int] = frozenset(
+    pdfmetrics.getFont(FONT).face.charToGlyph) if FONT != "Helvetica" else frozenset(range(32, 256))
+
+
+def _register_cid(name: str) -> str | None:
+    try:
+        pdfmetrics.registerFont(UnicodeCIDFont(name))
+    except (KeyError, ValueError):
+        return None
+    return name
+
+
+FALLBACK_FONT = _register_cid("STSong-Light")        # Chinese, Japanese kana and kanji
+HANGUL_FONT = _register_cid("HYSMyeongJo-Medium")    # Korean
+
 _styles = getSampleStyleSheet()
-STYLE_TITLE = ParagraphStyle("kt-title", parent=_styles["Title"], fontSize=20, leading=24, alignment=TA_LEFT)
-STYLE_H1 = ParagraphStyle("kt-h1", parent=_styles["Heading1"], fontSize=14, leading=17, spaceBefore=8,
+STYLE_TITLE = ParagraphStyle("kt-title", parent=_styles["Title"], fontName=FONT_BOLD, fontSize=20, leading=24,
+                             alignment=TA_LEFT)
+STYLE_H1 = ParagraphStyle("kt-h1", parent=_styles["Heading1"], fontName=FONT_BOLD, fontSize=14, leading=17, spaceBefore=8,
                           spaceAfter=4)
-STYLE_H2 = ParagraphStyle("kt-h2", parent=_styles["Heading2"], fontSize=11, leading=14, spaceBefore=6,
+STYLE_H2 = ParagraphStyle("kt-h2", parent=_styles["Heading2"], fontName=FONT_BOLD, fontSize=11, leading=14, spaceBefore=6,
                           spaceAfter=3)
-STYLE_BODY = ParagraphStyle("kt-body", parent=_styles["BodyText"], fontSize=9, leading=11.5)
+STYLE_BODY = ParagraphStyle("kt-body", parent=_styles["BodyText"], fontName=FONT, fontSize=9, leading=11.5)
 STYLE_SMALL = ParagraphStyle("kt-small", parent=STYLE_BODY, fontSize=7.5, leading=9)
 STYLE_CAPTION = ParagraphStyle("kt-caption", parent=STYLE_BODY, fontSize=8, leading=10,
                                textColor=colors.HexColor("#333333"))
-STYLE_KV_KEY = ParagraphStyle("kt-kvk", parent=STYLE_BODY, fontName="Helvetica-Bold")
+STYLE_KV_KEY = ParagraphStyle("kt-kvk", parent=STYLE_BODY, fontName=FONT_BOLD)
 
 TABLE_FONT = 6.8
 TABLE_ROW_H = 9.2
@@ -153,7 +189,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
 
     def _furniture(self, total: int) -> None:
         self.saveState()
-        self.setFont("Helvetica", 7)
+        self.setFont(FONT, 7)
         self.setFillColor(colors.HexColor("#444444"))
         self.drawString(MARGIN, 9 * mm, self.footer_left)
         page_w, page_h = self._pagesize
@@ -173,8 +209,34 @@ def _iso(dt: datetime) -> str:
 # ---------------------------------------------------------------------------------------------------
 # Rendering
 # ---------------------------------------------------------------------------------------------------
+def _markup(text: str) -> str:
+    """Paragraph markup for plain text: escaped, line breaks kept, and runs of characters that the main
+    font lacks (Chinese, Japanese, Korean) set in the CID font that PDF readers provide for them."""
+    if FALLBACK_FONT is None or all(ord(ch) in _COVERED or ch == "\n" for ch in text):
+        return escape(text).replace("\n", "<br/>")
+    out: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+    for ch in text + "\0":
+        font = None if ch in "\0\n" or ord(ch) in _COVERED or ch.isspace() else _fallback_for(ch)
+        if ch == "\0" or (run and font != run_font):
+            body = escape("".join(run)).replace("\n", "<br/>")
+            out.append(f'<font name="{run_font}">{body}</font>' if run_font else body)
+            run = []
+        run.append(ch)
+        run_font = font
+    return "".join(out)
+
+
+def _fallback_for(ch: str) -> str | None:
+    o = ord(ch)
+    if HANGUL_FONT and (0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F):
+        return HANGUL_FONT
+    return FALLBACK_FONT
+
+
 def _p(text: str, style: ParagraphStyle = STYLE_BODY) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+    return Paragraph(_markup(text), style)
 
 
 def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float = FRAME_W
@@ -187,14 +249,14 @@ def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float
     pad = 4.5
     natural = [0.0] * len(data[0])
     for ci in range(len(natural)):
-        # Helvetica's digits share one width, so the widest cell is among the longest: measure those only
+        # the font's digits share one width, so the widest cell is among the longest: measure those only
         cells = sorted((row[ci] for row in data[1:]), key=len, reverse=True)[:40]
-        natural[ci] = max([stringWidth(data[0][ci], "Helvetica-Bold", TABLE_FONT)]
-                          + [stringWidth(c, "Helvetica", TABLE_FONT) for c in cells])
+        natural[ci] = max([stringWidth(data[0][ci], FONT_BOLD, TABLE_FONT)]
+                          + [stringWidth(c, FONT, TABLE_FONT) for c in cells])
     fixed = [w for ci, w in enumerate(natural) if ci not in wrap]
     # a wrapping column needs its longest unbreakable word, and at least WRAP_MIN_W
     least = {ci: min(natural[ci], max(WRAP_MIN_W, max(
-        (stringWidth(tok, "Helvetica", TABLE_FONT) for tok in {t for row in data[1:] for t in _TOKEN.findall(row[ci])}),
+        (stringWidth(tok, FONT, TABLE_FONT) for tok in {t for row in data[1:] for t in _TOKEN.findall(row[ci])}),
         default=0.0))) for ci in wrap}
     size = TABLE_FONT
     need = sum(fixed) + sum(least.values())
@@ -216,13 +278,13 @@ def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float
 
 def _wrap_cell(text: str, width: float, size: float) -> str:
     """Break ``text`` after ';', ',' or spaces into lines no wider than ``width``."""
-    if stringWidth(text, "Helvetica", size) <= width:
+    if stringWidth(text, FONT, size) <= width:
         return text
     tokens = _TOKEN.findall(text)
     lines: list[str] = []
     line = ""
     for tok in tokens:
-        if line and stringWidth(line + tok.rstrip(), "Helvetica", size) > width:
+        if line and stringWidth(line + tok.rstrip(), FONT, size) > width:
             lines.append(line.rstrip())
             line = ""
         line += tok
@@ -251,8 +313,8 @@ def _table_flowable(t: Table, frame_w: float = FRAME_W) -> list[Flowable]:
                 data[ri][ci] = cell
                 heights[ri] = max(heights[ri], line_h * (cell.count("\n") + 1) + 3.5)
     style = [
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", size),
-        ("FONT", (0, 1), (-1, -1), "Helvetica", size, line_h),
+        ("FONT", (0, 0), (-1, 0), FONT_BOLD, size),
+        ("FONT", (0, 1), (-1, -1), FONT, size, line_h),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dfe6ee")),
         ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.HexColor("#30475e")),
         ("LINEBELOW", (0, 1), (-1, -1), 0.15, colors.HexColor("#c8c8c8")),
@@ -276,7 +338,7 @@ def _table_flowable(t: Table, frame_w: float = FRAME_W) -> list[Flowable]:
 
 
 def _kv_flowable(kv: KeyValues) -> Flowable:
-    data = [[Paragraph(escape(k), STYLE_KV_KEY), Paragraph(escape(v).replace("\n", "<br/>"), STYLE_BODY)]
+    data = [[Paragraph(_markup(k), STYLE_KV_KEY), Paragraph(_markup(v), STYLE_BODY)]
             for k, v in kv.items]
     table = LongTable(data, colWidths=[FRAME_W * 0.28, FRAME_W * 0.72], hAlign="LEFT")
     table.setStyle(TableStyle([
@@ -398,7 +460,7 @@ def _empty_chart(message: str) -> Drawing:
     d = Drawing(CHART_W, 20 * mm)
     d.add(Rect(0, 0, CHART_W, 20 * mm, strokeColor=colors.HexColor("#bbbbbb"), fillColor=None,
                strokeWidth=0.4))
-    d.add(String(CHART_W / 2, 10 * mm, message, textAnchor="middle", fontName="Helvetica", fontSize=8))
+    d.add(String(CHART_W / 2, 10 * mm, message, textAnchor="middle", fontName=FONT, fontSize=8))
     return d
 
 
@@ -422,18 +484,18 @@ def _line_plot(series: Sequence[Sequence[tuple[float, float]]], title: str,
     lp.xValueAxis.valueSteps = [xmin + span * i / 4 for i in range(5)]
     lp.xValueAxis.labelTextFormat = lambda v: _time_label(v, span)
     lp.xValueAxis.labels.fontSize = 6
-    lp.xValueAxis.labels.fontName = "Helvetica"
+    lp.xValueAxis.labels.fontName = FONT
     lp.yValueAxis.labelTextFormat = _short_number
     lp.yValueAxis.labels.fontSize = 6
-    lp.yValueAxis.labels.fontName = "Helvetica"
+    lp.yValueAxis.labels.fontName = FONT
     lp.yValueAxis.gridStrokeColor = colors.HexColor("#e4e4e4")
     lp.yValueAxis.visibleGrid = True
     d.add(lp)
-    d.add(String(lp.x, CHART_H - 12, title, fontName="Helvetica-Bold", fontSize=8))
+    d.add(String(lp.x, CHART_H - 12, title, fontName=FONT_BOLD, fontSize=8))
     lx = lp.x + 4
     for label, colour in legend:
         d.add(Rect(lx, 6, 8, 5, fillColor=colour, strokeColor=None))
-        d.add(String(lx + 11, 6, label, fontName="Helvetica", fontSize=6.5))
+        d.add(String(lx + 11, 6, label, fontName=FONT, fontSize=6.5))
         lx += 16 + 3.6 * len(label)
     return d, lp
 
@@ -513,7 +575,7 @@ def flow_diagram(nodes: Sequence[FlowNode], edges: Sequence[FlowEdge], title: st
     box_w, box_h = 92.0, 16.0
     height = 22 + (min(max(len(v) for v in columns.values()), max_per_column) + 1) * (box_h + 10)
     d = Drawing(CHART_W, height)
-    d.add(String(0, height - 10, title, fontName="Helvetica-Bold", fontSize=8))
+    d.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=8))
     gap = (CHART_W - box_w) / max(len(hops) - 1, 1)
     hidden: dict[int, int] = {}
     for ci, hop in enumerate(hops):
@@ -530,13 +592,13 @@ def flow_diagram(nodes: Sequence[FlowNode], edges: Sequence[FlowEdge], title: st
                 colors.HexColor("#e8f0e0") if n.kind == "seed" else colors.white)
             d.add(Rect(x, y, box_w, box_h, strokeColor=stroke, fillColor=fill,
                        strokeWidth=1.2 if n.kind == "cash_out" else 0.6))
-            d.add(String(x + box_w / 2, y + 5, n.label[:24], textAnchor="middle", fontName="Helvetica",
+            d.add(String(x + box_w / 2, y + 5, n.label[:24], textAnchor="middle", fontName=FONT,
                          fontSize=6))
         d.add(String(x + box_w / 2, height - 22, f"hop {hop}" if hop else "seeds", textAnchor="middle",
-                     fontName="Helvetica-Oblique", fontSize=6.5))
+                     fontName=FONT, fontSize=6.5))
         if hop in hidden:
             d.add(String(x + box_w / 2, 2, f"+{hidden[hop]} more (see table)", textAnchor="middle",
-                         fontName="Helvetica-Oblique", fontSize=6))
+                         fontName=FONT, fontSize=6))
     for e in edges:
         if e.source not in shown or e.target not in shown:
             continue
@@ -550,10 +612,10 @@ def flow_diagram(nodes: Sequence[FlowNode], edges: Sequence[FlowEdge], title: st
                       strokeColor=None))
         if e.label:  # a third of the way along, so that labels of edges meeting at one box do not collide
             d.add(String(sx + (tx - sx) * 0.33, sy + (ty - sy) * 0.33 + 2, e.label[:20], textAnchor="middle",
-                         fontName="Helvetica", fontSize=5.5, fillColor=colors.HexColor("#333333")))
+                         fontName=FONT, fontSize=5.5, fillColor=colors.HexColor("#333333")))
     lx = 120.0
     d.add(Circle(lx, 4, 3, fillColor=colors.HexColor("#fde2e1"), strokeColor=colors.HexColor("#d62728")))
-    d.add(String(lx + 6, 2, "cash-out point (labelled exchange or service)", fontName="Helvetica", fontSize=6))
+    d.add(String(lx + 6, 2, "cash-out point (labelled exchange or service)", fontName=FONT, fontSize=6))
     return d
 
 
@@ -573,7 +635,7 @@ def timeline(bars: Sequence[TimelineBar], title: str, max_bars: int = 24) -> Dra
     row_h, label_w, note_w = 13.0, 140.0, 175.0
     height = 34 + row_h * len(shown) + (10 if len(bars) > max_bars else 0)
     d = Drawing(CHART_W, height)
-    d.add(String(0, height - 10, title, fontName="Helvetica-Bold", fontSize=8))
+    d.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=8))
     t0 = min(b.start for b in shown).timestamp()
     t1 = max(b.end for b in shown).timestamp()
     if t1 <= t0:
@@ -589,16 +651,16 @@ def timeline(bars: Sequence[TimelineBar], title: str, max_bars: int = 24) -> Dra
     for i in range(5):
         tx = t0 + span * i / 4
         d.add(Line(x(tx), axis_y, x(tx), axis_y - 3, strokeColor=colors.HexColor("#777777"), strokeWidth=0.5))
-        d.add(String(x(tx), axis_y - 10, _time_label(tx, span), textAnchor="middle", fontName="Helvetica",
+        d.add(String(x(tx), axis_y - 10, _time_label(tx, span), textAnchor="middle", fontName=FONT,
                      fontSize=5.5))
     for i, b in enumerate(shown):
         y = height - 24 - (i + 1) * row_h + 3
         left, right = x(b.start.timestamp()), x(b.end.timestamp())
         d.add(Rect(left, y, max(right - left, 1.5), row_h - 5, fillColor=colors.HexColor("#d62728"),
                    strokeColor=None))
-        d.add(String(x0 - 4, y + 1.5, b.label[:34], textAnchor="end", fontName="Helvetica", fontSize=6))
-        d.add(String(x1 + 4, y + 1.5, b.note[:56], fontName="Helvetica", fontSize=6))
+        d.add(String(x0 - 4, y + 1.5, b.label[:34], textAnchor="end", fontName=FONT, fontSize=6))
+        d.add(String(x1 + 4, y + 1.5, b.note[:56], fontName=FONT, fontSize=6))
     if len(bars) > max_bars:
-        d.add(String(x0, 2, f"+{len(bars) - max_bars} more in the table", fontName="Helvetica-Oblique",
+        d.add(String(x0, 2, f"+{len(bars) - max_bars} more in the table", fontName=FONT,
                      fontSize=6))
     return d

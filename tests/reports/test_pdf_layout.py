@@ -76,3 +76,11 @@ def test_landscape_section_gets_its_own_wide_pages() -> None:
     assert after == ["portrait"]
     n = len(shapes)
     assert all(f"page {i} of {n}" in t for i, (_, t) in enumerate(shapes, 1))
+
+
+def test_names_in_any_script_print_as_written() -> None:
+    names = "Иван Петров · Ελένη Παπαδοπούλου · 李小龍 · 김민준 · さくら · Zoë Ørsted & <Co>"
+    doc = pdf.ReportDocument("Names", "n", [("Case", "N-1")], datetime(2024, 1, 1, tzinfo=UTC), [
+        pdf.Section("Claimant", [pdf.KeyValues([("Name", names)]), pdf.Para(f"Statement by {names}")])])
+    text = " ".join(_pages(pdf.render(doc)))
+    assert text.count(names) == 2
