@@ -235,3 +235,13 @@ def test_kline_file_that_already_has_a_header(ws: Workspace, tmp_path: Path) -> 
     [bar] = stored(ws, "price_bars")
     assert (bar["pair"], bar["interval"], bar["open_time"], bar["close"]) == (
         "SOL/USDT", "1d", datetime(2025, 2, 1, tzinfo=UTC), D("229.9"))
+
+
+def test_formula_like_text_in_a_3commas_deal_is_stored_inert_and_flagged(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "deals.json"
+    p.write_text('[{"id": "=cmd|\' /C calc\'!A0", "bot_id": 2, "pair": "USDT_BTC", "created_at": "2022-12-24T21:00:03Z",'
+                 ' "bought_amount": "1", "bought_average_price": "2"}]')
+    r = ingest(ws, p)
+    assert r.flagged_count == 1
+    assert r.flagged[0].column == "deal_id" and "formula-like text stored inert" in r.flagged[0].reason
+    assert stored(ws, "bot_orders")[0]["deal_id"] == "=cmd|' /C calc'!A0"
