@@ -11,7 +11,7 @@ from decimal import Context, Decimal
 
 from reports.bundle import downsample, thin_markers
 from reports.exports import coin_name, dec, iso, token_amount
-from reports.facts import ClaimFacts, IncidentFacts, TraceEdge
+from reports.facts import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
 from reports.pdf import (
     Chart,
     FlowEdge,
@@ -40,7 +40,7 @@ def short(addr: str, n: int = 10) -> str:
     return addr if len(addr) <= 2 * n + 2 else f"{addr[:n + 2]}…{addr[-n:]}"
 
 
-def _trade_rows(facts_trades: list) -> list[list[str]]:  # type: ignore[type-arg]
+def _trade_rows(facts_trades: list[UnauthorizedTrade]) -> list[list[str]]:
     return [[iso(t.time_utc), t.pair, t.side, dec(t.price), dec(t.quantity), dec(t.quote_quantity),
              f"{dec(t.fee)} {t.fee_asset or ''}".strip(), str(t.score), t.reasons, dec(t.loss_usd),
              f"{t.evidence_sha256[:10]}:{t.source_row}"] for t in facts_trades]

@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -37,6 +38,9 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from core.errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import SimpleSigner
 from core.workspace import Workspace
 
 SIGNATURE_FIELD = "KeytraceSignature"
@@ -152,16 +156,18 @@ def _checked(identity: SigningIdentity) -> SigningIdentity:
     return identity
 
 
-def _load_signer(identity: SigningIdentity):  # type: ignore[no-untyped-def]
+def _load_signer(identity: SigningIdentity) -> SimpleSigner:
     from pyhanko.sign import signers
 
     try:
         data = identity.pkcs12_path.read_bytes()
         pkcs12.load_key_and_certificates(data, identity.passphrase)
+    except OSError as exc:
+        raise ConfigError(f"the signing certificate {identity.pkcs12_path} cannot be read: {exc.strerror}") from exc
     except ValueError as exc:
         raise ConfigError(f"the signing certificate {identity.pkcs12_path.name} cannot be opened "
                           "(wrong passphrase or not a PKCS#12 file)") from exc
-    signer = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+    signer: SimpleSigner | None = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
         str(identity.pkcs12_path), passphrase=identity.passphrase)
     if signer is None:
         raise ConfigError(f"the signing certificate {identity.pkcs12_path.name} cannot be opened")
