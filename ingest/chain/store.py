@@ -38,24 +38,33 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] |
     return fetch_rows(con, sql(name), dict(params or {}))
 
 
+def _strings(values: Sequence[str | None]) -> pa.Array:
+    """A string column; a constant column (one kind, no trace address ...) is built without a Python loop."""
+    n = len(values)
+    if n and values[0] is None and values[-1] is None and values.count(None) == n:
+        return pa.nulls(n, pa.string())
+    if n and values[0] is not None and values.count(values[0]) == n:
+        return pa.repeat(pa.scalar(values[0], pa.string()), n)
+    return pa.array(values, pa.string())
+
+
 def transfers_table(cols: TransferColumns, block_times: Mapping[int, int], *,
                     evidence_sha256: str | None = None, source_rows: Sequence[int] | None = None) -> pa.Table:
-    times = [block_times[b] for b in cols.block_number]
     n = len(cols)
     return pa.table({
         "block_number": pa.array(cols.block_number, pa.int64()),
         "block_hash": pa.array(cols.block_hash, pa.string()),
-        "block_time": pa.array(times, pa.int64()),
+        "block_time": pa.array([block_times[b] for b in cols.block_number], pa.int64()),
         "tx_hash": pa.array(cols.tx_hash, pa.string()),
         "log_index": pa.array(cols.log_index, pa.int64()),
-        "trace_address": pa.array(cols.trace_address, pa.string()),
-        "kind": pa.array(cols.kind, pa.string()),
+        "trace_address": _strings(cols.trace_address),
+        "kind": _strings(cols.kind),
         "token": pa.array(cols.token, pa.string()),
         "from_address": pa.array(cols.from_address, pa.string()),
         "to_address": pa.array(cols.to_address, pa.string()),
         "value": pa.array(cols.value, pa.string()),
-        "evidence_sha256": pa.array([evidence_sha256] * n, pa.string()),
-        "source_row": pa.array(list(source_rows) if source_rows is not None else [None] * n, pa.int64()),
+        "evidence_sha256": pa.repeat(pa.scalar(evidence_sha256, pa.string()), n),
+        "source_row": pa.array(source_rows, pa.int64()) if source_rows is not None else pa.nulls(n, pa.int64()),
     })
 
 
