@@ -1,9 +1,10 @@
 """Load a generated demo folder into a database through the interfaces a user has, never into tables.
 
-Steps, in order: exchange exports (``ingest.api.ingest_file``), 3Commas deal logs and reference klines
-(the same ingest pipeline), API-key records, the leaked-key dump (``ingest.leaks.import_dump``), chain
-files and address labels (``ingest.chain``), users and claims (``app.auth``, ``app.claims``), wallet
-proofs (``queries.ownership`` through the claim workflow) and detection (``queries.detect``).
+Steps, in order: exchange exports (``ingest.api.ingest_file``), 3Commas deal logs, reference klines and
+API-key records (the same ingest pipeline), the leaked-key dump (``ingest.leaks.import_dump``), chain files
+(``ingest.chain.files``) and address labels (``queries.labels``), users and claims (``app.auth``,
+``app.claims``), wallet proofs (``queries.ownership`` through the claim workflow), detection
+(``queries.detect``) and a haircut trace from the counterparties' withdrawal addresses (``queries.trace``).
 
 A step whose interface is not in this installation yet is reported as "not built yet" with the missing
 piece named; it is found by importing the module or by the ingest pipeline refusing the file format,
@@ -12,6 +13,7 @@ never faked. Every other failure stops the build with its one-sentence error.
 
 from __future__ import annotations
 
+import csv
 import importlib
 import inspect
 import json
@@ -113,7 +115,7 @@ class Builder:
         self.ingest_pipeline()
         for step in self.report.steps:
             self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
-        for fn in (self.leaks, self.chain, self.labels, self.claims, self.detect):
+        for fn in (self.leaks, self.chain, self.labels, self.claims, self.detect, self.trace):
             started = time.monotonic()
             step = fn()
             step.seconds = time.monotonic() - started
@@ -296,6 +298,25 @@ class Builder:
         data = summary.as_dict() if hasattr(summary, "as_dict") else {}
         step.rows = int(data.get("unauthorized_trades", data.get("findings", 0)) or 0)
         step.detail = ", ".join(f"{k} {v}" for k, v in sorted(data.items()) if isinstance(v, int))[:300]
+        return step
+
+
+    # ------------------------------------------------------------------------------ tracing
+    def trace(self) -> Step:
+        step = self.report.step("fund-flow trace")
+        tracing = _module("queries.trace")
+        if tracing is None or not callable(getattr(tracing, "trace", None)):
+            step.status, step.missing = "not built yet", ["queries.trace"]
+            step.detail = "tracing is not in this installation yet"
+            return step
+        seeds: list[str] = []
+        for entry in self.files("trace_seeds"):
+            with (self.folder / entry["path"]).open(newline="") as fh:
+                seeds += [row["address"] for row in csv.DictReader(fh)]
+        result = tracing.trace(self.ws, seeds, "haircut", hops=5, direction="forward", actor=ACTOR)
+        step.files = len(self.files("trace_seeds"))
+        step.rows = len(result.edges)
+        step.detail = f"haircut, 5 hops from {len(seeds)} seeds: {len(result.cash_out_points)} cash-out points"
         return step
 
 

@@ -15,6 +15,7 @@ Layout (every path is listed in ``manifest.json`` with how the build step loads 
     prices/binance/<PAIR>-1h-<YYYY>-<MM>.csv             Binance public klines (the reference venue)
     leaks/3commas_api_keys_2022-12-28.csv                the leaked-key dump (keys, secrets, passphrases)
     chain/token_transfers.csv|.jsonl, chain/blocks.jsonl, chain/address_labels.csv
+    investigation/counterparty_withdrawal_addresses.csv   the venues' answer: seeds of the fund-flow trace
     claims/claims.json
     ground_truth/ground_truth.json, trades.csv, accounts.csv, campaigns.csv, cash_out_points.csv, claims.csv
 """
@@ -143,6 +144,13 @@ def generate(out: Path, *, seed: int = 1, accounts: int = 300) -> Generated:
           format="ethereumetl_token_transfers_jsonl")
     w.put("chain/blocks.jsonl", chain.blocks_jsonl(), load="chain_blocks", format="ethereumetl_blocks_jsonl")
     w.put("chain/address_labels.csv", chain.labels_csv(), load="labels", format="address_labels")
+    # what the venues answered to the investigators' request about the counterparty accounts: where their
+    # proceeds were withdrawn to (the seeds of a forward trace)
+    seeds = [[chain.attacker_addresses[c.cid][0], c.exchange, c.cid,
+              f"withdrawal address of the account that sold {c.pair} into the victims' buys"]
+             for c in world.campaigns if c.cid in chain.attacker_addresses]
+    w.put("investigation/counterparty_withdrawal_addresses.csv",
+          _csv(["address", "exchange", "campaign", "note"], seeds), load="trace_seeds", format="trace_seeds")
 
     # losses, claims, ground truth
     losses = {(a.exchange, a.uid): account_loss(a, markets) for a in world.accounts}

@@ -112,3 +112,20 @@ def test_no_personal_datum_of_the_demo_is_stored_in_plaintext(built: tuple[Path,
     for datum in data:
         for encoded in {datum.encode(), datum.encode("utf-16-le")}:
             assert not any(encoded in b for b in blobs), datum
+
+
+def test_detection_and_tracing_meet_the_ground_truth(built: tuple[Path, dict[str, Any]]) -> None:
+    """Through the real pipeline the demo's campaigns and cash-out points are found (when those steps exist)."""
+    db, out = built
+    steps = {s["step"]: s for s in out["steps"]}
+    files = Path(out["out"])
+    truth = json.loads((files / "ground_truth" / "ground_truth.json").read_text())
+    ws = Workspace.open(db)
+    with ws.db.read() as con:
+        if steps["detection"]["status"] == "done":
+            flagged = {r[0] for r in con.execute("SELECT DISTINCT account FROM unauthorized_trades").fetchall()}
+            victims = {a for c in truth["campaigns"] for a in c["accounts"]}
+            assert flagged == victims
+        if steps["fund-flow trace"]["status"] == "done":
+            found = {r[0] for r in con.execute("SELECT DISTINCT address FROM trace_cash_out_points").fetchall()}
+            assert {p["address"] for p in truth["cash_out_points"]} <= found

@@ -138,6 +138,8 @@ def test_every_generated_file_has_the_header_of_its_real_counterpart(demo: Gener
             assert first_line(path) == "exchange,api_key,secret,passphrase"
         elif fmt == "address_labels":
             assert first_line(path) == "chain_id,address,entity,category,source,confidence"
+        elif fmt == "trace_seeds":
+            assert first_line(path) == "address,exchange,campaign,note"
         elif fmt == "keytrace_demo_claims":
             assert json.loads(raw)["claims"]
         else:
