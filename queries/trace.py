@@ -45,7 +45,6 @@ STOP_CATEGORIES = frozenset({"exchange", "bridge", "mixer"})
 MICRO = 10**6
 _BIGINT_MAX = 2**63 - 1
 
-EdgeKey = tuple[int, str, int | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -133,26 +132,14 @@ class _State:
     lots: deque[tuple[int, bool]] = field(default_factory=deque)   # FIFO: (raw amount, tainted)
 
 
-@dataclass(frozen=True)
-class _Transfer:
-    chain_id: int
-    block_number: int
-    time_utc: datetime
-    tx_hash: str
-    log_index: int | None
-    trace_address: str | None
-    token: str
-    from_address: str
-    to_address: str
-    value: int
-
-    @property
-    def key(self) -> EdgeKey:
-        return (self.chain_id, self.tx_hash, self.log_index, self.trace_address)
+# A transfer row as the trace_*_edges queries return it:
+# (chain_id, block_number, time_utc, tx_hash, log_index, trace_address, token, from_address, to_address, value)
+_Row = tuple[Any, ...]
+CHAIN, BLOCK, TIME, TX, LOG, TRACE_ADDR, TOKEN, FROM, TO, VALUE = range(10)
 
 
 def _fetch(con: duckdb.DuckDBPyConnection, name: str, frontier: dict[str, datetime | None],
-           params: dict[str, Any]) -> list[_Transfer]:
+           params: dict[str, Any]) -> list[_Row]:
     if not frontier:
         return []
     table = pa.table({"address": pa.array(list(frontier), pa.string()),
@@ -160,11 +147,13 @@ def _fetch(con: duckdb.DuckDBPyConnection, name: str, frontier: dict[str, dateti
     con.register("frontier", table)
     try:
         sql = runner.load(name)
-        got = con.execute(sql, runner.bind(sql, params)).fetchall()
+        return con.execute(sql, runner.bind(sql, params)).fetchall()
     finally:
         con.unregister("frontier")
-    return [_Transfer(int(r[0]), int(r[1]), r[2], str(r[3]), None if r[4] is None else int(r[4]), r[5], str(r[6]),
-                      str(r[7]), str(r[8]), int(r[9])) for r in got]
+
+
+def _order(r: _Row) -> tuple[Any, ...]:
+    return (r[BLOCK], r[TIME], r[TX], -1 if r[LOG] is None else r[LOG], r[TRACE_ADDR] or "")
 
 
 def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, hops: int = 5,
@@ -176,7 +165,8 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
         raise InputError(f"unknown direction {direction!r}; use forward or backward")
     if hops < 1:
         raise InputError("--hops must be at least 1")
-    seed_set = tuple(dict.fromkeys(normalise_address(s) for s in seeds))
+    seed_set = frozenset(normalise_address(s) for s in seeds)
+    seed_list = tuple(dict.fromkeys(normalise_address(s) for s in seeds))
     if not seed_set:
         raise InputError("give at least one seed address")
     token = token.lower() if token else None
@@ -186,73 +176,78 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
     forward = direction == "forward"
     expand_q = "trace_forward_edges" if forward else "trace_backward_edges"
     inflow_q = "trace_backward_edges" if forward else "trace_forward_edges"
+    src_i, dst_i = (FROM, TO) if forward else (TO, FROM)
 
-    # 1. expansion: hop by hop, transfers that could carry taint onwards
-    reached: dict[str, datetime | None] = {s: None for s in seed_set}
+    # 1. expansion: hop by hop, transfers that could carry taint onwards (leaving a node after the
+    #    earliest time taint could have reached it); hop_of = the smallest hop a node was reached at
+    reached: dict[str, datetime | None] = {a: None for a in seed_list}
     frontier: dict[str, datetime | None] = dict(reached)
-    transfers: dict[EdgeKey, _Transfer] = {}
-    expanded: set[str] = set(seed_set)
-    for _ in range(hops):
-        found = _fetch(con, expand_q, frontier, params)
+    transfers: dict[tuple[Any, ...], _Row] = {}
+    hop_of: dict[str, int] = {}
+    for h in range(1, hops + 1):
         nxt: dict[str, datetime | None] = {}
-        for t in found:
-            transfers[t.key] = t
-            dst = t.to_address if forward else t.from_address
+        for r in _fetch(con, expand_q, frontier, params):
+            transfers[(r[CHAIN], r[TX], r[LOG], r[TRACE_ADDR])] = r
+            dst, when = r[dst_i], r[TIME]
             if dst in seed_set:
                 continue
-            seen = reached.get(dst, None) if dst in reached else None
-            better = dst not in reached or seen is None or (t.time_utc < seen if forward else t.time_utc > seen)
-            if better:
-                reached[dst] = t.time_utc
-                if dst not in stop:
-                    nxt[dst] = t.time_utc
-        expanded.update(nxt)
+            seen = reached.get(dst)
+            if dst not in reached or seen is None or (when < seen if forward else when > seen):
+                reached[dst] = when
+                hop_of.setdefault(dst, h)
+                if dst not in stop and h < hops:
+                    nxt[dst] = when
         frontier = nxt
         if not frontier:
             break
-    # 2. full histories of the expanded non-seed addresses: their balances decide haircut and FIFO shares
-    inner = {a: None for a in expanded if a not in seed_set}
+    # 2. nodes that may pass taint on (reached before the last hop, not a cash-out point); for haircut
+    #    and FIFO their whole histories, since balances decide the shares
+    inner = {a for a, h in hop_of.items() if h < hops and a not in stop}
     if model != "poison" and inner:
+        everything: dict[str, datetime | None] = dict.fromkeys(inner)
         for q in (inflow_q, expand_q):
-            for t in _fetch(con, q, dict(inner), params):
-                transfers.setdefault(t.key, t)
+            for r in _fetch(con, q, everything, params):
+                transfers.setdefault((r[CHAIN], r[TX], r[LOG], r[TRACE_ADDR]), r)
 
-    # 3. chronological replay (reverse time for backward)
-    def order(t: _Transfer) -> tuple[Any, ...]:
-        return (t.block_number, t.time_utc, t.tx_hash, -1 if t.log_index is None else t.log_index,
-                t.trace_address or "")
-
-    events = sorted(transfers.values(), key=order, reverse=not forward)
+    # 3. chronological replay (reverse time for backward); state is kept for inner nodes only: a
+    #    leaf (reached at the last hop), a cash-out point or an untouched address passes nothing on
+    events = sorted(transfers.values(), key=_order, reverse=not forward)
     states: dict[tuple[str, str], _State] = {}
     edges: list[TraceEdge] = []
     edge_paths: list[int] = []
-    for t in events:
-        src, dst = (t.from_address, t.to_address) if forward else (t.to_address, t.from_address)
-        s = states.setdefault((src, t.token), _State())
-        d = states.setdefault((dst, t.token), _State())
-        v = t.value
+    for r in events:
+        src, dst, tok = r[src_i], r[dst_i], r[TOKEN]
+        if dst in seed_set:
+            continue
+        v = int(r[VALUE])
         is_seed = src in seed_set
         s_hop: int | None
         if is_seed:
-            carried = v * MICRO
-            s_hop, s_paths = 0, 1
-        else:
+            carried, s_hop, s_paths = v * MICRO, 0, 1
+        elif src in inner:
+            s = states.get((src, tok))
+            if s is None:
+                s = states[(src, tok)] = _State()
             carried = _spend(s, v, model)
             s_hop, s_paths = s.hop, s.paths
-        if dst in seed_set:
-            continue
-        emit = (carried > 0 and s_hop is not None and s_hop < hops and (is_seed or src not in stop))
-        # taint that may not travel further (beyond the hop limit, out of a cash-out point) arrives clean
-        _receive(d, v, carried if emit else 0, model)
+        else:
+            carried, s_hop, s_paths = 0, None, 0
+        emit = carried > 0 and s_hop is not None and s_hop < hops
+        if dst in inner:
+            d = states.get((dst, tok))
+            if d is None:
+                d = states[(dst, tok)] = _State()
+            # taint that may not travel further (beyond the hop limit) arrives clean
+            _receive(d, v, carried if emit else 0, model)
+            if emit and s_hop is not None:
+                d.hop = s_hop + 1 if d.hop is None else min(d.hop, s_hop + 1)
+                d.paths = min(d.paths + s_paths, _BIGINT_MAX)
+                if model == "poison":
+                    d.poisoned = True
         if not emit or s_hop is None:
             continue
-        hop = s_hop + 1
-        d.hop = hop if d.hop is None else min(d.hop, hop)
-        d.paths = min(d.paths + s_paths, _BIGINT_MAX)
-        if model == "poison":
-            d.poisoned = True
-        edges.append(TraceEdge(hop, t.chain_id, t.tx_hash, t.log_index, t.trace_address, t.token,
-                               t.from_address, t.to_address, t.time_utc, t.block_number, v, carried, is_seed))
+        edges.append(TraceEdge(s_hop + 1, int(r[CHAIN]), str(r[TX]), None if r[LOG] is None else int(r[LOG]),
+                               r[TRACE_ADDR], tok, r[FROM], r[TO], r[TIME], int(r[BLOCK]), v, carried, is_seed))
         edge_paths.append(s_paths)
 
     # 4. cash-out points: labelled stop addresses that received taint
@@ -273,7 +268,7 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
                 for (a, tok), p in points.items()]
     cash_out.sort(key=lambda c: (-c.tainted_micro, c.address, c.token))
     edges.sort(key=lambda e: (e.hop, e.time_utc, e.tx_hash, -1 if e.log_index is None else e.log_index))
-    return TraceResult(uuid.uuid4().hex, model, direction, hops, seed_set, edges, cash_out)
+    return TraceResult(uuid.uuid4().hex, model, direction, hops, seed_list, edges, cash_out)
 
 
 def _spend(s: _State, v: int, model: str) -> int:
