@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -81,8 +82,9 @@ r = trace(ws, seeds, 'haircut', hops=5, actor='bench')
 seconds = time.perf_counter() - t0
 with ws.db.read() as con:
     bad = len(runner.run(con, 'audits/haircut_not_conserved'))
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"seconds": seconds, "peak": peak, "edges": len(r.edges), "cash_out": len(r.cash_out_points),
+usage = resource.getrusage(resource.RUSAGE_SELF)
+peak = usage.ru_maxrss * 1024
+print(json.dumps({{"seconds": seconds, "peak": peak, "cpu": usage.ru_utime + usage.ru_stime, "edges": len(r.edges), "cash_out": len(r.cash_out_points),
                   "audit_rows": bad}}))
 """
 
@@ -101,7 +103,8 @@ def main() -> None:
             out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
             r = json.loads(out.strip().splitlines()[-1])
             print(f"trace  transfers={size:>11,}  build {built:6.1f} s  haircut 5 hops from {SEEDS} seeds "
-                  f"{r['seconds']:6.1f} s ({r['seconds'] / LIMIT_SECONDS:.2f} of {LIMIT_SECONDS:.0f} s)  "
+                  f"{r['seconds']:6.1f} s ({r['seconds'] / LIMIT_SECONDS:.2f} of {LIMIT_SECONDS:.0f} s; CPU {r['cpu']:.1f} s, "
+                  f"load {os.getloadavg()[0]:.1f})  "
                   f"peak {r['peak'] / 1024**3:5.2f} GB  tainted edges {r['edges']:,}  "
                   f"cash-out points {r['cash_out']}  conservation audit rows {r['audit_rows']}")
             sys.stdout.flush()
