@@ -166,8 +166,12 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
     return facts
 
 
-def gather_incident(ws: Workspace) -> IncidentFacts:
-    """Everything an incident report states, read in one read transaction."""
+def gather_incident(ws: Workspace, *, with_trades: bool = True) -> IncidentFacts:
+    """Everything an incident report states, read in one read transaction.
+
+    The PDF counts the unauthorised trades but does not list them (the bundle's CSV does), so it asks
+    for ``with_trades=False`` and the trades are not loaded at all.
+    """
     with ws.db.read() as con:
         _, _, points = _traces(con, _q(con, "report_incident_traces"))
         facts = IncidentFacts(
@@ -177,7 +181,8 @@ def gather_incident(ws: Workspace) -> IncidentFacts:
             cash_out_groups=_make(CashOutGroup, _known_token(_q(con, "report_incident_cash_out_by_entity"))),
             cash_out_points=points,
             attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
-            trades=_make(UnauthorizedTrade, _q(con, "report_incident_trades")),
+            trades=_make(UnauthorizedTrade, _q(con, "report_incident_trades")) if with_trades else [],
+            trade_count=int(_q(con, "report_incident_trade_count")[0]["trades"]),
             evidence=_make(EvidenceItem, _q(con, "report_incident_evidence")),
             generated_at=utcnow(),
             detection_run=_detection_run(con),

@@ -281,7 +281,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
 def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
     total = sum((v.loss_usd for v in f.victims if v.loss_usd is not None), Decimal(0))
     ident = [("Incident", "3Commas API-key leak"), ("Scope", "every account in this database")]
-    notes = [f"{len(f.victims)} victim accounts, {len(f.trades)} unauthorised trades, {len(f.campaigns)} "
+    notes = [f"{len(f.victims)} victim accounts, {f.trade_count} unauthorised trades, {len(f.campaigns)} "
              f"campaigns; total loss {dec(total)} USD.",
              "This report is signed (PAdES)." if signed else
              "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]

@@ -470,7 +470,7 @@ def incident_bundle_files(facts: IncidentFacts, report_pdf: bytes | None) -> lis
     records = ic3_records(facts.trades, [], [], [], "", "")
     summary = {
         "victims": len(facts.victims), "campaigns": len(facts.campaigns),
-        "unauthorized_trades": len(facts.trades),
+        "unauthorized_trades": facts.trade_count,
         "total_loss_usd": dec(sum((v.loss_usd for v in facts.victims if v.loss_usd is not None), Decimal(0))),
         "loss_definition": facts.loss_definition,
     }

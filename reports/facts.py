@@ -296,7 +296,8 @@ class IncidentFacts:
     cash_out_groups: list[CashOutGroup]
     cash_out_points: list[CashOutPoint]
     attacker_addresses: list[AttackerAddress]
-    trades: list[UnauthorizedTrade]
+    trades: list[UnauthorizedTrade]       # empty when gathered for the PDF only
+    trade_count: int
     evidence: list[EvidenceItem]
     generated_at: datetime
     detection_run: dict[str, object] | None = None

@@ -97,7 +97,7 @@ def claim_report(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_
 
 def incident_report(ws: Workspace, out: Path, *, actor: str, signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
-    facts = gather_incident(ws)
+    facts = gather_incident(ws, with_trades=False)
     data = _sign(pdf.render(documents.incident_document(facts, signed=signed)), identity,
                  "keytrace incident report")
     return _record(ws, data, out, kind="incident_report", evidence_kind="report", actor=actor, case_id=None,

@@ -47,6 +47,7 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
     for v in victims:
         assert f"{v['exchange']} {v['account']} {v['unauthorized_trades']} {dec(v['loss_usd'])}" in text
         assert v["claim_ids"] == str(case.claim_id)
+    assert f"{len(victims)} victim accounts, {case.trades} unauthorised trades, {len(campaigns)} campaigns" in text
     assert f"campaign timeline, {len(campaigns)} campaigns" in text
     for c in campaigns:  # each bar is labelled with its campaign, pair, accounts, trades and loss
         assert f"{c['campaign_id'][:12]} {c['pair']}" in text
