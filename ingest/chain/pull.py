@@ -28,7 +28,7 @@ from typing import Any
 
 from core import audit
 from core.db import utcnow
-from core.errors import RetriableRpcError, UsageError
+from core.errors import RetriableRpcError, RpcError, UsageError
 from core.workspace import Workspace
 from ingest.chain import metadata, reorg, store
 from ingest.chain.decode import (
@@ -466,7 +466,11 @@ class ChainPull:
                                                          {"chain_id": self.report.chain_id})]
         if not todo:
             return
-        described = metadata.fetch(self.client, todo)
+        try:
+            described = metadata.fetch(self.client, todo)
+        except RpcError as exc:  # the transfers are stored; metadata can be read on the next pull
+            self.report.notes.append(f"token metadata was not read ({exc}); the next pull tries again")
+            return
         with self.ws.db.write() as con:
             for m in described:
                 store.run(con, "token_metadata_set", {"chain_id": self.report.chain_id, "token": m.token,

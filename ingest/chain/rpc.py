@@ -54,6 +54,7 @@ _RANGE_WORDS = (
     "block range", "exceed", "query timeout", "timed out", "timeout", "result window", "10000 results",
     "response is too big", "query returned more",
 )
+_RANGED_METHODS = ("eth_getLogs", "trace_filter", "batch")
 _UNSUPPORTED_WORDS = ("method not found", "not supported", "does not exist", "not available",
                       "unsupported method", "method not allowed", "not enabled")
 
@@ -196,7 +197,9 @@ class RpcClient:
         low = message.lower()
         if code == -32601 or any(w in low for w in _UNSUPPORTED_WORDS):
             return MethodUnsupported(f"the node at {self.endpoint} does not offer {method} ({message})")
-        if code in (-32005, -32016) or any(w in low for w in _RANGE_WORDS):
+        if code == 3 or "revert" in low:  # a contract said no ("... exceeds balance" is not a range problem)
+            return FatalRpcError(f"{method} reverted at {self.endpoint}: {message}")
+        if method in _RANGED_METHODS and (code in (-32005, -32016) or any(w in low for w in _RANGE_WORDS)):
             return RangeRefused(f"{method} refused at {self.endpoint}: {message}")
         if code == 429 or "rate limit" in low or "try again" in low or "busy" in low:
             return RetriableRpcError(f"{method} rate-limited at {self.endpoint}: {message}")

@@ -37,6 +37,8 @@ def test_rpc_errors_are_classified() -> None:
     assert isinstance(c._error("eth_getLogs", {"code": -32000, "message": "Log response size exceeded."}), RangeRefused)
     assert isinstance(c._error("trace_filter", {"code": -32601, "message": "Method not found"}), MethodUnsupported)
     assert isinstance(c._error("eth_call", {"code": 3, "message": "execution reverted"}), FatalRpcError)
+    err = c._error("eth_call", {"code": -32000, "message": "execution reverted: transfer amount exceeds balance"})
+    assert type(err) is FatalRpcError  # not a range problem, not retriable
     err = c._error("eth_getLogs", {"code": -32000, "message": "rate limit reached, try again"})
     assert type(err) is RetriableRpcError
     assert isinstance(RangeRefused("x"), RetriableRpcError)
