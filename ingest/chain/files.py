@@ -29,7 +29,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from core.errors import InputError, UnknownFormatError
 from core.workspace import Workspace
 from ingest.chain import store
 from ingest.chain.decode import TransferColumns, erc20_rows
+
+_EXACT = Context(prec=200)  # enough digits for any uint256 with any decimals
 
 # Etherscan renamed "Txhash" to "Transaction Hash" in newer exports; both are read the same way.
 _ALIASES = {"Transaction Hash": "Txhash"}
@@ -180,8 +182,10 @@ class _Row:
             d = Decimal(t)
         except InvalidOperation:
             raise InputError(f"{t[:40]!r} is not a number", file=self.file, row=self.n, column=col) from None
-        raw = d.scaleb(decimals)
-        if raw != raw.to_integral_value() or raw < 0:
+        if not d.is_finite():
+            raise InputError(f"{t!r} is not a number", file=self.file, row=self.n, column=col)
+        raw = d.scaleb(decimals, context=_EXACT)  # the default context would round after 28 digits
+        if raw != raw.to_integral_value(context=_EXACT) or raw < 0:
             raise InputError(f"{t!r} is not a whole number of the smallest unit ({decimals} decimals)",
                              file=self.file, row=self.n, column=col)
         return int(raw)

@@ -114,3 +114,13 @@ def test_token_metadata_decoding() -> None:
     value, note = decode_decimals("0x" + format(1000, "064x"))
     assert value is None and note and "1000" in note
     assert decode_decimals("0x")[0] is None
+
+
+@given(st.integers(min_value=0, max_value=2 ** 256 - 1), st.integers(min_value=0, max_value=30))
+def test_display_amounts_scale_back_to_the_exact_integer(raw: int, decimals: int) -> None:
+    from decimal import Context, Decimal
+    from pathlib import Path
+
+    from ingest.chain.files import _Row
+    shown = format(Decimal(raw).scaleb(-decimals, context=Context(prec=200)), "f")  # how Etherscan writes the amount
+    assert _Row(Path("x.csv"), 2, {"TokenValue": shown}).scaled("TokenValue", decimals) == raw
