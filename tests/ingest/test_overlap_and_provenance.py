@@ -3,10 +3,15 @@ provenance and every ingest is in the audit trail."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
+
+import pytest
 
 from core import audit
 from core.workspace import Workspace
+from ingest import load
 from ingest.api import ingest_file
 from tests.ingest.helpers import table
 
@@ -54,3 +59,25 @@ def test_runs_accounts_and_audit_trail(ws: Workspace, tmp_path: Path) -> None:
                               "ORDER BY seq").fetchall()
     assert [(e[0], e[1], e[2]) for e in entries] == [("investigator:ana", "ingest", f"evidence:{r1.evidence_sha256}")] * 2
     assert '"rows_added":2' in entries[0][3] and "u1" not in entries[0][3]   # no account ids in the plaintext trail
+
+
+def test_staging_runs_without_the_write_lock(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parsing and validation happen before the write lock is taken: another writer is not kept waiting."""
+    seen: list[bool] = []
+    real_stage = load.stage
+
+    def stage_and_probe(*args: object, **kwargs: object) -> load.Staged:
+        staged = real_stage(*args, **kwargs)  # type: ignore[arg-type]
+        fd = os.open(ws.settings.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)   # would raise if ingest held the lock
+            seen.append(True)
+        finally:
+            os.close(fd)
+        return staged
+
+    monkeypatch.setattr(load, "stage", stage_and_probe)
+    f = tmp_path / "t.csv"
+    f.write_text(HEADER + X)
+    assert ingest_file(ws, f, account="u1").rows_added == 1
+    assert seen == [True]
