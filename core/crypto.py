@@ -42,6 +42,11 @@ def _derive(master: bytes, purpose: str) -> bytes:
                 info=purpose.encode()).derive(master)
 
 
+def derive_key(master: bytes, purpose: str) -> bytes:
+    """A 32-byte key for one more purpose (e.g. 'backup-manifest'), derived like the keyring's own."""
+    return _derive(master, purpose)
+
+
 def parse_key(text: str) -> bytes:
     text = text.strip()
     raw: bytes | None = None

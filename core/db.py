@@ -122,6 +122,16 @@ class Database:
                 con.close()
 
     @contextmanager
+    def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The write lock and a connection outside any transaction (CHECKPOINT before a file copy)."""
+        with self._lock(exclusive=True):
+            con = self._open(read_only=False)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection; DuckDB refuses every write on it."""
         if not self.path.exists():
