@@ -26,6 +26,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,8 +43,19 @@ from ingest.chain.decode import TransferColumns, erc20_rows
 
 _EXACT = Context(prec=200)  # enough digits for any uint256 with any decimals
 
-# Etherscan renamed "Txhash" to "Transaction Hash" in newer exports; both are read the same way.
+# Etherscan renamed "Txhash" to "Transaction Hash" in newer exports; both are read the same way. The
+# explorers built on Etherscan's code name the native coin in the header (BscScan "Value_IN(BNB)",
+# PolygonScan "Value_IN(MATIC)"); they are read as the ETH columns.
 _ALIASES = {"Transaction Hash": "Txhash"}
+_NATIVE_VALUE = re.compile(r"^Value_(IN|OUT)\([A-Za-z0-9]+\)$")
+
+
+def _header(name: str) -> str:
+    name = name.strip()
+    m = _NATIVE_VALUE.match(name)
+    if m:
+        return f"Value_{m.group(1)}(ETH)"
+    return _ALIASES.get(name, name)
 
 FORMATS = ("ethereumetl_token_transfers", "ethereumetl_transactions", "ethereumetl_logs", "ethereumetl_blocks",
            "etherscan_transactions", "etherscan_internal", "etherscan_token_transfers")
@@ -103,13 +115,13 @@ def _records(path: Path) -> tuple[str, Iterator[tuple[int, dict[str, Any]]], lis
                             raise InputError("is not a JSON object", file=path.name, row=i)
                         yield i, rec
         return "jsonl", gen_json(), list(first)
-    names = [_ALIASES.get(n.strip(), n.strip()) for n in next(csv.reader(io.StringIO(head)), [])]
+    names = [_header(n) for n in next(csv.reader(io.StringIO(head)), [])]
 
     def gen_csv() -> Iterator[tuple[int, dict[str, Any]]]:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh)
             for i, rec in enumerate(reader, start=2):  # row 1 is the header
-                yield i, {_ALIASES.get((k or "").strip(), (k or "").strip()): (v or "").strip()
+                yield i, {_header(k or ""): (v or "").strip()
                           for k, v in rec.items() if isinstance(v, str) or v is None}
     return "csv", gen_csv(), names
 

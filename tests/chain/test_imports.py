@@ -94,3 +94,14 @@ def test_broken_files_are_one_sentence(ws: Workspace, capsys: pytest.CaptureFixt
     assert code == 1 and err.startswith("keytrace: broken.jsonl") and message in err and "\n" == err[-1]
     assert err.count("\n") == 1
     assert stored(ws) == []
+
+
+def test_bscscan_header_names_the_native_coin(ws: Workspace, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = (FIXTURES / "etherscan_transactions_0xc446.csv").read_text()
+    p = tmp_path / "bscscan.csv"
+    p.write_text(text.replace("Value_IN(ETH)", "Value_IN(BNB)").replace("Value_OUT(ETH)", "Value_OUT(BNB)"))
+    code, data, err = cli(ws, capsys, "chain", "import", str(p), "--chain-id", "56", "--json")
+    assert code == 0, err
+    assert data[0]["format"] == "etherscan_transactions" and data[0]["rows_added"] == 8
+    with ws.db.read() as con:
+        assert con.execute("SELECT DISTINCT chain_id FROM transfers").fetchall() == [(56,)]
