@@ -102,8 +102,10 @@ def _methodology(loss_definition: str, detection_run: dict[str, object] | None) 
              "name the party that can be asked for the depositing account's records."),
         Para("Integrity. This PDF carries a PAdES signature over the whole file unless it says it is "
              "unsigned (with an RFC 3161 timestamp when a timestamp authority is configured); any change to a "
-             "signed byte invalidates it; `keytrace report verify FILE.pdf` checks it. The report's SHA-256 is recorded in "
-             "keytrace's hash-chained audit trail and in the custody log of the evidence store."),
+             "signed byte invalidates it; `keytrace report verify FILE.pdf` checks it. The report's tables "
+             "are attached to the PDF as CSV files (open the reader's attachments pane), inside the signed "
+             "bytes. The report's SHA-256 is recorded in keytrace's hash-chained audit trail and in the "
+             "custody log of the evidence store."),
     ]
     if detection_run:
         blocks.append(KeyValues([

@@ -19,7 +19,13 @@ from core.workspace import Workspace
 from queries import ownership
 from reports import documents, exports, pdf, sign
 from reports.bundle import gather_claim, gather_incident
-from reports.facts import ClaimFacts, EvidenceItem
+from reports.facts import ClaimFacts, EvidenceItem, IncidentFacts
+
+# The report's own tables, attached to the PDF as CSV files (inside the signed bytes).
+CLAIM_ATTACHMENTS = ("unauthorized_trades.csv", "cash_out_points.csv", "evidence.csv", "custody_log.csv",
+                     "ic3_transactions.csv")
+INCIDENT_ATTACHMENTS = ("victims.csv", "campaigns.csv", "losses_by_exchange_pair.csv", "cash_out_by_entity.csv",
+                        "cash_out_points.csv", "evidence.csv")
 
 
 @dataclass(frozen=True)
@@ -83,12 +89,25 @@ def _claim_facts(ws: Workspace, claim_id: int, viewer_role: str) -> ClaimFacts:
     return gather_claim(ws, claim_id, viewer_role)
 
 
+def _claim_pdf(facts: ClaimFacts, identity: sign.SigningIdentity | None) -> bytes:
+    body = pdf.render(documents.claim_document(facts, signed=identity is not None))
+    body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.claim_bundle_files(
+        facts, None) if f.name in CLAIM_ATTACHMENTS])
+    return _sign(body, identity, f"keytrace claim report, claim {facts.header.claim_id}")
+
+
+def _incident_pdf(facts: IncidentFacts, identity: sign.SigningIdentity | None) -> bytes:
+    body = pdf.render(documents.incident_document(facts, signed=identity is not None))
+    body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.incident_bundle_files(
+        facts, None) if f.name in INCIDENT_ATTACHMENTS])
+    return _sign(body, identity, "keytrace incident report")
+
+
 def claim_report(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_role: str = "legal",
                  signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
     facts = _claim_facts(ws, claim_id, viewer_role)
-    data = _sign(pdf.render(documents.claim_document(facts, signed=signed)), identity,
-                 f"keytrace claim report, claim {claim_id}")
+    data = _claim_pdf(facts, identity)
     return _record(ws, data, out, kind="claim_report", evidence_kind="report", actor=actor,
                    case_id=facts.header.case_id, claim_id=claim_id, obj=f"claim:{claim_id}", cited=facts.evidence,
                    identity=identity, extra={"claim_id": claim_id, "viewer_role": viewer_role,
@@ -98,8 +117,7 @@ def claim_report(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_
 def incident_report(ws: Workspace, out: Path, *, actor: str, signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
     facts = gather_incident(ws, with_trades=False)
-    data = _sign(pdf.render(documents.incident_document(facts, signed=signed)), identity,
-                 "keytrace incident report")
+    data = _incident_pdf(facts, identity)
     return _record(ws, data, out, kind="incident_report", evidence_kind="report", actor=actor, case_id=None,
                    claim_id=None, obj="incident", cited=facts.evidence, identity=identity,
                    extra={"victims": len(facts.victims), "campaigns": len(facts.campaigns)})
@@ -109,8 +127,7 @@ def claim_bundle(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_
                  signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
     facts = _claim_facts(ws, claim_id, viewer_role)
-    report = _sign(pdf.render(documents.claim_document(facts, signed=signed)), identity,
-                   f"keytrace claim report, claim {claim_id}")
+    report = _claim_pdf(facts, identity)
     files = exports.claim_bundle_files(facts, report)
     data = exports.build_zip(files, {"kind": "claim bundle", "claim_id": claim_id, "case_id": facts.header.case_id,
                                      "exchange": facts.header.exchange, "account": facts.header.account,
@@ -125,8 +142,7 @@ def claim_bundle(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_
 def incident_bundle(ws: Workspace, out: Path, *, actor: str, signed: bool = True) -> GeneratedReport:
     identity = _identity(ws, signed)
     facts = gather_incident(ws)
-    report = _sign(pdf.render(documents.incident_document(facts, signed=signed)), identity,
-                   "keytrace incident report")
+    report = _incident_pdf(facts, identity)
     files = exports.incident_bundle_files(facts, report)
     data = exports.build_zip(files, {"kind": "incident bundle", "report_signed": identity is not None},
                              facts.generated_at)

@@ -664,3 +664,31 @@ def timeline(bars: Sequence[TimelineBar], title: str, max_bars: int = 24) -> Dra
         d.add(String(x0, 2, f"+{len(bars) - max_bars} more in the table", fontName=FONT,
                      fontSize=6))
     return d
+
+
+# ---------------------------------------------------------------------------------------------------
+# Attachments: the report's tables as CSV files inside the PDF (so a signature covers them too)
+# ---------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Attachment:
+    name: str
+    data: bytes
+    description: str
+    mime_type: str = "text/csv"
+
+
+def attach(pdf_bytes: bytes, files: Sequence[Attachment]) -> bytes:
+    """Return the PDF with ``files`` embedded (PDF embedded files, in an incremental update)."""
+    if not files:
+        return pdf_bytes
+    from pyhanko.pdf_utils import embed
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    for f in files:
+        data = embed.EmbeddedFileObject.from_file_data(writer, data=f.data, mime_type=f.mime_type)
+        embed.embed_file(writer, embed.FileSpec(file_spec_string=f.name, file_name=f.name, embedded_data=data,
+                                                description=f.description))
+    out = io.BytesIO()
+    writer.write(out)  # type: ignore[no-untyped-call]
+    return out.getvalue()

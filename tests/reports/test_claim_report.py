@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -96,6 +98,16 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
     for e in evidence:
         assert e["sha256"] in text
     assert len(custody) >= len(evidence)
+
+    # the tables travel inside the signed PDF as CSV attachments, equal to the bundle's CSVs
+    from pypdf import PdfReader
+
+    attached = PdfReader(str(out)).attachments
+    assert set(attached) == {"unauthorized_trades.csv", "cash_out_points.csv", "evidence.csv", "custody_log.csv",
+                             "ic3_transactions.csv"}
+    rows = list(csv.DictReader(io.StringIO(attached["unauthorized_trades.csv"][0].decode("utf-8"))))
+    assert [(r["time_utc"], r["price"], r["loss_usd"]) for r in rows] == [
+        (iso(t["time_utc"]), dec(t["price"]), dec(t["loss_usd"])) for t in trades]
 
     # signed, intact, and recorded: audit trail, evidence store (kind report), custody log
     data = out.read_bytes()
