@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal as D
+from pathlib import Path
 
+import pytest
+
+from core.errors import ValidationError
 from core.workspace import Workspace
 from ingest.api import ingest_file
 from tests.ingest.helpers import FIX, table
@@ -121,3 +125,24 @@ def test_v2_two_digit_years(ws: Workspace) -> None:
         (datetime(2025, 12, 20, 23, 10, tzinfo=UTC), "withdrawal", "ETH", D("-0.75")),
         (datetime(2025, 12, 21, 0, 51, 45, tzinfo=UTC), "withdrawal", "USDT", D("-250.5")),
     ]
+
+
+def test_unlisted_quote_asset_split_from_the_amounts(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text("Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
+                 "2025-06-01 10:00:00,WLFIUSD1,BUY,0.2,100WLFI,20USD1,0.01BNB\n"
+                 "2025-06-01 10:00:02,1000SATSUSD1,SELL,0.0004,\"1,000,0001000SATS\",400USD1,0.4USD1\n")
+    ingest_file(ws, f, account="9001")
+    t = table(ws, "trades")
+    assert [(r["pair"], r["quantity"], r["quote_quantity"], r["fee_asset"]) for r in t] == [
+        ("WLFI/USD1", D("100"), D("20"), "BNB"), ("1000SATS/USD1", D("1000000"), D("400"), "USD1")]
+
+
+def test_unsplittable_pair_is_a_clear_bad_row(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "t.csv"
+    f.write_text("Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
+                 "2025-06-01 10:00:00,WLFIXYZ9,BUY,0.2,100WLF,20XYZ,0.01BNB\n")
+    with pytest.raises(ValidationError, match=r"^t\.csv, row 1, column 'Pair': the pair 'WLFIXYZ9' does not end with a "
+                                              r"known quote asset, and Executed and Amount do not show where to split it"):
+        ingest_file(ws, f, account="9001")
+    assert table(ws, "trades") == []

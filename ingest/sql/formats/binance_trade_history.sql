@@ -5,13 +5,41 @@
 --          _bad_reason (NULL when the row is good).
 -- Params: $time_format, $offset_minutes (zone of the Date(UTC+N) header), $time_header,
 --         $pair_regex (fused pair -> base, quote), $asset_suffix_regex (asset at the end of the fee).
-WITH pairs AS (
-    -- a file holds few distinct pairs: split each once, then join
+WITH samples AS (
+    -- a file holds few distinct pairs: split each once (with one of its rows' amounts), then join
     SELECT
-        d.pair,
-        regexp_extract(upper(trim(d.pair)), $pair_regex, 1) AS base,
-        regexp_extract(upper(trim(d.pair)), $pair_regex, 2) AS quote
-    FROM (SELECT DISTINCT r.pair FROM raw AS r) AS d
+        r.pair,
+        upper(trim(r.pair)) AS pair_text,
+        upper(kt_num_text(any_value(r.executed))) AS executed_sample,
+        upper(kt_num_text(any_value(r.amount))) AS amount_sample
+    FROM raw AS r
+    GROUP BY r.pair
+),
+cuts AS (
+    SELECT
+        m.*,
+        regexp_extract(m.pair_text, $pair_regex, 1) AS listed_base,
+        regexp_extract(m.pair_text, $pair_regex, 2) AS listed_quote,
+        -- a quote asset keytrace does not list: the cut where Executed ends with the base and Amount
+        -- with the quote, each right after a digit; used only when exactly one cut fits
+        list_filter(range(1, length(m.pair_text)), lambda k:
+            ends_with(m.executed_sample, left(m.pair_text, k))
+            AND ends_with(m.amount_sample, right(m.pair_text, length(m.pair_text) - k))
+            AND regexp_matches(left(m.executed_sample, length(m.executed_sample) - k), '[0-9]$')
+            AND regexp_matches(left(m.amount_sample, length(m.amount_sample) - length(m.pair_text) + k), '[0-9]$')
+        ) AS fitting
+    FROM samples AS m
+),
+pairs AS (
+    SELECT
+        c.pair,
+        CASE WHEN c.listed_base <> '' THEN c.listed_base
+             WHEN len(c.fitting) = 1 THEN left(c.pair_text, c.fitting[1])
+        END AS base,
+        CASE WHEN c.listed_base <> '' THEN c.listed_quote
+             WHEN len(c.fitting) = 1 THEN right(c.pair_text, length(c.pair_text) - c.fitting[1])
+        END AS quote
+    FROM cuts AS c
 ),
 split AS (
     SELECT
@@ -87,7 +115,7 @@ SELECT
     CASE
         WHEN p.time_utc IS NULL AND p.date IS NULL THEN 'the time is missing'
         WHEN p.time_utc IS NULL THEN 'the time ' || kt_quoted(p.date) || ' is not a date and time of the form 2024-05-16 12:57:55'
-        WHEN p.base = '' THEN 'the pair ' || kt_quoted(p.pair) || ' does not end with a known quote asset'
+        WHEN p.base = '' THEN 'the pair ' || kt_quoted(p.pair) || ' does not end with a known quote asset, and Executed and Amount do not show where to split it'
         WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN 'the side ' || kt_quoted(p.side) || ' is neither BUY nor SELL'
         WHEN p.price_value IS NULL THEN 'the price ' || kt_quoted(p.price) || ' is not a number'
         WHEN p.quantity IS NULL THEN 'the executed amount ' || kt_quoted(p.executed) || ' is not a number followed by ' || p.base
