@@ -3,7 +3,7 @@
 -- Grain: one row per ledger movement.
 -- Params: $exchange, $account.
 WITH win AS (
-    SELECT min(time_utc) - INTERVAL 7 DAY AS w_start, max(time_utc) + INTERVAL 7 DAY AS w_end
+    SELECT min(time_utc) - INTERVAL '7' DAY AS w_start, max(time_utc) + INTERVAL '7' DAY AS w_end
     FROM unauthorized_trades
     WHERE exchange = $exchange AND account = $account
 )

@@ -5,7 +5,7 @@
 -- Grain: one row per (pair, bar) of the chosen source and interval.
 -- Params: $exchange, $account.
 WITH windows AS (
-    SELECT pair, min(time_utc) - INTERVAL 24 HOUR AS w_start, max(time_utc) + INTERVAL 2 HOUR AS w_end
+    SELECT pair, min(time_utc) - INTERVAL '24' HOUR AS w_start, max(time_utc) + INTERVAL '2' HOUR AS w_end
     FROM unauthorized_trades
     WHERE exchange = $exchange AND account = $account
     GROUP BY pair

@@ -10,7 +10,7 @@ WITH shas AS (
     UNION SELECT leak_id FROM compromised_keys WHERE exchange = $exchange AND account = $account
     UNION SELECT DISTINCT b.evidence_sha256
           FROM price_bars b
-          JOIN (SELECT pair, min(time_utc) - INTERVAL 24 HOUR AS w_start, max(time_utc) AS w_end
+          JOIN (SELECT pair, min(time_utc) - INTERVAL '24' HOUR AS w_start, max(time_utc) AS w_end
                 FROM unauthorized_trades WHERE exchange = $exchange AND account = $account
                 GROUP BY pair) w
             ON w.pair = b.pair AND b.open_time BETWEEN w.w_start AND w.w_end
