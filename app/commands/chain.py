@@ -116,7 +116,10 @@ def run_pull(args: argparse.Namespace) -> int:
     data = report.as_dict()
     added = ", ".join(f"{n} {k}" for k, n in report.added.items())
     text = (f"Pulled blocks {report.from_block}-{report.to_block} of chain {report.chain_id} from "
-            f"{report.endpoint}: {report.found} transfers found, added {added}.")
+            f"{report.endpoint}: {sum(report.added.values())} new transfers ({added}); "
+            f"{report.found} found in all, the rest were already stored.")
+    if len(report.hops) > 1:
+        text += "\nFollowed " + ", ".join(f"hop {h['hop']}: {h['addresses']} addresses" for h in report.hops[1:]) + "."
     if report.reorg:
         text += (f"\nReorg repaired: rows above block {report.reorg['kept_up_to_block']} were rolled back "
                  "and pulled again.")
