@@ -452,7 +452,12 @@ class ChainPull:
             found = store.query(con, "counterparties", {"chain_id": self.report.chain_id, "addresses": done,
                                                         "lo": lo, "hi": hi})
         tokens = set(self.spec.tokens)
-        new = [str(f["address"]) for f in found if f["address"] not in exclude and f["address"] not in tokens]
+        labelled = sorted({f"{f['labelled_as']}" for f in found if f["labelled_as"] is not None})
+        if labelled:
+            self.report.notes.append("--follow stopped at labelled addresses (" + ", ".join(labelled[:5])
+                                     + (", ..." if len(labelled) > 5 else "") + ")")
+        new = [str(f["address"]) for f in found if f["address"] not in exclude and f["address"] not in tokens
+               and f["labelled_as"] is None]
         limit = self.spec.max_follow_addresses
         if len(new) > limit:
             self.report.notes.append(f"--follow found {len(new)} new counterparties; followed the {limit} "

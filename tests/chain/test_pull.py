@@ -143,3 +143,17 @@ def test_ingest_run_records_the_pull(ws: Workspace, anvil: Anvil, capsys: pytest
                            ).fetchall()
     n = len([r for r in sc.truth.involving({sc.attacker}) if r[3] == "erc20"])
     assert runs == [("jsonrpc_pull", anvil.url, n, "committed"), ("jsonrpc_pull", anvil.url, 0, "no_change")]
+
+
+def test_follow_stops_at_labelled_addresses(ws: Workspace, anvil: Anvil, capsys: pytest.CaptureFixture[str]) -> None:
+    sc = scenario.build(anvil)
+    with ws.db.write() as con:
+        con.execute("INSERT INTO address_labels VALUES (NULL, ?, 'Exchange hot wallet', 'exchange', 'test', 90)",
+                    [sc.attacker.upper().replace("0X", "0x")])
+    code, data, err = cli(ws, capsys, "chain", "pull", "--rpc", anvil.url, "--address", sc.victim,
+                          "--from-block", "0", "--follow", "1", "--json")
+    assert code == 0, err
+    hop1 = {sc.victim} | {a for r in sc.truth.involving({sc.victim}) for a in (r[5], r[6])}
+    hop1 -= {"0x" + "0" * 40, sc.attacker}
+    assert stored(ws) == sc.truth.involving(hop1)
+    assert any("stopped at labelled addresses (Exchange hot wallet)" in n for n in data["notes"])
