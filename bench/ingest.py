@@ -8,6 +8,9 @@ For each size it runs, each in a fresh process (so peak memory is that process's
 * plain: ``CREATE TABLE t AS SELECT * FROM read_csv(file)`` into a new DuckDB file;
 * keytrace: ``ingest_file`` into a new workspace (hash, evidence store, stage, validate, merge).
 
+Wall time is the figure the limits speak of; CPU time is printed too, because on a shared machine
+the wall time of either side also measures the other processes.
+
 It prints wall time and peak RSS of each, the ratio keytrace/plain against the 2x limit, the peak
 against the 2 GB limit, and (with two sizes) the growth from the smaller to the larger file.
 
@@ -74,8 +77,13 @@ def generate(path: Path, rows: int) -> None:
     body.unlink()
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
 def _child(mode: str, path: str, workdir: str) -> None:
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _cpu()
     if mode == "plain":
         con = duckdb.connect(str(Path(workdir) / "plain.duckdb"))
         con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [path])
@@ -90,12 +98,12 @@ def _child(mode: str, path: str, workdir: str) -> None:
             os.environ.pop(var, None)
         ws = Workspace(load_settings(Path(workdir) / "case.duckdb"))
         ws.init()
-        start = time.perf_counter()
+        start, cpu0 = time.perf_counter(), _cpu()
         res = ingest_file(ws, path, account="bench")
         n = res.rows_added
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, _cpu() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"seconds": elapsed, "rows": n, "peak_bytes": peak}))
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "rows": n, "peak_bytes": peak}))
 
 
 def measure(mode: str, path: Path) -> dict[str, float]:
@@ -132,8 +140,9 @@ def main() -> int:
             return 1
         ratio = kt["seconds"] / plain["seconds"]
         results.append((rows, plain, kt))
-        print(f"{rows:>11,} rows | plain read_csv {plain['seconds']:7.2f} s, peak {plain['peak_bytes'] / 2**20:7.0f} MiB"
-              f" | keytrace {kt['seconds']:7.2f} s, peak {kt['peak_bytes'] / 2**20:7.0f} MiB"
+        print(f"{rows:>11,} rows | plain read_csv {plain['seconds']:7.2f} s (cpu {plain['cpu_seconds']:.1f} s), "
+              f"peak {plain['peak_bytes'] / 2**20:5.0f} MiB"
+              f" | keytrace {kt['seconds']:7.2f} s (cpu {kt['cpu_seconds']:.1f} s), peak {kt['peak_bytes'] / 2**20:5.0f} MiB"
               f" | time ratio {ratio:.2f} (limit {TIME_LIMIT_RATIO:.1f}: {ratio / TIME_LIMIT_RATIO:.0%} of it)"
               f" | peak {kt['peak_bytes'] / MEMORY_LIMIT_BYTES:.0%} of the 2 GB limit")
     if len(results) >= 2:
