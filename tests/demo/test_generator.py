@@ -6,7 +6,10 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
@@ -48,6 +51,16 @@ def test_same_seed_gives_byte_identical_files(demo: Generated, tmp_path: Path) -
     names = sorted(p.relative_to(demo.out).as_posix() for p in demo.out.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(again.out).as_posix() for p in again.out.rglob("*") if p.is_file())
     assert len(names) > 100
+
+
+def test_the_files_do_not_depend_on_the_process(demo: Generated, tmp_path: Path) -> None:
+    """Another process with another str-hash seed writes the same bytes (no set or dict order leaks in)."""
+    code = ("import sys; from pathlib import Path; from app.demo.generate import generate, folder_digest; "
+            f"g = generate(Path(sys.argv[1]), seed={SEED}, accounts={ACCOUNTS}); print(folder_digest(g.out))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "other-process")], env=env,
+                          capture_output=True, text=True, timeout=300, check=True)
+    assert done.stdout.strip() == folder_digest(demo.out)
 
 
 def test_another_seed_gives_another_incident(demo: Generated, tmp_path: Path) -> None:
