@@ -80,12 +80,14 @@ def _trial_passphrase(ws: Workspace) -> bytes:
 
 
 def create_self_signed(ws: Workspace, common_name: str = "keytrace trial signer (self-signed)",
-                       days: int = 825, overwrite: bool = False) -> Path:
-    """Make ``<db>.signing.p12``: an RSA-3072 key and a self-signed certificate for trials (mode 0600)."""
+                       days: int = 825, overwrite: bool = False,
+                       key: rsa.RSAPrivateKey | None = None) -> Path:
+    """Make ``<db>.signing.p12``: an RSA-3072 key (or ``key``) and a self-signed certificate for trials
+    (mode 0600)."""
     dest = trial_pkcs12_path(ws)
     if dest.exists() and not overwrite:
         return dest
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, common_name),
         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "keytrace (trial, not for court use)"),

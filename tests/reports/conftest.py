@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from pypdf import PdfReader
 
 from core.workspace import Workspace
@@ -19,10 +20,16 @@ def case(ws: Workspace, tmp_path: Path) -> Case:
     return build_case(ws, src, n_trades=12)
 
 
+@pytest.fixture(scope="session")
+def signing_key() -> rsa.RSAPrivateKey:
+    """One RSA key for every test's trial certificate (making a 3072-bit key takes a while)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=3072)
+
+
 @pytest.fixture
-def trial_cert(ws: Workspace) -> bytes:
+def trial_cert(ws: Workspace, signing_key: rsa.RSAPrivateKey) -> bytes:
     """Make the workspace's self-signed trial certificate; returns its PEM (the trust root for checks)."""
-    sign.create_self_signed(ws)
+    sign.create_self_signed(ws, key=signing_key)
     return sign.signer_certificate_pem(sign.signing_identity(ws, env={}))
 
 
