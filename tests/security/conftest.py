@@ -69,3 +69,7 @@ def filled(ws: Workspace, _filled_template: Path) -> Workspace:
 
 def db_files(path: Path) -> dict[str, bytes]:
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+# the app tests' real accounts and logged-in AppTest, shared with the security tests
+from tests.app.conftest import _people_template, app_for, people  # noqa: E402,F401
