@@ -10,6 +10,7 @@ which a spreadsheet reads as a number and never as a formula.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -420,6 +421,11 @@ def build_zip(files: Sequence[BundleFile], meta: dict[str, Any], generated_at: d
     return buf.getvalue()
 
 
+def facts_json(facts: ClaimFacts | IncidentFacts) -> bytes:
+    """Every fact the report states, as JSON (amounts as exact decimal strings, times in UTC)."""
+    return json_bytes(dataclasses.asdict(facts))
+
+
 def claim_bundle_files(facts: ClaimFacts, report_pdf: bytes | None) -> list[BundleFile]:
     h = facts.header
     records = ic3_records(facts.trades, facts.ledger_transfers, facts.trace_edges, facts.cash_out_points,
@@ -460,6 +466,8 @@ def claim_bundle_files(facts: ClaimFacts, report_pdf: bytes | None) -> list[Bund
             f"keytrace claim {h.claim_id}: unauthorised trading on {h.exchange} account via leaked API key",
             facts.attacker_addresses, facts.campaigns, facts.cash_out_points, facts.generated_at),
             "MISP event (JSON import format)"),
+        BundleFile("report_data.json", facts_json(facts),
+                   "every fact of the report as JSON (claimant details as far as the viewer's role may see)"),
     ]
     if report_pdf is not None:
         files.insert(0, BundleFile(f"claim_{h.claim_id}_report.pdf", report_pdf, "the claim report (PDF)"))
@@ -509,6 +517,7 @@ def incident_bundle_files(facts: IncidentFacts, report_pdf: bytes | None) -> lis
         BundleFile("misp_event.json", misp_event("keytrace: 3Commas API-key leak, unauthorised trading campaigns",
                                                  facts.attacker_addresses, facts.campaigns, facts.cash_out_points,
                                                  facts.generated_at), "MISP event (JSON import format)"),
+        BundleFile("report_data.json", facts_json(facts), "every fact of the report as JSON"),
     ]
     if report_pdf is not None:
         files.insert(0, BundleFile("incident_report.pdf", report_pdf, "the incident report (PDF)"))

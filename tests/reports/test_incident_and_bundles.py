@@ -6,6 +6,8 @@ import csv
 import hashlib
 import io
 import json
+import shutil
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +64,11 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
     assert cb.ATTACKER in text
     assert sign.verify_pdf(out.read_bytes(), [trial_cert]).intact
     assert result["kind"] == "incident_report"
+    if shutil.which("pdftoppm"):
+        proc = subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "pg")],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0 and proc.stderr.strip() == ""
+        assert len(list(tmp_path.glob("pg-*.png"))) == len(pages)
 
 
 def _zip(path: Path) -> dict[str, bytes]:
@@ -106,6 +113,11 @@ def test_claim_bundle(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path:
     patterns = " ".join(o.pattern for o in bundle.objects if o.type == "indicator")
     assert cb.ATTACKER in patterns and cb.CEX_BINANCE in patterns
     assert [o.name for o in bundle.objects if o.type == "campaign"] == ["XYZ/USDT pump through leaked API keys (CMP-XYZ-1)"]
+    # every fact as JSON, exact amounts as strings
+    data = json.loads(files["report_data.json"])
+    assert data["header"]["claim_id"] == case.claim_id
+    assert [t["loss_usd"] for t in data["trades"]] == [dec(e["loss_usd"]) for e in expected]
+    assert data["claimant"]["email"] == cb.CLAIMANT_EMAIL and data["claimant"]["visible_as"] == "legal"
     # MISP event
     misp = json.loads(files["misp_event.json"])["Event"]
     assert cb.ATTACKER in json.dumps(misp["Object"])
@@ -144,6 +156,7 @@ def test_incident_bundle_unsigned(ws: Workspace, case: cb.Case, tmp_path: Path) 
     files = _zip(out)
     manifest = json.loads(files.pop("manifest.json"))
     assert manifest["report_signed"] is False
+    assert json.loads(files["report_data.json"])["trade_count"] == case.trades
     for entry in manifest["files"]:
         assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]
     groups = list(csv.DictReader(io.StringIO(files["cash_out_by_entity.csv"].decode())))
