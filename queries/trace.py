@@ -175,7 +175,6 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
     stop = {a for a, r in labels.items() if r["category"] in STOP_CATEGORIES}
     forward = direction == "forward"
     expand_q = "trace_forward_edges" if forward else "trace_backward_edges"
-    inflow_q = "trace_backward_edges" if forward else "trace_forward_edges"
     src_i, dst_i = (FROM, TO) if forward else (TO, FROM)
 
     # 1. expansion: hop by hop, transfers that could carry taint onwards (leaving a node after the
@@ -184,12 +183,18 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
     frontier: dict[str, datetime | None] = dict(reached)
     transfers: dict[tuple[Any, ...], _Row] = {}
     hop_of: dict[str, int] = {}
+    # haircut and FIFO read each frontier address's whole history in the same scan (one pass over the
+    # transfers per hop); poison needs only the transfers leaving it after taint could arrive
+    histories = model != "poison"
     for h in range(1, hops + 1):
         nxt: dict[str, datetime | None] = {}
-        for r in _fetch(con, expand_q, frontier, params):
+        for r in _fetch(con, "trace_touching_edges" if histories else expand_q, frontier, params):
             transfers[(r[CHAIN], r[TX], r[LOG], r[TRACE_ADDR])] = r
-            dst, when = r[dst_i], r[TIME]
-            if dst in seed_set:
+            src, dst, when = r[src_i], r[dst_i], r[TIME]
+            if src not in frontier or dst in seed_set:
+                continue
+            since = frontier[src]
+            if since is not None and (when < since if forward else when > since):
                 continue
             seen = reached.get(dst)
             if dst not in reached or seen is None or (when < seen if forward else when > seen):
@@ -200,14 +205,9 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
         frontier = nxt
         if not frontier:
             break
-    # 2. nodes that may pass taint on (reached before the last hop, not a cash-out point); for haircut
-    #    and FIFO their whole histories, since balances decide the shares
+    # 2. nodes that may pass taint on: reached before the last hop and not a cash-out point (their
+    #    histories were read when they were the frontier)
     inner = {a for a, h in hop_of.items() if h < hops and a not in stop}
-    if model != "poison" and inner:
-        everything: dict[str, datetime | None] = dict.fromkeys(inner)
-        for q in (inflow_q, expand_q):
-            for r in _fetch(con, q, everything, params):
-                transfers.setdefault((r[CHAIN], r[TX], r[LOG], r[TRACE_ADDR]), r)
 
     # 3. chronological replay (reverse time for backward); state is kept for inner nodes only: a
     #    leaf (reached at the last hop), a cash-out point or an untouched address passes nothing on
