@@ -106,3 +106,22 @@ def test_campaign_timeline(incident: Workspace) -> None:
         ("v1", 12, 2, 10, 10, Decimal("2806.40")), ("v2", 4, 0, 4, 4, Decimal("320.36"))]
     assert str(got[0]["bucket_utc"]).startswith("2022-12-25 22:20")
     assert got[1]["pairs"] == "AKRO/USDT"
+
+
+def test_detect_on_an_empty_database(ws: Workspace) -> None:
+    s = detect(ws)
+    assert (s.trades_scored, s.unauthorized, s.campaigns, s.loss_usd) == (0, 0, 0, "0.00")
+    with ws.db.read() as con:
+        assert rows(con, "SELECT count(*) AS n FROM detection_runs") == [{"n": 1}]
+
+
+def test_unknown_threshold_is_refused(incident: Workspace) -> None:
+    import dataclasses
+
+    import pytest
+
+    from core.errors import ConfigError
+
+    settings = dataclasses.replace(incident.settings, sections={"detection": {"price_deviaton": 0.5}})
+    with pytest.raises(ConfigError, match="unknown setting 'price_deviaton'"):
+        detect(Workspace(settings, lock_timeout=10))
