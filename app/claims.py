@@ -29,7 +29,7 @@ from app import access, secrets_scan
 from app.auth import User
 from core import audit
 from core.db import rows, utcnow
-from core.errors import AccessDenied, InputError, NotFound
+from core.errors import AccessDenied, InputError, NotFound, UnsafeFileError
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
 from queries import ownership
@@ -53,6 +53,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": ("in_review",),
 }
 MAX_TEXT = 20_000
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the same limit as the served app's --server.maxUploadSize
+MAX_UPLOADS_PER_CLAIM = 50
 
 
 @dataclass(frozen=True)
@@ -195,14 +197,18 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
 
 # -- reading -------------------------------------------------------------------------------------
 def get_claim(ws: Workspace, actor: User, claim_id: int) -> Claim:
-    k = ws.keys
     with ws.db.read() as con:
-        r = _load_row(con, actor, claim_id)
-        ev = rows(con, "SELECT e.sha256, e.original_name, e.size_bytes, ce.attached_at FROM claim_evidence ce "
-                       "JOIN evidence_files e ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? "
-                       "ORDER BY ce.attached_at", [claim_id])
-        wallets = rows(con, "SELECT address, verified_at FROM wallet_proofs WHERE claim_id = ? ORDER BY verified_at",
-                       [claim_id])
+        return _claim(ws, con, actor, claim_id)
+
+
+def _claim(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> Claim:
+    k = ws.keys
+    r = _load_row(con, actor, claim_id)
+    ev = rows(con, "SELECT e.sha256, e.original_name, e.size_bytes, ce.attached_at FROM claim_evidence ce "
+                   "JOIN evidence_files e ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? "
+                   "ORDER BY ce.attached_at", [claim_id])
+    wallets = rows(con, "SELECT address, verified_at FROM wallet_proofs WHERE claim_id = ? ORDER BY verified_at",
+                   [claim_id])
     return Claim(
         id=int(r["id"]), user_id=int(r["user_id"]), exchange=r["exchange"], account=r["account"],
         key_fingerprint=r["key_fingerprint"],
@@ -213,6 +219,25 @@ def get_claim(ws: Workspace, actor: User, claim_id: int) -> Claim:
         claimed_loss_usd=r["claimed_loss_usd"], status=r["status"],
         assigned_to=r["assigned_to"], assigned_username=r["assigned_username"],
         created_at=r["created_at"], updated_at=r["updated_at"], evidence=ev, wallets=wallets)
+
+
+@dataclass(frozen=True)
+class Detail:
+    claim: Claim
+    history: History
+    computed_loss: dict[str, Any] | None
+
+
+def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
+    """A claim, its history (notes only for staff) and its computed loss, read on one connection."""
+    from app import analysis
+
+    detection = analysis.has_detection(analysis.present(ws))
+    with ws.db.read() as con:
+        claim = _claim(ws, con, actor, claim_id)
+        hist = _history(ws, con, actor, claim_id)
+        loss = analysis.account_loss(con, claim.exchange, claim.account) if detection else None
+    return Detail(claim, hist, loss)
 
 
 def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchange: str | None = None,
@@ -241,18 +266,22 @@ def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchan
 
 def history(ws: Workspace, actor: User, claim_id: int) -> History:
     """Status history and disputes; internal notes only for roles that may read them."""
-    k = ws.keys
     with ws.db.read() as con:
-        _load_row(con, actor, claim_id)
-        st = rows(con, "SELECT at_utc, status, reason_enc, actor_user_id FROM claim_status_history "
-                       "WHERE claim_id = ? ORDER BY at_utc, id", [claim_id])
-        ds = rows(con, "SELECT at_utc, text_enc FROM claim_disputes WHERE claim_id = ? ORDER BY at_utc, id",
-                  [claim_id])
-        ns: list[dict[str, Any]] = []
-        if access.can(actor.role, "claims.read_notes"):
-            ns = rows(con, "SELECT n.at_utc, u.username, n.note_enc FROM claim_notes n "
-                           "LEFT JOIN users u ON u.id = n.author_user_id WHERE n.claim_id = ? "
-                           "ORDER BY n.at_utc, n.id", [claim_id])
+        return _history(ws, con, actor, claim_id)
+
+
+def _history(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> History:
+    k = ws.keys
+    _load_row(con, actor, claim_id)
+    st = rows(con, "SELECT at_utc, status, reason_enc, actor_user_id FROM claim_status_history "
+                   "WHERE claim_id = ? ORDER BY at_utc, id", [claim_id])
+    ds = rows(con, "SELECT at_utc, text_enc FROM claim_disputes WHERE claim_id = ? ORDER BY at_utc, id",
+              [claim_id])
+    ns: list[dict[str, Any]] = []
+    if access.can(actor.role, "claims.read_notes"):
+        ns = rows(con, "SELECT n.at_utc, u.username, n.note_enc FROM claim_notes n "
+                       "LEFT JOIN users u ON u.id = n.author_user_id WHERE n.claim_id = ? "
+                       "ORDER BY n.at_utc, n.id", [claim_id])
     return History(
         statuses=[StatusEntry(r["at_utc"], r["status"], k.open(r["reason_enc"], "claims.status_reason"),
                               r["actor_user_id"]) for r in st],
@@ -343,6 +372,13 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
         claim = _load_row(con, actor, claim_id)
     if claim["status"] == "closed":
         raise InputError("this claim is closed; uploads can no longer be attached", column="upload")
+    name = original_name or path.name
+    if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
+        raise UnsafeFileError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split the export "
+                              "by date range", file=name)
+    if len(claim_evidence_shas(ws, claim_id)) >= MAX_UPLOADS_PER_CLAIM:
+        raise UnsafeFileError(f"this claim already holds {MAX_UPLOADS_PER_CLAIM} files; contact the "
+                              "investigators to add more", file=name)
 
     def stage(name: str, fraction: float) -> None:
         if progress is not None:
@@ -360,6 +396,12 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
     if progress:
         progress(1.0, "Done")
     return result.as_dict()
+
+
+def claim_evidence_shas(ws: Workspace, claim_id: int) -> list[str]:
+    with ws.db.read() as con:
+        return [str(r[0]) for r in con.execute("SELECT evidence_sha256 FROM claim_evidence WHERE claim_id = ?",
+                                               [claim_id]).fetchall()]
 
 
 _STAGES = {"hashing": "Checking the file", "reading": "Reading the rows", "validating": "Checking every row",
