@@ -65,7 +65,7 @@ CREATE TABLE unauthorized_trades (
     reasons         VARCHAR NOT NULL,
     session_id      BIGINT NOT NULL,
     campaign_id     VARCHAR,
-    anchor_utc      TIMESTAMPTZ NOT NULL,     -- the account's first unauthorised trade of this session
+    anchor_utc      TIMESTAMPTZ NOT NULL,     -- the account's first unauthorised trade in this campaign
     fair_price      DECIMAL(38,18),           -- median close of the pair over the 24 h before anchor_utc
     quote_usd       DECIMAL(38,18),           -- USD per unit of the quote asset over the same 24 h
     given_usd       DECIMAL(38,8),

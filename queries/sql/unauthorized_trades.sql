@@ -3,7 +3,8 @@
 -- Loss definition (also used in the reports): for each unauthorised trade,
 --   loss_usd = value given up - fair value received + fee, all in USD at the fair price, where
 --   * the fair price of the pair is its median close over the 24 hours before the account's first
---     unauthorised trade of the session (anchor_utc), from another venue's price_bars when there are
+--     unauthorised trade in the campaign (anchor_utc; an account attacked in two campaigns months
+--     apart gets one anchor per campaign), from another venue's price_bars when there are
 --     any, else from any venue's bars, else the median fill price of the pair in the trades of all
 --     accounts over those 24 hours;
 --   * a buy gives up quote_quantity of the quote asset and receives quantity x fair price;
@@ -20,11 +21,14 @@ WITH u AS (
     SELECT s.evidence_sha256, s.source_row, s.score, s.reasons, s.session_id,
            t.exchange, t.account, t.time_utc, t.pair, t.base_asset, t.quote_asset, t.side, t.price,
            t.quantity, t.quote_quantity, t.fee, t.fee_asset,
-           ca.campaign_id, ca.first_utc AS anchor_utc
+           ca.campaign_id, an.anchor_utc
     FROM trade_scores s
     JOIN trades t ON t.evidence_sha256 = s.evidence_sha256 AND t.source_row = s.source_row
     JOIN campaign_accounts ca ON ca.exchange = s.exchange AND ca.account = s.account
                              AND ca.session_id = s.session_id
+    JOIN (SELECT campaign_id, exchange, account, min(first_utc) AS anchor_utc
+          FROM campaign_accounts GROUP BY campaign_id, exchange, account) an
+      ON an.campaign_id = ca.campaign_id AND an.exchange = ca.exchange AND an.account = ca.account
     WHERE s.unauthorized
 ),
 pair_anchors AS (

@@ -46,3 +46,22 @@ def test_audits_catch_what_must_not_exist(incident: Workspace) -> None:
         found = {name: len(got) for name, got in runner.run_audits(con).items()}
     assert found == {"audits/finding_without_evidence": 1, "audits/haircut_not_conserved": 0,
                      "audits/legitimate_and_unauthorized": 2, "audits/negative_account_loss": 1}
+
+
+def test_one_fair_price_anchor_per_account_and_campaign(ws: Workspace) -> None:
+    # Two bursts 15 minutes apart (two sessions) in one campaign: both are valued at the fair price of the
+    # 24 h before the first burst, although the reference bars move (0.01 -> 0.02) in between.
+    with ws.db.write() as con:
+        r = Rows(con)
+        r.bars("binance", "AKRO/USDT", ts("2023-05-01 00:00:00"), 24 * 9, "0.01", "1000")
+        r.bars("binance", "AKRO/USDT", ts("2023-05-10 00:00:00"), 1, "0.02", "1000")
+        for start in ("2023-05-10 00:50:00", "2023-05-10 01:05:00"):
+            for i in range(3):
+                r.trade("kucoin", "victim", ts(start) + timedelta(seconds=i), "AKRO/USDT", "buy", "0.05", "1000")
+    detect(ws)
+    with ws.db.read() as con:
+        got = rows(con, "SELECT DISTINCT session_id, anchor_utc, fair_price FROM unauthorized_trades ORDER BY 1")
+        loss = rows(con, "SELECT loss_usd FROM account_losses")
+    assert len(got) == 2 and {g["anchor_utc"] for g in got} == {ts("2023-05-10 00:50:00")}
+    assert {g["fair_price"] for g in got} == {Decimal("0.01")}
+    assert loss == [{"loss_usd": Decimal("240")}]
