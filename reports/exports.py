@@ -17,7 +17,7 @@ import json
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Context, Decimal
@@ -426,7 +426,9 @@ def facts_json(facts: ClaimFacts | IncidentFacts) -> bytes:
     return json_bytes(dataclasses.asdict(facts))
 
 
-def claim_bundle_files(facts: ClaimFacts, report_pdf: bytes | None) -> list[BundleFile]:
+def claim_bundle_files(facts: ClaimFacts, report_pdf: bytes | None,
+                       only: Collection[str] | None = None) -> list[BundleFile]:
+    """The files of a claim bundle (``only``: just these names, the others are not even built)."""
     h = facts.header
     records = ic3_records(facts.trades, facts.ledger_transfers, facts.trace_edges, facts.cash_out_points,
                           h.exchange, h.account)
@@ -440,41 +442,42 @@ def claim_bundle_files(facts: ClaimFacts, report_pdf: bytes | None) -> list[Bund
         "coins": sorted({a for t in facts.trades for a in t.pair.split("/")}),
         "loss_definition": facts.loss_definition,
     }
-    files = [
-        BundleFile("unauthorized_trades.csv", unauthorized_trades_csv(facts.trades),
-                   "every trade judged unauthorised, with score, reasons, loss and its evidence row"),
-        BundleFile("campaigns.csv", campaigns_csv(facts.campaigns), "campaigns the account's trades belong to"),
-        BundleFile("cash_out_points.csv", cash_out_points_csv(facts.cash_out_points),
-                   "where traced funds reached a labelled exchange or service"),
-        BundleFile("fund_flow.csv", trace_edges_csv(facts.trace_edges), "every traced transfer (the flow graph)"),
-        BundleFile("attacker_addresses.csv", attacker_addresses_csv(facts.attacker_addresses),
-                   "addresses attributed to the attackers and why"),
-        BundleFile("evidence.csv", csv_bytes(
+    entries: list[tuple[str, Callable[[], bytes], str]] = [
+        ("unauthorized_trades.csv", lambda: unauthorized_trades_csv(facts.trades),
+         "every trade judged unauthorised, with score, reasons, loss and its evidence row"),
+        ("campaigns.csv", lambda: campaigns_csv(facts.campaigns), "campaigns the account's trades belong to"),
+        ("cash_out_points.csv", lambda: cash_out_points_csv(facts.cash_out_points),
+         "where traced funds reached a labelled exchange or service"),
+        ("fund_flow.csv", lambda: trace_edges_csv(facts.trace_edges),
+         "every traced transfer (the flow graph)"),
+        ("attacker_addresses.csv", lambda: attacker_addresses_csv(facts.attacker_addresses),
+         "addresses attributed to the attackers and why"),
+        ("evidence.csv", lambda: csv_bytes(
             ["sha256", "original_name", "kind", "size_bytes", "submitted_by", "submitted_at_utc", "content_stored"],
             ([e.sha256, e.original_name, e.kind, e.size_bytes, e.submitted_by, e.submitted_at, e.stored]
              for e in facts.evidence)), "the evidence files the findings rest on"),
-        BundleFile("custody_log.csv", csv_bytes(["sha256", "at_utc", "actor", "action", "details"],
+        ("custody_log.csv", lambda: csv_bytes(["sha256", "at_utc", "actor", "action", "details"],
                                                 ([c.sha256, c.at_utc, c.actor, c.action, c.details]
-                                                 for c in facts.custody)),
-                   "chain of custody of those files"),
-        BundleFile("ic3_transactions.csv", ic3_csv(records), "IC3 complaint fields, one row per transaction"),
-        BundleFile("ic3_complaint.json", ic3_json(records, summary), "IC3 complaint fields as JSON"),
-        BundleFile("stix2_bundle.json", stix_bundle(facts.attacker_addresses, facts.campaigns,
-                                                    facts.cash_out_points, facts.generated_at),
-                   "STIX 2.1 bundle: attacker addresses (indicators), campaigns"),
-        BundleFile("misp_event.json", misp_event(
+                                                 for c in facts.custody)), "chain of custody of those files"),
+        ("ic3_transactions.csv", lambda: ic3_csv(records), "IC3 complaint fields, one row per transaction"),
+        ("ic3_complaint.json", lambda: ic3_json(records, summary), "IC3 complaint fields as JSON"),
+        ("stix2_bundle.json", lambda: stix_bundle(facts.attacker_addresses, facts.campaigns,
+                                                    facts.cash_out_points, facts.generated_at), "STIX 2.1 bundle: attacker addresses (indicators), campaigns"),
+        ("misp_event.json", lambda: misp_event(
             f"keytrace claim {h.claim_id}: unauthorised trading on {h.exchange} account via leaked API key",
-            facts.attacker_addresses, facts.campaigns, facts.cash_out_points, facts.generated_at),
-            "MISP event (JSON import format)"),
-        BundleFile("report_data.json", facts_json(facts),
-                   "every fact of the report as JSON (claimant details as far as the viewer's role may see)"),
+            facts.attacker_addresses, facts.campaigns, facts.cash_out_points, facts.generated_at), "MISP event (JSON import format)"),
+        ("report_data.json", lambda: facts_json(facts),
+         "every fact of the report as JSON (claimant details as far as the viewer's role may see)"),
     ]
+    files = [BundleFile(n, build(), d) for n, build, d in entries if only is None or n in only]
     if report_pdf is not None:
         files.insert(0, BundleFile(f"claim_{h.claim_id}_report.pdf", report_pdf, "the claim report (PDF)"))
     return files
 
 
-def incident_bundle_files(facts: IncidentFacts, report_pdf: bytes | None) -> list[BundleFile]:
+def incident_bundle_files(facts: IncidentFacts, report_pdf: bytes | None,
+                          only: Collection[str] | None = None) -> list[BundleFile]:
+    """The files of an incident bundle (``only``: just these names, the others are not even built)."""
     records = ic3_records(facts.trades, [], [], [], "", "")
     summary = {
         "victims": len(facts.victims), "campaigns": len(facts.campaigns),
@@ -482,43 +485,42 @@ def incident_bundle_files(facts: IncidentFacts, report_pdf: bytes | None) -> lis
         "total_loss_usd": dec(sum((v.loss_usd for v in facts.victims if v.loss_usd is not None), Decimal(0))),
         "loss_definition": facts.loss_definition,
     }
-    files = [
-        BundleFile("unauthorized_trades.csv", unauthorized_trades_csv(facts.trades),
-                   "every trade judged unauthorised, with score, reasons, loss and its evidence row"),
-        BundleFile("campaigns.csv", campaigns_csv(facts.campaigns), "campaigns"),
-        BundleFile("victims.csv", csv_bytes(
+    entries: list[tuple[str, Callable[[], bytes], str]] = [
+        ("unauthorized_trades.csv", lambda: unauthorized_trades_csv(facts.trades),
+         "every trade judged unauthorised, with score, reasons, loss and its evidence row"),
+        ("campaigns.csv", lambda: campaigns_csv(facts.campaigns), "campaigns"),
+        ("victims.csv", lambda: csv_bytes(
             ["exchange", "account", "unauthorized_trades", "loss_usd", "first_unauthorized_utc",
              "last_unauthorized_utc", "compromised_key", "claim_ids"],
             ([v.exchange, v.account, v.unauthorized_trades, v.loss_usd, v.first_unauthorized_utc,
-              v.last_unauthorized_utc, v.compromised_key, v.claim_ids] for v in facts.victims)),
-            "accounts with unauthorised trades"),
-        BundleFile("losses_by_exchange_pair.csv", csv_bytes(
+              v.last_unauthorized_utc, v.compromised_key, v.claim_ids] for v in facts.victims)), "accounts with unauthorised trades"),
+        ("losses_by_exchange_pair.csv", lambda: csv_bytes(
             ["exchange", "pair", "accounts", "trades", "loss_usd"],
-            ([r.exchange, r.pair, r.accounts, r.trades, r.loss_usd] for r in facts.losses_by_exchange_pair)),
-            "losses by exchange and pair"),
-        BundleFile("cash_out_by_entity.csv", csv_bytes(
+            ([r.exchange, r.pair, r.accounts, r.trades, r.loss_usd] for r in facts.losses_by_exchange_pair)), "losses by exchange and pair"),
+        ("cash_out_by_entity.csv", lambda: csv_bytes(
             ["entity", "category", "coin", "token", "addresses", "tainted_amount", "first_utc", "last_utc",
              "path_count", "deposit_addresses"],
             ([g.entity, g.category, coin_name(g.symbol, g.token), g.token, g.addresses,
               token_amount(g.tainted_amount, g.decimals), g.first_utc, g.last_utc, g.path_count, g.address_list]
              for g in facts.cash_out_groups)), "cash-out points grouped by the entity to ask for records"),
-        BundleFile("cash_out_points.csv", cash_out_points_csv(facts.cash_out_points), "every cash-out point"),
-        BundleFile("attacker_addresses.csv", attacker_addresses_csv(facts.attacker_addresses),
-                   "addresses attributed to the attackers and why"),
-        BundleFile("evidence.csv", csv_bytes(
+        ("cash_out_points.csv", lambda: cash_out_points_csv(facts.cash_out_points), "every cash-out point"),
+        ("attacker_addresses.csv", lambda: attacker_addresses_csv(facts.attacker_addresses),
+         "addresses attributed to the attackers and why"),
+        ("evidence.csv", lambda: csv_bytes(
             ["sha256", "original_name", "kind", "size_bytes", "submitted_by", "submitted_at_utc", "content_stored"],
             ([e.sha256, e.original_name, e.kind, e.size_bytes, e.submitted_by, e.submitted_at, e.stored]
              for e in facts.evidence)), "the evidence files the findings rest on"),
-        BundleFile("ic3_transactions.csv", ic3_csv(records), "IC3 complaint fields, one row per loss"),
-        BundleFile("ic3_complaint.json", ic3_json(records, summary), "IC3 complaint fields as JSON"),
-        BundleFile("stix2_bundle.json", stix_bundle(facts.attacker_addresses, facts.campaigns,
-                                                    facts.cash_out_points, facts.generated_at),
-                   "STIX 2.1 bundle: attacker addresses (indicators), campaigns"),
-        BundleFile("misp_event.json", misp_event("keytrace: 3Commas API-key leak, unauthorised trading campaigns",
+        ("ic3_transactions.csv", lambda: ic3_csv(records), "IC3 complaint fields, one row per loss"),
+        ("ic3_complaint.json", lambda: ic3_json(records, summary), "IC3 complaint fields as JSON"),
+        ("stix2_bundle.json", lambda: stix_bundle(facts.attacker_addresses, facts.campaigns,
+                                                    facts.cash_out_points, facts.generated_at), "STIX 2.1 bundle: attacker addresses (indicators), campaigns"),
+
+                ("misp_event.json", lambda: misp_event("keytrace: 3Commas API-key leak, unauthorised trading campaigns",
                                                  facts.attacker_addresses, facts.campaigns, facts.cash_out_points,
                                                  facts.generated_at), "MISP event (JSON import format)"),
-        BundleFile("report_data.json", facts_json(facts), "every fact of the report as JSON"),
+        ("report_data.json", lambda: facts_json(facts), "every fact of the report as JSON"),
     ]
+    files = [BundleFile(n, build(), d) for n, build, d in entries if only is None or n in only]
     if report_pdf is not None:
         files.insert(0, BundleFile("incident_report.pdf", report_pdf, "the incident report (PDF)"))
     return files

@@ -92,14 +92,14 @@ def _claim_facts(ws: Workspace, claim_id: int, viewer_role: str) -> ClaimFacts:
 def _claim_pdf(facts: ClaimFacts, identity: sign.SigningIdentity | None) -> bytes:
     body = pdf.render(documents.claim_document(facts, signed=identity is not None))
     body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.claim_bundle_files(
-        facts, None) if f.name in CLAIM_ATTACHMENTS])
+        facts, None, only=CLAIM_ATTACHMENTS)])
     return _sign(body, identity, f"keytrace claim report, claim {facts.header.claim_id}")
 
 
 def _incident_pdf(facts: IncidentFacts, identity: sign.SigningIdentity | None) -> bytes:
     body = pdf.render(documents.incident_document(facts, signed=identity is not None))
     body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.incident_bundle_files(
-        facts, None) if f.name in INCIDENT_ATTACHMENTS])
+        facts, None, only=INCIDENT_ATTACHMENTS)])
     return _sign(body, identity, "keytrace incident report")
 
 
