@@ -9,9 +9,12 @@ tells which of them exist, so a page is offered only when its data can exist.
 from __future__ import annotations
 
 import re
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import duckdb
 
 from app import access
 from app.auth import User
@@ -55,11 +58,31 @@ def run(ws: Workspace, actor: User, name: str, **params: Any) -> list[dict[str, 
         return rows(con, text, _bind(text, params))
 
 
+def fetch(con: duckdb.DuckDBPyConnection, actor: User, name: str, **params: Any) -> list[dict[str, Any]]:
+    """One query on the caller's read connection, so that a page can ask several questions on one
+    connection (opening a large database costs more than a small query)."""
+    access.require(actor.role, "analysis.read")
+    text = sql(name)
+    return rows(con, text, _bind(text, params))
+
+
+_PRESENT: dict[str, tuple[float, frozenset[str]]] = {}
+PRESENT_TTL = 30.0
+
+
 def present(ws: Workspace) -> frozenset[str]:
-    """Names of the tables that exist in the database."""
+    """Names of the tables that exist in the database (remembered for PRESENT_TTL seconds: tables are
+    added by migrations, never removed, and asking costs a connection to a possibly large file)."""
+    key = str(ws.settings.db_path)
+    now = time.monotonic()
+    hit = _PRESENT.get(key)
+    if hit is not None and now - hit[0] < PRESENT_TTL:
+        return hit[1]
     with ws.db.read() as con:
-        return frozenset(r[0] for r in con.execute(
+        found = frozenset(r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall())
+    _PRESENT[key] = (now, found)
+    return found
 
 
 def has_detection(tables: frozenset[str]) -> bool:
@@ -86,7 +109,11 @@ def claim_loss(ws: Workspace, exchange: str, account: str) -> dict[str, Any] | N
     """The computed loss of the account a claim names (the caller has checked the claim is theirs)."""
     if not has_detection(present(ws)):
         return None
-    text = sql("account_loss")
     with ws.db.read() as con:
-        found = rows(con, text, _bind(text, {"exchange": exchange, "account": account}))
+        return account_loss(con, exchange, account)
+
+
+def account_loss(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> dict[str, Any] | None:
+    text = sql("account_loss")
+    found = rows(con, text, _bind(text, {"exchange": exchange, "account": account}))
     return found[0] if found else None

@@ -96,17 +96,29 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--claims", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                    help="build the database in DIR and keep it; a later run with the same DIR only measures")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="kt-bench-app-") as tmp:
-        db = Path(tmp) / "bench.duckdb"
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / "bench.duckdb"
         os.environ["KEYTRACE_DB"] = str(db)
         for var in ("KEYTRACE_SECRET_KEY", "KEYTRACE_KEY_FILE", "KEYTRACE_EVIDENCE_DIR", "KEYTRACE_CONFIG"):
             os.environ.pop(var, None)
-        times = build(db, args.trades, args.accounts, args.claims)
-        size = db.stat().st_size
-        print(f"database: {args.trades:,} trades, {args.accounts:,} accounts, {args.claims} claims, "
-              f"{size / 1024**2:,.0f} MiB (build {times['build']:.1f} s, detect {times['detect']:.1f} s, "
-              f"claims {times['claims']:.1f} s)")
+        if not (folder / "built").exists():
+            times = build(db, args.trades, args.accounts, args.claims)
+            (folder / "built").write_text(f"{args.trades} {args.accounts} {args.claims}\n")
+            print(f"built in {times['build']:.1f} s, detection {times['detect']:.1f} s, "
+                  f"{args.claims} claims filed in {times['claims']:.1f} s")
+        ws = Workspace(load_settings(db, env={}))
+        with ws.db.read() as con:
+            trades, accounts, claims_n, flagged = con.execute(
+                "SELECT (SELECT count(*) FROM trades), (SELECT count(*) FROM accounts), "
+                "(SELECT count(*) FROM claims), (SELECT count(*) FROM unauthorized_trades)").fetchall()[0]
+        print(f"database: {trades:,} trades, {accounts:,} accounts, {claims_n} claims, {flagged:,} unauthorised "
+              f"trades, {db.stat().st_size / 1024**2:,.0f} MiB; load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} cores")
         for page, title in PAGES:
             first, later = render_times(db, page, args.repeat)
             median = statistics.median(later)

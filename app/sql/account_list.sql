@@ -1,8 +1,9 @@
--- What it answers: which accounts are under investigation, worst losses first.
--- Grain: one row per (exchange, account) in accounts.
--- Columns: exchange, account, loss_usd (NULL when detection found nothing), unauthorized_trades.
--- Parameters: none.
-SELECT a.exchange, a.account, l.loss_usd, coalesce(l.unauthorized_trades, 0) AS unauthorized_trades
-FROM accounts a
-LEFT JOIN account_losses l ON l.exchange = a.exchange AND l.account = a.account
-ORDER BY l.loss_usd DESC NULLS LAST, a.exchange, a.account
+-- What it answers: the accounts with unauthorised trades, worst losses first (the account view's list;
+--   any other account under investigation can be typed in by name).
+-- Grain: one row per (exchange, account) in account_losses, at most $limit.
+-- Columns: exchange, account, loss_usd, unauthorized_trades.
+-- Parameters: $limit.
+SELECT exchange, account, loss_usd, unauthorized_trades
+FROM account_losses
+ORDER BY loss_usd DESC NULLS LAST, exchange, account
+LIMIT $limit

@@ -7,22 +7,33 @@ import streamlit as st
 from app import analysis, ui
 
 LIMIT = 5000
+LIST_LIMIT = 500
 
 
 def render() -> None:
     ws, user = ui.guard("account")
     st.title("Account view")
-    accounts = analysis.run(ws, user, "account_list")
-    if not accounts:
-        st.info("No account is under investigation yet: ingest an exchange export first.")
+    with ws.db.read() as con:
+        victims = analysis.fetch(con, user, "account_list", limit=LIST_LIMIT)
+    keys = [f"{a['exchange']}:{a['account']}" for a in victims]
+    typed = st.text_input("Account (exchange:UID), or pick one with unauthorised trades below",
+                          value=str(st.query_params.get("account", "")), key="av_typed").strip()
+    choice = st.selectbox("Accounts with unauthorised trades, worst losses first", keys, key="av_account",
+                          index=0 if keys else None)
+    wanted = typed or choice
+    if not wanted:
+        st.info("No account has unauthorised trades yet; type an account as exchange:UID.")
         return
-    keys = [f"{a['exchange']}:{a['account']}" for a in accounts]
-    wanted = st.query_params.get("account")
-    choice = st.selectbox("Account (worst losses first)", keys,
-                          index=keys.index(str(wanted)) if wanted in keys else 0, key="av_account")
-    chosen = accounts[keys.index(choice)]
-    trades = analysis.run(ws, user, "account_trades", exchange=chosen["exchange"], account=chosen["account"],
-                          limit=LIMIT)
+    exchange, _, account = wanted.partition(":")
+    with ws.db.read() as con:
+        found = analysis.fetch(con, user, "account_summary", exchange=exchange.strip().lower(),
+                               account=account.strip())
+        if not found:
+            st.error(f"No account {ui.md(wanted)} is under investigation (write it as exchange:UID).")
+            return
+        chosen = found[0]
+        trades = analysis.fetch(con, user, "account_trades", exchange=chosen["exchange"],
+                                account=chosen["account"], limit=LIMIT)
     flagged = sum(1 for t in trades if t["unauthorized"])
     c1, c2, c3 = st.columns(3)
     c1.metric("Trades shown", f"{len(trades):,}")

@@ -28,10 +28,12 @@ def render() -> None:
     exchange = c2.selectbox("Exchange", [ALL, *exchanges], key="q_exchange")
     assignment = c3.selectbox("Assigned", [ALL, "Assigned to me", "Unassigned"], key="q_assigned")
     search = c4.text_input("Claim number or UID", key="q_search")
-    listed = claims.list_claims(
-        ws, user, status=None if status == ALL else status, exchange=None if exchange == ALL else exchange,
-        assigned_to=user.id if assignment == "Assigned to me" else None, unassigned=assignment == "Unassigned",
-        search=search or None)
+    term = search.strip().lower()
+    listed = [r for r in everyone
+              if (status == ALL or r["status"] == status) and (exchange == ALL or r["exchange"] == exchange)
+              and (assignment != "Assigned to me" or r["assigned_to"] == user.username)
+              and (assignment != "Unassigned" or r["assigned_to"] is None)
+              and (not term or term == str(r["id"]) or term in r["account"].lower())]
     st.caption(f"{len(listed)} of {len(everyone)} claims")
     ui.table([{"claim": r["id"], "status": claims.STATUS_LABELS[r["status"]], "exchange": r["exchange"],
                "UID": r["account"], "claimed loss (USD)": _money(r["claimed_loss_usd"]),
@@ -46,12 +48,13 @@ def render() -> None:
     claim_id = st.selectbox("Open claim", ids, index=ids.index(wanted) if wanted in ids else 0, key="q_claim",
                             format_func=lambda i: f"Claim {i}: {by_id[i]['exchange']} {by_id[i]['account']} "
                                                   f"({claims.STATUS_LABELS[by_id[i]['status']]})")
-    claim = ui.attempt(lambda: claims.get_claim(ws, user, claim_id), waiting="Loading...")
-    if claim is not None:
-        _detail(ws, user, claim)
+    found = ui.attempt(lambda: claims.detail(ws, user, claim_id), waiting="Loading...")
+    if found is not None:
+        _detail(ws, user, found)
 
 
-def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
+    claim, hist, loss = found.claim, found.history, found.computed_loss
     st.header(f"Claim {claim.id}: {claims.STATUS_LABELS[claim.status]}")
     left, right = st.columns(2)
     with left:
@@ -64,7 +67,6 @@ def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
         st.markdown("**What happened**")
         ui.plain(claim.statement)
     with right:
-        loss = claims.computed_loss(ws, user, claim.id)
         c1, c2 = st.columns(2)
         c1.metric("Claimed loss (USD)", _money(claim.claimed_loss_usd) or "not given")
         c2.metric("Computed loss (USD)", _money(loss["loss_usd"]) if loss else "none yet")
@@ -80,8 +82,7 @@ def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
                       for w in claim.wallets], key="q_wallets")
         else:
             st.text("(none)")
-    _assessment(ws, user, claim)
-    hist = claims.history(ws, user, claim.id)
+    _assessment(user, claim)
     st.subheader("History")
     ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M:%S"), "status": claims.STATUS_LABELS[h.status],
                "reason (the victim sees it)": h.reason or ""} for h in hist.statuses], key="q_history")
@@ -98,8 +99,16 @@ def _detail(ws: Workspace, user: User, claim: claims.Claim) -> None:
     _actions(ws, user, claim)
 
 
-def _assessment(ws: Workspace, user: User, claim: claims.Claim) -> None:
-    found = ui.attempt(lambda: claims.assessment(ws, user, claim.id), waiting="Assessing...")
+@st.cache_data(ttl=300, show_spinner=False, max_entries=200)
+def _assess(db: str, user_id: int, username: str, role: str, claim_id: int, as_of: str) -> claims.Assessment:
+    """Fraud signals compare every claim with every account (seconds on a large case): computed once per
+    claim change and kept for five minutes."""
+    return claims.assessment(ui.workspace(), User(user_id, username, role), claim_id)
+
+
+def _assessment(user: User, claim: claims.Claim) -> None:
+    found = ui.attempt(lambda: _assess(str(ui.workspace().settings.db_path), user.id, user.username, user.role,
+                                       claim.id, claim.updated_at.isoformat()), waiting="Assessing...")
     if found is None:
         return
     left, right = st.columns(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
 from core.workspace import Workspace
@@ -26,11 +27,15 @@ def holdings(db: str | None) -> list[tuple[str, int]]:
 
 def holdings_of(ws: Workspace) -> list[tuple[str, int]]:
     with ws.db.read() as con:
-        return [(label, int(con.execute(sql).fetchall()[0][0])) for label, sql in HOLDINGS]
+        return holdings_on(con)
 
 
-def render_holdings(ws: Workspace) -> None:
+def holdings_on(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    return [(label, int(con.execute(sql).fetchall()[0][0])) for label, sql in HOLDINGS]
+
+
+def render_holdings(figures: list[tuple[str, int]]) -> None:
     st.subheader("What this database holds")
     cols = st.columns(3)
-    for i, (label, value) in enumerate(holdings_of(ws)):
+    for i, (label, value) in enumerate(figures):
         cols[i % 3].metric(label, f"{value:,}")

@@ -35,9 +35,10 @@ def render() -> None:
     ids = list(by_id)
     index = ids.index(int(wanted)) if wanted is not None and int(wanted) in by_id else len(ids) - 1
     claim_id = st.selectbox("Claim", ids, index=index, format_func=lambda i: _label(by_id[i]), key="mc_claim")
-    claim = ui.attempt(lambda: claims.get_claim(ws, user, claim_id), waiting="Loading...")
-    if claim is None:
+    found = ui.attempt(lambda: claims.detail(ws, user, claim_id), waiting="Loading...")
+    if found is None:
         return
+    claim = found.claim
     st.session_state["kt_claim"] = claim_id
 
     c1, c2, c3 = st.columns(3)
@@ -52,7 +53,7 @@ def render() -> None:
     tab_status, tab_upload, tab_wallet, tab_dispute = st.tabs(
         ["Status and loss", "Upload exports", "Prove a wallet", "Dispute"])
     with tab_status:
-        _status(ws, user, claim)
+        _status(found)
     with tab_upload:
         _uploads(ws, user, claim)
     with tab_wallet:
@@ -61,8 +62,8 @@ def render() -> None:
         _dispute(ws, user, claim)
 
 
-def _status(ws: Workspace, user: User, claim: claims.Claim) -> None:
-    hist = claims.history(ws, user, claim.id)
+def _status(found: claims.Detail) -> None:
+    hist = found.history
     st.subheader("Status history")
     ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M"), "status": claims.STATUS_LABELS[h.status],
                "reason": h.reason or ""} for h in hist.statuses], key="mc_history")
@@ -72,7 +73,7 @@ def _status(ws: Workspace, user: User, claim: claims.Claim) -> None:
             st.caption(f"{d.at:%Y-%m-%d %H:%M} UTC")
             ui.plain(d.text)
     st.subheader("Computed loss")
-    loss = claims.computed_loss(ws, user, claim.id)
+    loss = found.computed_loss
     if loss is None:
         st.info("No loss has been computed for this account yet. Investigators compute it from your "
                 "uploaded exports and the incident data; it will appear here.")

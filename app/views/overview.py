@@ -19,12 +19,20 @@ def _f(value: Any) -> float:
 def render() -> None:
     ws, user = ui.guard("overview")
     st.title("Incident overview")
-    home.render_holdings(ws)
-    if not analysis.has_detection(analysis.present(ws)):
+    detection = analysis.has_detection(analysis.present(ws))
+    with ws.db.read() as con:  # one connection for every figure of the page
+        figures = home.holdings_on(con)
+        if detection:
+            totals = analysis.fetch(con, user, "overview_totals")[0]
+            by_day = analysis.fetch(con, user, "losses_by_day")
+            ex = analysis.fetch(con, user, "losses_by_exchange")
+            pairs = analysis.fetch(con, user, "losses_by_pair", limit=15)
+            camps = analysis.fetch(con, user, "losses_by_campaign")
+    home.render_holdings(figures)
+    if not detection:
         st.info("Detection has not been set up in this database yet (run `keytrace init`, then "
                 "`keytrace detect`); its results will appear here.")
         return
-    totals = analysis.run(ws, user, "overview_totals")[0]
     st.subheader("Victims and losses")
     c = st.columns(5)
     c[0].metric("Victim accounts", f"{totals['victim_accounts']:,}")
@@ -37,7 +45,6 @@ def render() -> None:
         return
     import pandas as pd
 
-    by_day = analysis.run(ws, user, "losses_by_day")
     if by_day:
         frame = pd.DataFrame([{"day": r["day"], "exchange": r["exchange"], "loss": _f(r["loss_usd"])}
                               for r in by_day])
@@ -47,7 +54,6 @@ def render() -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**By exchange**")
-        ex = analysis.run(ws, user, "losses_by_exchange")
         st.bar_chart(pd.DataFrame({"exchange": [r["exchange"] for r in ex],
                                    "loss (USD)": [_f(r["loss_usd"]) for r in ex]}), x="exchange",
                      y="loss (USD)", horizontal=True)
@@ -55,14 +61,12 @@ def render() -> None:
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in ex], key="ov_exchange")
     with right:
         st.markdown("**By pair (largest 15)**")
-        pairs = analysis.run(ws, user, "losses_by_pair", limit=15)
         st.bar_chart(pd.DataFrame({"pair": [r["pair"] for r in pairs],
                                    "loss (USD)": [_f(r["loss_usd"]) for r in pairs]}), x="pair", y="loss (USD)",
                      horizontal=True)
         ui.table([{"pair": r["pair"], "accounts": r["accounts"], "trades": r["trades"],
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in pairs], key="ov_pair")
     st.markdown("**By campaign**")
-    camps = analysis.run(ws, user, "losses_by_campaign")
     if camps:
         st.bar_chart(pd.DataFrame({"campaign": [f"{r['campaign_id']} {r['pair']}" for r in camps],
                                    "loss (USD)": [_f(r["loss_usd"]) for r in camps]}), x="campaign",

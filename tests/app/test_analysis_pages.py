@@ -108,6 +108,9 @@ def test_the_account_view_marks_flagged_trades_against_the_reference(incident: N
     assert set(table["reference"]) == {"0.0000009"}
     at.selectbox(key="av_account").select("binance:222").run()
     assert {x.label: x.value for x in at.metric}["Trades shown"] == "2"
+    at.text_input(key="av_typed").input("binance:999").run()
+    assert [e.value for e in at.error] == ["No account binance\\:999 is under investigation (write it as "
+                                           "exchange:UID)."]
 
 
 def test_the_fund_flow_draws_the_trace_and_its_cash_out_points(incident: None, app_for: AppFor,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
-import time
+from datetime import timedelta
 
 import pytest
 
@@ -59,10 +59,14 @@ def test_failed_logins_are_throttled_then_the_lock_lifts(ws: Workspace) -> None:
 
 def test_sessions_expire_and_end_at_logout(ws: Workspace) -> None:
     auth.register_victim(ws, username="vera", password=PW)
-    short = Workspace(dataclasses.replace(ws.settings, sections={"app": {"session_hours": 0.5 / 3600}}))
+    short = Workspace(dataclasses.replace(ws.settings, sections={"app": {"session_hours": 0.5}}))
     _, token = auth.login(short, "vera", PW)
+    with ws.db.read() as con:
+        lifetime = con.execute("SELECT expires_at - created_at FROM sessions").fetchall()[0][0]
+    assert lifetime == timedelta(minutes=30)
     assert auth.session_user(ws, token) is not None
-    time.sleep(0.6)
+    with ws.db.write() as con:  # half an hour later
+        con.execute("UPDATE sessions SET expires_at = now() - INTERVAL 1 SECOND")
     assert auth.session_user(ws, token) is None
     _, token = auth.login(ws, "vera", PW)
     auth.logout(ws, token)
