@@ -132,7 +132,6 @@ class Table:
     columns: Sequence[str]
     rows: Sequence[Sequence[str]]
     numeric: Sequence[int] = ()
-    highlight_rows: Sequence[int] = ()
     wrap: Sequence[int] = ()       # columns whose cells may break into lines (at ';', ',' or spaces)
     caption: str | None = None
     empty_text: str = "None."
@@ -326,8 +325,6 @@ def _table_flowable(t: Table, frame_w: float = FRAME_W) -> list[Flowable]:
     ]
     for c in t.numeric:
         style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
-    for r in t.highlight_rows:
-        style.append(("BACKGROUND", (0, r + 1), (-1, r + 1), colors.HexColor("#fde2e1")))
     table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     out.append(table)
