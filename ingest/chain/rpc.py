@@ -159,6 +159,15 @@ class RpcClient:
             if status == 413:
                 raise RangeRefused(f"the node at {self.endpoint} refused a response as too large")
             if status >= 400:
+                # some nodes send JSON-RPC errors ("query returned more than 10000 results") with HTTP 400:
+                # hand those on to be classified like any other JSON-RPC error
+                try:
+                    parsed: Any = json.loads(content)
+                except ValueError:
+                    parsed = None
+                if isinstance(parsed, dict) and isinstance(parsed.get("error"), dict) or (
+                        isinstance(parsed, list) and parsed and all(isinstance(b, dict) for b in parsed)):
+                    return parsed
                 raise FatalRpcError(f"the node at {self.endpoint} answered HTTP {status}")
         try:
             return json.loads(content)

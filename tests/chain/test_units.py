@@ -124,3 +124,31 @@ def test_display_amounts_scale_back_to_the_exact_integer(raw: int, decimals: int
     from ingest.chain.files import _Row
     shown = format(Decimal(raw).scaleb(-decimals, context=Context(prec=200)), "f")  # how Etherscan writes the amount
     assert _Row(Path("x.csv"), 2, {"TokenValue": shown}).scaled("TokenValue", decimals) == raw
+
+
+def test_json_rpc_errors_sent_with_http_400_are_classified() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = b'{"jsonrpc":"2.0","id":1,"error":{"code":-32602,"message":"query returned more than 10000 results"}}'
+            self.send_response(400)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        client = RpcClient(f"http://127.0.0.1:{server.server_address[1]}")
+        with pytest.raises(RangeRefused):
+            client.call("eth_getLogs", [{}])
+        client.close()
+    finally:
+        server.shutdown()
+        server.server_close()
