@@ -14,5 +14,6 @@ FROM read_csv(
     escape = '"',
     null_padding = true,
     auto_detect = false,
+    compression = 'none',  -- never guessed from the file name: a text file named *.zip or *.gz is text
     columns = $columns
 )
