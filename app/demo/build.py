@@ -32,6 +32,8 @@ from core.progress import Progress
 from core.workspace import Workspace
 
 ACTOR = "demo"
+STEP_ORDER = ("exchange exports", "3Commas deal logs", "reference klines", "API-key records (apiRestrictions)",
+              "leaked-key dump", "on-chain transfers", "address labels", "claims", "detection", "fund-flow trace")
 STAFF = (("investigator", "investigator"), ("legal", "legal"), ("admin", "admin"))
 
 
@@ -80,8 +82,8 @@ def ingest_entry(settings: Settings, folder: Path, entry: dict[str, Any]) -> int
     from ingest.api import ingest_file
 
     ws = Workspace(settings)
-    # a 3Commas log is the bot platform's file: its exchange account is given, not its exchange
-    exchange = None if entry["load"] in ("bot_log", "prices") else entry.get("exchange")
+    # for a 3Commas log, exchange and account name where its bot orders went
+    exchange = None if entry["load"] == "prices" else entry.get("exchange")
     extra = {"api_key": entry["api_key"]} if entry["load"] == "api_key" else {}
     result = ingest_file(ws, folder / entry["path"], exchange=exchange, account=entry.get("account"), actor=ACTOR,
                          **extra)
@@ -112,23 +114,32 @@ class Builder:
         return [f for f in self.manifest["files"] if f["load"] == load]
 
     def run(self) -> BuildReport:
-        self.ingest_pipeline()
-        for step in self.report.steps:
-            self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
-        for fn in (self.leaks, self.chain, self.labels, self.claims, self.detect, self.trace):
+        def timed(fn: Callable[[], Step]) -> None:
             started = time.monotonic()
             step = fn()
             step.seconds = time.monotonic() - started
             self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
+
+        def independent() -> None:
+            for fn in (self.leaks, self.chain, self.labels, self.claims):
+                timed(fn)
+
+        self.ingest_pipeline(meanwhile=independent)
+        for step in self.report.steps[:4]:
+            self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
+        for fn in (self.detect, self.trace):   # these read what everything before them loaded
+            timed(fn)
+        self.report.steps.sort(key=lambda s: STEP_ORDER.index(s.name) if s.name in STEP_ORDER else len(STEP_ORDER))
         return self.report
 
     # ------------------------------------------------------------------------------ ingest pipeline
-    def ingest_pipeline(self) -> None:
+    def ingest_pipeline(self, meanwhile: Callable[[], None] | None = None) -> None:
         """Exchange exports, 3Commas logs, klines and API-key records, all through ``ingest_file``.
 
         The first file of each format goes alone: a format the pipeline does not read yet is refused by
         the sniffer (UnknownFormatError) and its files are reported, not loaded. The rest run in worker
-        processes: staging happens outside the write lock, so one file stages while another merges.
+        processes: staging happens outside the write lock, so one file stages while another merges, and
+        ``meanwhile`` (the steps that do not need these files: dump, chain, labels, claims) runs here.
         """
         from ingest.api import ingest_file
 
@@ -159,13 +170,18 @@ class Builder:
             steps[entry["load"]].rows += added
         rest = [e for e in rest if e["format"] not in refused]
         jobs = [(self.ws.settings, self.folder, e) for e in rest]
-        with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
-            if self.workers > 1 and len(rest) > 8:
-                ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
-                with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
-                    outcomes = pool.map(_ingest_in_worker, jobs, chunksize=4)
+        if self.workers > 1 and len(rest) > 8:
+            ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
+            with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
+                outcomes = pool.map(_ingest_in_worker, jobs, chunksize=4)   # submits every job now
+                if meanwhile:
+                    meanwhile()
+                with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
                     self._tally(steps, rest, outcomes, bar)
-            else:
+        else:
+            if meanwhile:
+                meanwhile()
+            with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
                 self._tally(steps, rest, map(_ingest_in_worker, jobs), bar)
         for load, step in steps.items():
             missing = sorted(f for f in refused if any(e["format"] == f and e["load"] == load for e in entries))
@@ -265,7 +281,7 @@ class Builder:
                 self._prove_wallet(claims, user, claim_id, c)
                 proved += 1
         step.files = 1
-        step.detail = f"{step.rows} claims filed, {proved} wallets proved by signature"
+        step.detail = f"{step.rows} claims filed, wallets proved by signature: {proved}"
         if proofs_missing:
             step.status = "partly built"
             step.missing = ["queries.ownership (wallet challenges and EIP-191 signature checks)"]
