@@ -159,6 +159,7 @@ def generate(out: Path, *, seed: int = 1, accounts: int = 300) -> Generated:
     w.put("claims/claims.json", claims_json(seed, specs), load="claims", format="keytrace_demo_claims")
     summary = _ground_truth(w, seed, world, markets, chain, losses, specs, rows, proceeds)
 
+    w.put("README.md", _readme(seed, accounts, summary))
     manifest = {"format": "keytrace-demo-manifest/1", "seed": seed, "accounts": accounts,
                 "files": w.files}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
@@ -300,7 +301,7 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
         loss = losses[(acc.exchange, acc.uid)]
         acc_rows.append([acc.exchange, acc.uid, acc.role, "true" if acc.key_leaked else "false", acc.campaign,
                          iso(t0) if t0 else None, sum(1 for f in acc.fills if f.unauthorized), len(acc.fills),
-                         exports.plain(loss.quantize(Decimal("0.01"))), exports.plain(loss.quantize(Decimal("1e-8"))),
+                         exports.fixed(loss, 2), exports.plain(loss.quantize(Decimal("1e-8"))),
                          acc.wallet])
     w.put("ground_truth/accounts.csv", _csv(
         ["exchange", "account", "role", "key_leaked", "campaign", "first_unauthorized_utc", "unauthorized_trades",
@@ -318,8 +319,8 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
             "window_end_utc": iso(max(f.t for f in fills)) if fills else iso(c.end),
             "accounts": sorted(c.victims), "unauthorized_trades": len(fills), "thin_coin_buys": len(buys),
             "price_multiple_range": [str(Decimal(c.mult_lo) / 100), str(Decimal(c.mult_hi) / 100)],
-            "loss_usd": exports.plain(loss.quantize(Decimal("0.01"))),
-            "attacker_proceeds_usd": exports.plain(proceeds[c.cid].quantize(Decimal("0.01"))),
+            "loss_usd": exports.fixed(loss, 2),
+            "attacker_proceeds_usd": exports.fixed(proceeds[c.cid], 2),
             "attacker_counter_orders": c.attacker_orders if c.exchange == KUCOIN else [],
             "attacker_addresses": chain.attacker_addresses.get(c.cid, [])})
     w.put("ground_truth/campaigns.csv", _csv(
@@ -333,7 +334,7 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
         [[p["address"], p["entity"], p["category"], p["token"], p["amount_raw"], p["transfers"],
           p["first_time_utc"], p["last_time_utc"]] for p in points]))
     claim_rows = [[s.ref, s.exchange, s.account, s.fraud or "", str(s.claimed_loss_usd),
-                   "" if s.true_loss_usd is None else exports.plain(s.true_loss_usd.quantize(Decimal("0.01"))),
+                   "" if s.true_loss_usd is None else exports.fixed(s.true_loss_usd, 2),
                    "true" if s.signs_wallet else "false", s.wallet] for s in specs]
     w.put("ground_truth/claims.csv", _csv(
         ["ref", "exchange", "account", "fraud", "claimed_loss_usd", "true_loss_usd", "signs_wallet", "wallet"],
@@ -344,7 +345,7 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
     summary = {
         "accounts": len(world.accounts), "victims": sum(1 for a in world.accounts if a.role == "victim"),
         "trades": sum(len(a.fills) for a in world.accounts), "unauthorized_trades": n_unauth,
-        "campaigns": len(world.campaigns), "total_loss_usd": exports.plain(total_loss.quantize(Decimal("0.01"))),
+        "campaigns": len(world.campaigns), "total_loss_usd": exports.fixed(total_loss, 2),
         "leaked_keys_of_demo_accounts": sum(1 for a in world.accounts if a.key_leaked),
         "claims": len(specs), "fraudulent_claims": sum(1 for s in specs if s.fraud),
         "transfers": len(chain.transfers)}
@@ -368,6 +369,23 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
     w.put("ground_truth/ground_truth.json", json.dumps(doc, indent=2).encode() + b"\n")
     assert all(p in BY_NAME for p in (c.pair for c in world.campaigns))
     return summary
+
+
+def _readme(seed: int, accounts: int, summary: dict[str, Any]) -> bytes:
+    layout = (__doc__ or "").split("Layout", 1)[1].split("::", 1)[1].rstrip()
+    text = (f"# keytrace demo incident, seed {seed}\n\n"
+            "A made-up 3Commas-style API-key leak (late 2022): every file below is written the way the exchange, "
+            "the bot platform or the\ntool that produced it writes it (see ../shared/realdata/PROVENANCE.md). "
+            "`keytrace demo` loaded them through the\nsame interfaces a user has; `manifest.json` says how each "
+            "file was loaded. Everything here is synthetic: names,\ne-mail addresses, phone numbers, UIDs, keys "
+            "and addresses belong to no one.\n\n"
+            f"{accounts} exchange accounts, {summary['victims']} of them attacked in {summary['campaigns']} "
+            f"campaigns; {summary['trades']:,} trades, {summary['unauthorized_trades']:,} unauthorised; "
+            f"true loss {Decimal(summary['total_loss_usd']):,.2f} USD; {summary['claims']} claims, "
+            f"{summary['fraudulent_claims']} fraudulent.\n\n"
+            "The answers are in ground_truth/ (see ground_truth.json for the loss definition).\n\n"
+            f"```{layout}\n```\n")
+    return text.encode()
 
 
 def folder_digest(out: Path) -> str:

@@ -247,7 +247,7 @@ class WorldBuilder:
                 role = "thin_legit"
             else:
                 role = "ordinary"
-            key_created = T0 - rng.randint(30, 700) * 86400
+            key_created = T0 - rng.randint(30 * 86400, 700 * 86400)
             if exchange == BINANCE:
                 api_key, secret, passphrase = rand_str(rng, _ALNUM, 64), rand_str(rng, _ALNUM, 64), ""
                 export = rng.choice(["plain", "plain", "bom", "quoted"])

@@ -203,7 +203,7 @@ def test_true_loss_recomputes_from_the_generated_trades_and_klines(demo: Generat
         rows = [t for t in by_account[(acc["exchange"], acc["account"])] if t["unauthorized"] == "true"]
         assert (acc["role"] == "victim") == bool(rows)
         if not rows:
-            assert acc["loss_usd"] == "0"
+            assert acc["loss_usd"] == "0.00"
             continue
         t0 = min(_epoch(t["time_utc"]) for t in rows)
         assert acc["first_unauthorized_utc"] == datetime.fromtimestamp(t0, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
