@@ -124,15 +124,21 @@ def _is_csv_error(exc: duckdb.Error) -> bool:
 
 
 def _csv_error(exc: duckdb.Error, head: FileHead) -> InputError:
+    """One sentence (file, row, reason) from DuckDB's CSV reader error."""
     text = str(exc)
+    lower = text.lower()
     m = re.search(r"line[: ]+(\d+)", text, re.IGNORECASE)
     row = int(m.group(1)) - head.header_line - 1 if m else None
-    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
-    reason = re.sub(r"^[A-Za-z ]*Error:\s*", "", first)
-    if "unterminated" in text.lower() or "quote" in text.lower():
+    if "unicode" in lower or "utf-8" in lower:
+        reason = "the row is not UTF-8 text (binary bytes or another encoding)"
+    elif "unterminated quote" in lower:
         reason = "a quoted field is not closed (is the last line cut off?)"
-    elif "expected" in text.lower() and "column" in text.lower():
+    elif "expected" in lower and "column" in lower:
         reason = "the row has more fields than the header"
+    else:
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        after = [ln for ln in lines[1:] if not ln.lower().startswith(("original line", "possible"))]
+        reason = (after[0] if after else re.sub(r"^[A-Za-z ]*Error:\s*", "", lines[0] if lines else "")).rstrip(".")
     return InputError(f"the file cannot be read as CSV: {reason}", file=head.name,
                       row=row if row and row > 0 else None)
 
@@ -184,6 +190,12 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
             progress("validating", 0.5)
         validate_sql = sql_text(f"validate_{spec.kind}")
         con.execute("CREATE TABLE problems AS " + validate_sql)
+        beyond = names[len(head.raw_header):]  # fields some sampled rows have past the header's end
+        if beyond and all(_IDENT.match(c) for c in beyond):
+            any_filled = " OR ".join(f"r.{c} IS NOT NULL" for c in beyond)
+            con.execute("INSERT INTO problems SELECT r.source_row, NULL, 'the row has more fields than the header' "
+                        f"FROM raw AS r WHERE ({any_filled}) AND r.source_row NOT IN "  # noqa: S608 - constants
+                        "(SELECT p.source_row FROM problems AS p)")
         rows_read = int(run(con, "SELECT count(*) FROM staged")[0][0])
         rows_bad = int(run(con, "SELECT count(*) FROM problems")[0][0])
         shown = con.execute(

@@ -179,3 +179,15 @@ def test_xlsx_zip_bomb_macros_and_damage(ws: Workspace, tmp_path: Path, monkeypa
     broken = tmp_path / "b.xlsx"
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
     refused(ws, broken, UnsafeFileError, r"^b\.xlsx: the file starts like .* but is not a valid")
+
+
+def test_binary_bytes_after_the_sniffed_head(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "late.csv"
+    f.write_bytes((HEADER + GOOD * 1000).encode() + b"2021-05-09 22:47:36,VET\xff\xfeUSDT,BUY,1,1VET,1USDT,1BNB\n")
+    refused(ws, f, InputError, r"^late\.csv, row 1001: the file cannot be read as CSV: the row is not UTF-8 text")
+
+
+def test_more_fields_than_the_header(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "wide.csv"
+    f.write_text(HEADER + GOOD + GOOD.strip() + ",extra,fields\n")
+    refused(ws, f, ValidationError, r"^wide\.csv, row 2: the row has more fields than the header")
