@@ -55,11 +55,11 @@ def render() -> None:
                            "trade": "unauthorised" if t["unauthorized"] else "other", "side": t["side"],
                            "score": t["score"], "reasons": t["reasons"] or ""} for t in sel])
     points = alt.Chart(frame).mark_point(filled=True).encode(
-        x=alt.X("time:T", title="time (UTC)"), y=alt.Y("price:Q", title=f"price ({pair})"),
+        x=alt.X("time:T", title="time (UTC)", scale=alt.Scale(type="utc")), y=alt.Y("price:Q", title=f"price ({pair})"),
         color=alt.Color("trade:N", scale=alt.Scale(domain=["unauthorised", "other"], range=["#d62728", "#1f77b4"])),
         shape="side:N", tooltip=["time", "side", "price", "reference", "score", "reasons"])
     reference = alt.Chart(frame.dropna(subset=["reference"])).mark_line(color="gray", strokeDash=[4, 3]).encode(
-        x="time:T", y="reference:Q")
+        x=alt.X("time:T", scale=alt.Scale(type="utc")), y="reference:Q")
     st.altair_chart(points + reference, width="stretch")
     st.caption("Dots: fills (red: judged unauthorised). Dashed line: the reference price (median close over "
                "the 24 hours before the trade's hour).")

@@ -20,11 +20,23 @@ def render() -> None:
     frame = pd.DataFrame([{"campaign": f"{r['campaign_id']} ({r['pair']})", "account": f"{r['exchange']}:{r['account']}",
                            "start": r["first_utc"], "end": r["last_utc"], "trades": r["trades"],
                            "loss (USD)": float(r["loss_usd"])} for r in rows])
-    chart = (alt.Chart(frame).mark_bar(size=14).encode(
-        x=alt.X("start:T", title="time (UTC)"), x2="end:T", y=alt.Y("account:N", sort=None, title=None),
-        color=alt.Color("campaign:N"), tooltip=["campaign", "account", "start", "end", "trades", "loss (USD)"])
-        .properties(height=max(200, 22 * frame["account"].nunique())))
-    st.altair_chart(chart, width="stretch")
+    utc = alt.Scale(type="utc")
+    st.markdown("**All campaigns** (one dot per account burst, sized by the loss)")
+    overview = alt.Chart(frame).mark_circle(opacity=0.8).encode(
+        x=alt.X("start:T", title="time (UTC)", scale=utc), y=alt.Y("campaign:N", title=None),
+        size=alt.Size("loss (USD):Q", legend=None), color=alt.Color("campaign:N", legend=None),
+        tooltip=["campaign", "account", "start", "end", "trades", "loss (USD)"])
+    st.altair_chart(overview, width="stretch")
+    names = list(dict.fromkeys(frame["campaign"]))
+    chosen = st.selectbox("Zoom into a campaign", names, key="cp_campaign")
+    one = frame[frame["campaign"] == chosen]
+    bursts = (alt.Chart(one).mark_bar(size=14).encode(
+        x=alt.X("start:T", title="time (UTC)", scale=utc, axis=alt.Axis(format="%H:%M")), x2="end:T",
+        y=alt.Y("account:N", sort=None, title=None), color=alt.value("#d62728"),
+        tooltip=["account", "start", "end", "trades", "loss (USD)"])
+        .properties(height=max(120, 28 * len(one))))
+    st.markdown(f"**{ui.md(chosen)}**: each bar is one account's burst of attack trades")
+    st.altair_chart(bursts, width="stretch")
     ui.table([{"campaign": r["campaign_id"], "pair": r["pair"], "exchange": r["exchange"], "account": r["account"],
                "first (UTC)": r["first_utc"].strftime("%Y-%m-%d %H:%M:%S"),
                "last (UTC)": r["last_utc"].strftime("%Y-%m-%d %H:%M:%S"), "trades": r["trades"],
