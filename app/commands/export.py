@@ -51,8 +51,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                                    "exact decimal strings, times ISO 8601 UTC with Z. Kinds: "
                                    + ", ".join(f"{k} ({e.what})" for k, e in EXPORTS.items()) + ".",
                        epilog="Example: keytrace --db case.duckdb export transfers --out transfers.csv")
-    p.add_argument("kind", choices=sorted(EXPORTS), metavar="KIND", help=" | ".join(sorted(EXPORTS)))
-    p.add_argument("--out", required=True, type=Path, metavar="FILE.csv", help="the CSV file to write")
+    p.add_argument("kind", choices=sorted([*EXPORTS, "parquet"]), metavar="KIND",
+                   help=" | ".join(sorted(EXPORTS)) + " | parquet DIR (every canonical table, Hive-partitioned)")
+    p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="with parquet: the folder to write")
+    p.add_argument("--out", type=Path, metavar="FILE.csv", help="the CSV file to write (required for CSV kinds)")
     add_json_flag(p)
     p.set_defaults(func=run)
 
@@ -70,6 +72,14 @@ def _cell(value: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.kind == "parquet":
+        from app.commands.parquet import run_export
+
+        if args.dir is None:
+            raise UsageError("keytrace export parquet needs the folder to write: keytrace export parquet DIR")
+        return run_export(args)
+    if args.out is None or args.dir is not None:
+        raise UsageError(f"keytrace export {args.kind} writes one CSV file: give --out FILE.csv")
     export = EXPORTS[args.kind]
     ws = Workspace.open(args.db)
     if not ws.db.exists():
