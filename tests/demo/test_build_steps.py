@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from core.workspace import Workspace
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Generated:
-    return generate(tmp_path_factory.mktemp("demo-steps") / "files", seed=11, accounts=20)
+    return generate(tmp_path_factory.mktemp("demo-steps") / "files", seed=12, accounts=20)
 
 
 def test_a_format_the_pipeline_does_not_read_is_reported_and_nothing_of_it_is_loaded(
@@ -43,6 +44,8 @@ def test_a_missing_module_is_named_and_the_step_does_nothing(ws: Workspace, smal
     def without(name: str) -> Any | None:
         return None if name in ("queries.trace", "ingest.chain.files", "queries.ownership") else real(name)
 
+    claims_doc = json.loads((small.out / "claims" / "claims.json").read_text())
+    assert any(c["signs_wallet"] for c in claims_doc["claims"])   # this seed has a claimant who signs
     monkeypatch.setattr(demo_build, "_module", without)
     builder = Builder(ws, small.out, workers=1)
     chain, trace = builder.chain(), builder.trace()
