@@ -8,6 +8,7 @@ sentence on stderr), 2 on wrong usage. ``--json`` prints machine-readable result
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import pkgutil
@@ -56,6 +57,17 @@ def emit(args: argparse.Namespace, text: str, data: Any) -> None:
         sys.stdout.write(text.rstrip("\n") + "\n")
 
 
+_DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+_DISK_FULL_TEXT = ("no space left on device", "file too large", "disk quota exceeded")
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL:
+        return True
+    return type(exc).__module__.startswith(("duckdb", "_duckdb")) and \
+        any(t in str(exc).lower() for t in _DISK_FULL_TEXT)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -70,6 +82,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("keytrace: interrupted; nothing half-written was kept\n")
         return 130
+    except Exception as exc:
+        if not _disk_full(exc):
+            raise
+        # every write is one transaction, so the failed one was rolled back; say so in one sentence
+        sys.stderr.write("keytrace: the disk is full (or a file-size limit was reached); nothing was stored, "
+                         "free some space and run the command again\n")
+        return 1
 
 
 if __name__ == "__main__":

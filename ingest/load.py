@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tempfile
 import uuid
@@ -279,8 +280,12 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
                 if skip_bad_rows and part.rows_bad:
                     rej_sql = sql_text("insert_rejects")
                     rejected += int(con.execute(rej_sql, bind(rej_sql, params)).fetchall()[0][0])
-            finally:
-                con.execute("DETACH stage")
+            except BaseException:
+                # an aborted transaction refuses DETACH too: keep the original error (e.g. a full disk)
+                with contextlib.suppress(duckdb.Error):
+                    con.execute("DETACH stage")
+                raise
+            con.execute("DETACH stage")
         found = list(dict.fromkeys(a for part in parts for a in part.accounts))
         accounts = found or ([account] if account and any(p.spec.needs_account for p in parts) else [])
         for acct in accounts:
