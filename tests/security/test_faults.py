@@ -4,6 +4,7 @@ parallel processes while an ingest runs. Each test prints what it tried and what
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import resource
 import shutil
@@ -164,3 +165,59 @@ def test_a_full_disk_gives_one_sentence_and_no_corruption(tmp_path: Path, report
     report(f"full disk ({how}, space runs out in the {runs_out_in}): ingest refused with {err.strip()!r}; "
            f"database unchanged, audit chain intact, {len(orphans)} whole orphan evidence file; "
            "after space was freed the same ingest stored all 150,000 rows")
+
+
+WORKER = r"""
+import json, sys
+from app import auth, claims
+from core.workspace import Workspace
+db, username, password, worker, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+ws = Workspace.open(db, lock_timeout=120)
+_, token = auth.login(ws, username, password)          # a session of its own, like a browser tab
+ids = []
+for i in range(n):
+    user = auth.session_user(ws, token)                 # re-checked on every action, as the app does
+    ids.append(claims.file_claim(ws, user, exchange="binance", account=f"{worker}-{i}",
+                                 contact_email=f"w{worker}@example.org", statement=f"worker {worker} claim {i}",
+                                 claimed_loss_usd=f"{worker}{i}.50"))
+print(json.dumps(ids))
+"""
+
+
+def test_50_claims_from_parallel_sessions_while_an_ingest_runs(ws: Workspace, people: object, tmp_path: Path,
+                                                              report: Report) -> None:
+    from app import claims
+    from tests.app.conftest import PASSWORD
+
+    src = big_export(tmp_path / "big.csv")
+    before = state(ws)
+    (tmp_path / "none.toml").write_text("")
+    ingest = keytrace(ws.settings.db_path, "ingest", str(src), "--account", "38811234", "--json")
+    workers, per = 5, 10
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KEYTRACE_CONFIG=str(tmp_path / "none.toml"))
+    procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(ws.settings.db_path),
+                               ("vera", "otto")[w % 2], PASSWORD, str(w), str(per)],
+                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for w in range(workers)]
+    ids: list[int] = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+        ids += json.loads(out)
+    _, err = ingest.communicate(timeout=300)
+    assert ingest.returncode == 0, err
+    after = state(ws)
+    assert len(ids) == len(set(ids)) == workers * per
+    assert after["claims"] == before["claims"] + workers * per
+    assert after["trades"] == before["trades"] + ROWS
+    assert after["audit_verified"] == after["audit_log"]
+    vera = {c["id"] for c in claims.list_claims(ws, people.victim)}  # type: ignore[attr-defined]
+    otto = {c["id"] for c in claims.list_claims(ws, people.other_victim)}  # type: ignore[attr-defined]
+    assert len(vera) == len(otto) == workers * per // 2 and not vera & otto
+    for cid in ids[:: 7]:
+        c = claims.get_claim(ws, people.investigator, cid)  # type: ignore[attr-defined]
+        worker, i = c.account.split("-")
+        assert c.statement == f"worker {worker} claim {i}" and c.contact_email == f"w{worker}@example.org"
+    report(f"parallel load: {workers} processes x {per} claims = {len(ids)} claims filed from separate sessions "
+           f"while a {ROWS:,}-row ingest ran; {len(ids)} kept, {after['trades'] - before['trades']:,} rows "
+           f"stored, audit chain verified ({after['audit_verified']} entries)")
