@@ -190,6 +190,8 @@ class Builder:
                 step.status = "not built yet" if step.files == 0 else "partly built"
                 step.detail = "the ingest pipeline does not read these formats yet: " + ", ".join(missing)
             step.seconds = time.monotonic() - started   # the four run together
+            if step.status == "done":
+                step.detail = "(timed together: loaded in parallel)"
 
     @staticmethod
     def _tally(steps: dict[str, Step], entries: list[dict[str, Any]], outcomes: Iterable[tuple[int, str | None]],
