@@ -27,6 +27,17 @@ def render() -> None:
         if made is not None:
             st.success(f"Account {ui.md(made.username)} ({made.role}) created.")
     accounts = auth.list_users(ws, user)
+    others = [a["username"] for a in accounts if a["id"] != user.id]
+    if others:
+        with st.form("users_disable"):
+            st.markdown("**Disable or enable an account** (disabling ends its sessions at once)")
+            who = st.selectbox("Account", others, key="ud_username")
+            c1, c2 = st.columns(2)
+            disable = c1.form_submit_button("Disable")
+            enable = c2.form_submit_button("Enable")
+        if (disable or enable) and ui.act(lambda: auth.set_disabled(ws, user, who, disable)):
+            ui.flash(f"Account {ui.md(who)} {'disabled' if disable else 'enabled'}.")
+            st.rerun()
     ui.table([{"id": a["id"], "user name": a["username"], "role": a["role"],
                "created (UTC)": a["created_at"].strftime("%Y-%m-%d %H:%M"), "disabled": a["disabled"]}
               for a in accounts], key="ua_table")

@@ -364,3 +364,18 @@ def test_user_text_is_never_rendered_as_markdown_or_html(ws: Workspace, app_for:
     staff = app_for(people.investigator, "views/claims_queue.py", query={"claim": str(cid)})
     assert evil in [t.value for t in staff.text]  # the statement is shown as plain text
     assert not [m for m in staff.markdown if "](https://evil.example)" in m.value and "\\[" not in m.value]
+
+
+def test_an_admin_disables_an_account_and_its_session_ends(ws: Workspace, app_for: AppFor, people: People) -> None:
+    victim_app = app_for(people.victim)
+    at = app_for(people.admin, "views/users.py")
+    assert "adam" not in at.selectbox(key="ud_username").options  # not oneself
+    at.selectbox(key="ud_username").select("vera")
+    click(at, "Disable")
+    assert "Account vera disabled." in [s.value for s in at.success]
+    assert list(frame(at, "user name").set_index("user name").loc[["vera"], "disabled"]) == [True]
+    victim_app.run()
+    assert "kt_token" not in victim_app.session_state  # logged out on the next rerun
+    at.selectbox(key="ud_username").select("vera")
+    click(at, "Enable")
+    assert "Account vera enabled." in [s.value for s in at.success]
