@@ -33,7 +33,8 @@ from core.workspace import Workspace
 
 ACTOR = "demo"
 STEP_ORDER = ("exchange exports", "3Commas deal logs", "reference klines", "API-key records (apiRestrictions)",
-              "leaked-key dump", "on-chain transfers", "address labels", "claims", "detection", "fund-flow trace")
+              "leaked-key dump", "on-chain transfers", "address labels", "claims", "detection", "fund-flow trace",
+              "ownership evidence")
 STAFF = (("investigator", "investigator"), ("legal", "legal"), ("admin", "admin"))
 
 
@@ -127,7 +128,7 @@ class Builder:
         self.ingest_pipeline(meanwhile=independent)
         for step in self.report.steps[:4]:
             self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
-        for fn in (self.detect, self.trace):   # these read what everything before them loaded
+        for fn in (self.detect, self.trace, self.ownership):   # these read what everything before loaded
             timed(fn)
         self.report.steps.sort(key=lambda s: STEP_ORDER.index(s.name) if s.name in STEP_ORDER else len(STEP_ORDER))
         return self.report
@@ -266,7 +267,7 @@ class Builder:
         doc = json.loads((self.folder / self.files("claims")[0]["path"]).read_text())
         ownership = _module("queries.ownership")
         proofs_missing = False
-        proved = 0
+        proved = uploads = 0
         for c in doc["claims"]:
             user = auth.register_victim(self.ws, username=c["username"], password=c["password"],
                                         name=c["contact_name"], email=c["contact_email"])
@@ -276,6 +277,9 @@ class Builder:
                 contact_phone=c["contact_phone"], statement=c["statement"],
                 claimed_loss_usd=c["claimed_loss_usd"])
             step.rows += 1
+            for rel in c.get("uploads", []):   # the victim's own export, through the claim portal's path
+                claims.attach_upload(self.ws, user, claim_id, self.folder / rel)
+                uploads += 1
             if c["signs_wallet"] and c["wallet_address"]:
                 if ownership is None:
                     proofs_missing = True
@@ -283,7 +287,7 @@ class Builder:
                 self._prove_wallet(claims, user, claim_id, c)
                 proved += 1
         step.files = 1
-        step.detail = f"{step.rows} claims filed, wallets proved by signature: {proved}"
+        step.detail = f"{step.rows} claims filed, {uploads} exports attached, wallets proved by signature: {proved}"
         if proofs_missing:
             step.status = "partly built"
             step.missing = ["queries.ownership (wallet challenges and EIP-191 signature checks)"]
@@ -318,6 +322,22 @@ class Builder:
         step.detail = ", ".join(f"{k} {v}" for k, v in sorted(data.items()) if isinstance(v, int))[:300]
         return step
 
+
+    # ------------------------------------------------------------------------------ ownership
+    def ownership(self) -> Step:
+        step = self.report.step("ownership evidence")
+        ownership = _module("queries.ownership")
+        if ownership is None or not callable(getattr(ownership, "evidence_level", None)):
+            step.status, step.missing = "not built yet", ["queries.ownership.evidence_level"]
+            step.detail = "ownership grading is not in this installation yet"
+            return step
+        with self.ws.db.read() as con:
+            ids = [int(r[0]) for r in con.execute("SELECT id FROM claims ORDER BY id").fetchall()]
+        levels = [ownership.evidence_level(self.ws, i).level for i in ids]
+        step.rows = len(levels)
+        step.detail = "claims per evidence level: " + ", ".join(
+            f"{lv}: {levels.count(lv)}" for lv in sorted(set(levels), reverse=True))
+        return step
 
     # ------------------------------------------------------------------------------ tracing
     def trace(self) -> Step:

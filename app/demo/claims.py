@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -46,13 +46,15 @@ class ClaimSpec:
     signs_wallet: bool
     fraud: str | None           # None | inflated | duplicate_uid | no_trace
     true_loss_usd: Decimal | None = None
+    uploads: list[str] = field(default_factory=list)   # exports the claimant attaches to the claim
 
     def as_json(self, seed: int) -> dict[str, Any]:
         return {"ref": self.ref, "username": self.username, "password": password_for(seed, self.username),
                 "contact_name": self.name, "contact_email": self.email, "contact_phone": self.phone,
                 "exchange": self.exchange, "account": self.account, "api_key": self.api_key,
                 "claimed_loss_usd": None if self.claimed_loss_usd is None else str(self.claimed_loss_usd),
-                "statement": self.statement, "wallet_address": self.wallet, "signs_wallet": self.signs_wallet}
+                "statement": self.statement, "wallet_address": self.wallet, "signs_wallet": self.signs_wallet,
+                "uploads": self.uploads}
 
 
 def choose_claimants(seed: int, accounts: list[Account]) -> list[ClaimSpec]:
@@ -127,6 +129,23 @@ def price_claims(seed: int, specs: list[ClaimSpec], losses: dict[tuple[str, str]
         else:
             base, factor = true, Decimal(rng.randint(970, 1040)) / 1000
         spec.claimed_loss_usd = (base * factor).quantize(Decimal("0.01"))
+
+
+def attach_uploads(specs: list[ClaimSpec], files: list[dict[str, Any]]) -> None:
+    """Claimants who hold the account attach its trade export (and, if they sign, the withdrawal history)."""
+    by_account: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in files:
+        if f["load"] == "ingest":
+            by_account.setdefault((f["exchange"], f["account"]), []).append(f)
+    trade_formats = ("binance_trade_history", "kucoin_trade_history_v3", "kucoin_order_splitting", "kucoin_api_fills")
+    for spec in specs:
+        if spec.fraud in ("duplicate_uid", "no_trace"):
+            continue
+        own = by_account.get((spec.exchange, spec.account), [])
+        spec.uploads = [f["path"] for f in own if f["format"] in trade_formats][:1]
+        if spec.signs_wallet:
+            spec.uploads += [f["path"] for f in own if f["format"] in ("binance_withdrawal_history_v1",
+                                                                      "kucoin_withdrawals")]
 
 
 def claims_json(seed: int, specs: list[ClaimSpec]) -> bytes:

@@ -37,7 +37,7 @@ from typing import Any
 
 from app.demo import exports
 from app.demo.chain import Chain
-from app.demo.claims import ClaimSpec, choose_claimants, claims_json, price_claims
+from app.demo.claims import ClaimSpec, attach_uploads, choose_claimants, claims_json, price_claims
 from app.demo.markets import BY_NAME, PAIRS, T0, T_END, Markets
 from app.demo.truth import LOSS_DEFINITION, account_loss, first_unauthorized, trade_loss
 from app.demo.world import BINANCE, KUCOIN, Account, WorldBuilder, kucoin_id, rand_str
@@ -156,6 +156,7 @@ def generate(out: Path, *, seed: int = 1, accounts: int = 300) -> Generated:
     losses = {(a.exchange, a.uid): account_loss(a, markets) for a in world.accounts}
     specs = choose_claimants(seed, world.accounts)
     price_claims(seed, specs, losses)
+    attach_uploads(specs, w.files)
     w.put("claims/claims.json", claims_json(seed, specs), load="claims", format="keytrace_demo_claims")
     summary = _ground_truth(w, seed, world, markets, chain, losses, specs, rows, proceeds)
 

@@ -129,3 +129,25 @@ def test_detection_and_tracing_meet_the_ground_truth(built: tuple[Path, dict[str
         if steps["fund-flow trace"]["status"] == "done":
             found = {r[0] for r in con.execute("SELECT DISTINCT address FROM trace_cash_out_points").fetchall()}
             assert {p["address"] for p in truth["cash_out_points"]} <= found
+
+
+def test_claimants_evidence_levels_follow_what_they_proved(built: tuple[Path, dict[str, Any]]) -> None:
+    db, out = built
+    steps = {s["step"]: s for s in out["steps"]}
+    if steps["ownership evidence"]["status"] != "done":
+        pytest.skip("ownership grading is not built in this installation")
+    claims = json.loads((Path(out["out"]) / "claims" / "claims.json").read_text())["claims"]
+    ws = Workspace.open(db)
+    with ws.db.read() as con:
+        ids = [r[0] for r in con.execute("SELECT id FROM claims ORDER BY id").fetchall()]
+        level = {cid: con.execute("SELECT max(level) FROM ownership_evidence WHERE claim_id = ?", [cid]).fetchall()[0][0]
+                 for cid in ids}
+    assert len(ids) == len(claims)
+    assert 90 in level.values()   # seed 5 has claimants who sign and attach their withdrawal history
+    for cid, c in zip(ids, claims, strict=True):   # filed in the file's order
+        if c["signs_wallet"] and len(c["uploads"]) > 1:
+            assert level[cid] == 90, c["ref"]
+        elif c["uploads"]:
+            assert 40 <= level[cid] < 90 or (c["signs_wallet"] and level[cid] >= 60), c["ref"]
+        else:
+            assert level[cid] < 40, c["ref"]
