@@ -1,10 +1,11 @@
 """Load a generated demo folder into a database through the interfaces a user has, never into tables.
 
-Steps, in order: exchange exports (``ingest.api.ingest_file``), 3Commas deal logs, reference klines and
-API-key records (the same ingest pipeline), the leaked-key dump (``ingest.leaks.import_dump``), chain files
-(``ingest.chain.files``) and address labels (``queries.labels``), users and claims (``app.auth``,
-``app.claims``), wallet proofs (``queries.ownership`` through the claim workflow), detection
-(``queries.detect``) and a haircut trace from the counterparties' withdrawal addresses (``queries.trace``).
+Steps: exchange exports, 3Commas deal logs, reference klines and API-key records through
+``ingest.api.ingest_file`` (in worker processes); meanwhile the leaked-key dump (``ingest.leaks``), chain
+files (``ingest.chain.files``), address labels (``queries.labels``), users and claims (``app.auth``,
+``app.claims``: filing, the claimant's own exports attached, wallet proofs through ``queries.ownership``);
+then detection (``queries.detect``), a haircut trace from the counterparties' withdrawal addresses
+(``queries.trace``) and the claims' ownership evidence levels.
 
 A step whose interface is not in this installation yet is reported as "not built yet" with the missing
 piece named; it is found by importing the module or by the ingest pipeline refusing the file format,
