@@ -204,3 +204,14 @@ def test_the_secret_scanner_guards_every_free_text_field(ws: Workspace, people: 
         report(f"secret scanner: {len(FIELDS)} claim fields + dispute + note, {len(SECRET_SAMPLES)} secret kinds, "
                f"{refused} refusals in this field's run, none stored")
     assert access.can("victim", "claims.file")
+
+
+def test_no_page_can_render_raw_html() -> None:
+    """Static guard for the markup test: no app code opens a raw-HTML path that user text could reach."""
+    offenders = []
+    for path in sorted(APP_DIR.rglob("*.py")):
+        text = path.read_text()
+        for needle in ("unsafe_allow_html=True", "st.html(", "components.html(", "components.v1.html("):
+            if needle in text:
+                offenders.append(f"{path.relative_to(APP_DIR)}: {needle}")
+    assert not offenders, offenders
