@@ -92,12 +92,17 @@ def ingest_entry(settings: Settings, folder: Path, entry: dict[str, Any]) -> int
     return int(result.rows_added)
 
 
-def _ingest_in_worker(job: tuple[Settings, Path, dict[str, Any]]) -> tuple[int, str | None]:
+Outcome = tuple[int, str | None, str | None]   # rows added, error sentence, unknown-format sentence
+
+
+def _ingest_in_worker(job: tuple[Settings, Path, dict[str, Any]]) -> Outcome:
     """Worker-process wrapper: errors come back as their sentence (exception classes do not all pickle)."""
     try:
-        return ingest_entry(*job), None
+        return ingest_entry(*job), None, None
+    except UnknownFormatError as exc:
+        return 0, None, str(exc)
     except KeytraceError as exc:
-        return 0, str(exc)
+        return 0, str(exc), None
 
 
 class Builder:
@@ -138,10 +143,10 @@ class Builder:
     def ingest_pipeline(self, meanwhile: Callable[[], None] | None = None) -> None:
         """Exchange exports, 3Commas logs, klines and API-key records, all through ``ingest_file``.
 
-        The first file of each format goes alone: a format the pipeline does not read yet is refused by
-        the sniffer (UnknownFormatError) and its files are reported, not loaded. The rest run in worker
-        processes: staging happens outside the write lock, so one file stages while another merges, and
-        ``meanwhile`` (the steps that do not need these files: dump, chain, labels, claims) runs here.
+        A format the pipeline does not read yet is refused by the sniffer (UnknownFormatError): its files
+        are reported, not loaded. The files go to worker processes: staging happens outside the write
+        lock, so one file stages while another merges, and ``meanwhile`` (the steps that do not need these
+        files: dump, chain, labels, claims) runs here at the same time.
         """
         from ingest.api import ingest_file
 
@@ -156,35 +161,20 @@ class Builder:
             step.detail = "the ingest pipeline cannot link an API-key record to its key yet"
             entries = [e for e in entries if e["load"] != "api_key"]
         refused: dict[str, str] = {}
-        rest: list[dict[str, Any]] = []
-        probed: set[str] = set()
-        for entry in entries:
-            if entry["format"] in probed:
-                rest.append(entry)
-                continue
-            probed.add(entry["format"])
-            try:
-                added = ingest_entry(self.ws.settings, self.folder, entry)
-            except UnknownFormatError as exc:
-                refused[entry["format"]] = str(exc)
-                continue
-            steps[entry["load"]].files += 1
-            steps[entry["load"]].rows += added
-        rest = [e for e in rest if e["format"] not in refused]
-        jobs = [(self.ws.settings, self.folder, e) for e in rest]
-        if self.workers > 1 and len(rest) > 8:
+        jobs = [(self.ws.settings, self.folder, e) for e in entries]
+        if self.workers > 1 and len(jobs) > 8:
             ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
             with ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx) as pool:
                 outcomes = pool.map(_ingest_in_worker, jobs, chunksize=4)   # submits every job now
                 if meanwhile:
                     meanwhile()
                 with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
-                    self._tally(steps, rest, outcomes, bar)
+                    self._tally(steps, entries, outcomes, refused, bar)
         else:
             if meanwhile:
                 meanwhile()
             with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
-                self._tally(steps, rest, map(_ingest_in_worker, jobs), bar)
+                self._tally(steps, entries, map(_ingest_in_worker, jobs), refused, bar)
         for load, step in steps.items():
             missing = sorted(f for f in refused if any(e["format"] == f and e["load"] == load for e in entries))
             if missing:
@@ -196,14 +186,17 @@ class Builder:
                 step.detail = "(timed together: loaded in parallel)"
 
     @staticmethod
-    def _tally(steps: dict[str, Step], entries: list[dict[str, Any]], outcomes: Iterable[tuple[int, str | None]],
-               bar: Progress) -> None:
-        for entry, (added, error) in zip(entries, outcomes, strict=True):
+    def _tally(steps: dict[str, Step], entries: list[dict[str, Any]], outcomes: Iterable[Outcome],
+               refused: dict[str, str], bar: Progress) -> None:
+        for entry, (added, error, unknown) in zip(entries, outcomes, strict=True):
+            bar.advance()
+            if unknown is not None:   # the sniffer does not know this format: not built yet
+                refused.setdefault(entry["format"], unknown)
+                continue
             if error is not None:
                 raise InputError(error)
             steps[entry["load"]].files += 1
             steps[entry["load"]].rows += added
-            bar.advance()
 
     # ------------------------------------------------------------------------------ leaks
     def leaks(self) -> Step:
