@@ -148,3 +148,46 @@ def updated_table(sql: str) -> str | None:
         return tree.this.name
     return None
 
+
+
+@cache
+def _split(sql: str, prefix: str, columns: tuple[str, ...] | None) -> tuple[tuple[tuple[str, str, int], ...], str]:
+    body = sql.strip().rstrip(";")
+    tree = sqlglot.parse_one(body, read="duckdb")
+    if isinstance(tree, exp.Update):
+        if columns is None:
+            raise ValueError("translating an UPDATE needs the updated table's columns")
+        tree = _update_as_select(tree, list(columns))
+    with_ = tree.args.get("with_") or tree.args.get("with")
+    if not isinstance(with_, exp.With) or with_.args.get("recursive"):
+        return (), tree.transform(_rewrite).sql(dialect="spark", comments=False)
+    names = {cte.alias_or_name.lower(): f"{prefix}{cte.alias_or_name.lower()}" for cte in with_.expressions}
+
+    def rename(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and not node.args.get("db") and node.name.lower() in names:
+            alias = node.args.get("alias") or exp.TableAlias(this=exp.to_identifier(node.name))
+            return exp.Table(this=exp.to_identifier(names[node.name.lower()]), alias=alias)
+        return node
+
+    bodies: list[tuple[str, exp.Expr]] = []
+    for cte in with_.expressions:
+        bodies.append((names[cte.alias_or_name.lower()], cte.this.copy().transform(rename)))
+    main = tree.copy()
+    main.set("with_" if "with_" in main.args else "with", None)
+    main = main.transform(rename)
+    refs: dict[str, int] = dict.fromkeys(names.values(), 0)
+    for _name, b in [*bodies, ("", main)]:
+        for t in b.find_all(exp.Table):
+            if t.name in refs:
+                refs[t.name] += 1
+    steps = tuple((name, b.transform(_rewrite).sql(dialect="spark", comments=False), refs[name])
+                  for name, b in bodies)
+    return steps, main.transform(_rewrite).sql(dialect="spark", comments=False)
+
+
+def to_spark_steps(sql: str, prefix: str, columns: list[str] | None = None
+                   ) -> tuple[tuple[tuple[str, str, int], ...], str]:
+    """The query's top-level CTEs as separate Spark statements, each to be registered as a view named
+    ``prefix + cte name`` (with how often the rest of the query reads it), and the final statement.
+    Spark may recompute a CTE at every reference; the driver materialises the ones read more than once."""
+    return _split(sql, prefix, tuple(columns) if columns is not None else None)

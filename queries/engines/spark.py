@@ -16,6 +16,7 @@ NULL).
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,6 +42,8 @@ SESSION_CONF = {
     "spark.sql.ansi.enabled": "true",
     "spark.sql.sources.partitionColumnTypeInference.enabled": "false",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # UTC-adjusted microsecond timestamps in the findings Parquet (not the legacy INT96)
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     "spark.ui.enabled": "false",
     "spark.driver.extraJavaOptions": "-Duser.timezone=UTC",
     "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
@@ -118,13 +121,28 @@ def _conform(df: DataFrame, table: str) -> DataFrame:
     return df.select(*cols)
 
 
+def _sql(spark: SparkSession, text: str, bound: dict[str, Any]) -> DataFrame:
+    args = {k: v for k, v in bound.items() if re.search(rf":{k}\b", text)}
+    return spark.sql(text, args=args or None)
+
+
 def run_query(spark: SparkSession, name: str, params: dict[str, Any] | None = None) -> DataFrame:
-    """A ``queries/sql`` file run on Spark (an UPDATE gives the updated table's new rows)."""
+    """A ``queries/sql`` file run on Spark (an UPDATE gives the updated table's new rows).
+
+    Its top-level CTEs become temporary views ``kt_<query>__<cte>``; those read more than once are
+    materialised (checkpointed) first, since Spark would otherwise compute them again at every reference.
+    """
     sql = runner.load(name)
     bound = runner.bind(sql, params)
     target = dialect.updated_table(sql)
     columns = spark.table(target).columns if target else None
-    return spark.sql(dialect.to_spark(sql, columns), args=bound or None)
+    steps, final = dialect.to_spark_steps(sql, f"kt_{name}__", columns)
+    for view, text, refs in steps:
+        df = _sql(spark, text, bound)
+        if refs > 1:
+            df = df.localCheckpoint()
+        df.createOrReplaceTempView(view)
+    return _sql(spark, final, bound)
 
 
 @dataclass(frozen=True)
