@@ -102,3 +102,16 @@ def test_export_refuses_a_folder_that_holds_files(incident: Workspace, tmp_path:
     done = keytrace("--db", str(incident.settings.db_path), "export", "parquet", str(tmp_path))
     assert done.returncode == 1 and "not an empty folder" in done.stderr
     assert (tmp_path / "x.txt").read_text() == "keep me"
+
+
+def test_the_spark_engine_needs_its_input_folder_and_the_extra(tmp_path: Path) -> None:
+    db = str(tmp_path / "case.duckdb")
+    no_input = keytrace("--db", db, "detect", "--engine", "spark")
+    assert no_input.returncode == 2 and "--input DIR" in no_input.stderr
+    stray = keytrace("--db", db, "trace", "--from", "0x" + "1" * 40, "--model", "haircut", "--input", str(tmp_path))
+    assert stray.returncode == 2 and "--engine spark" in stray.stderr
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing = keytrace("--db", db, "detect", "--engine", "spark", "--input", str(tmp_path))
+        assert missing.returncode == 2 and "keytrace[spark]" in missing.stderr
