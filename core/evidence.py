@@ -101,6 +101,10 @@ def store(ws: Workspace, con: duckdb.DuckDBPyConnection, source: Path, *, kind: 
     if keep_content:
         dest = stored_path(ws, sha)
         if not dest.exists():
+            # writers hold the database's exclusive lock here, so a partial copy left by a process that
+            # was killed mid-write is stale: remove it
+            for stale in ws.settings.evidence_dir.glob("*/.incoming-*"):
+                stale.unlink(missing_ok=True)
             dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".incoming-")
             try:

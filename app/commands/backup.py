@@ -140,8 +140,8 @@ def _read_manifest(ws: Workspace, folder: Path) -> dict[str, Any]:
     if not (folder / MANIFEST).is_file() or not (folder / SEAL).is_file():
         raise InputError(f"{folder} is not a keytrace backup (manifest.json or its seal is missing)")
     data = (folder / MANIFEST).read_bytes()
-    given = (folder / SEAL).read_text().strip()
-    if not hmac.compare_digest(_seal(_manifest_key(ws), data), given):
+    given = (folder / SEAL).read_bytes().strip()
+    if not hmac.compare_digest(_seal(_manifest_key(ws), data).encode(), given):
         raise EvidenceTamperedError("the backup manifest's seal does not match: it was altered, or the backup "
                                     "was made under another master key; nothing was restored")
     manifest: dict[str, Any] = json.loads(data)

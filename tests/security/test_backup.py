@@ -75,7 +75,7 @@ def test_backup_into_a_non_empty_folder_is_refused(filled: Workspace, tmp_path: 
 
 def _tamper_cases() -> list[str]:
     return ["flip_db_byte", "flip_evidence_byte", "drop_evidence", "add_file", "edit_manifest_and_rehash",
-            "path_escape", "wrong_key", "truncate_db"]
+            "path_escape", "wrong_key", "truncate_db", "garbage_seal", "symlink_swap"]
 
 
 @pytest.mark.parametrize("case", _tamper_cases())
@@ -123,6 +123,14 @@ def test_restore_refuses_a_tampered_backup_and_leaves_the_target_untouched(
         key.write_text("ab" * 32 + "\n")
         os.chmod(key, 0o600)
         monkeypatch.setenv("KEYTRACE_KEY_FILE", str(key))
+    elif case == "garbage_seal":
+        (out / "manifest.json.hmac").write_bytes("\u00e9\u202e".encode() + b"\xff\x00")
+    elif case == "symlink_swap":
+        # the listed file is replaced by a link to a file outside the backup with the same content
+        outside = tmp_path / "outside.ktev"
+        outside.write_bytes((out / evidence).read_bytes())
+        (out / evidence).unlink()
+        (out / evidence).symlink_to(outside)
     elif case == "truncate_db":
         data = (out / "database.duckdb").read_bytes()
         (out / "database.duckdb").write_bytes(data[: len(data) // 3])
