@@ -76,7 +76,8 @@ def _seal(key: bytes, data: bytes) -> str:
 
 
 def _copy(src: Path, dest: Path) -> dict[str, Any]:
-    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for folder in reversed(dest.parents[:2] if len(dest.parents) > 1 else dest.parents):
+        folder.mkdir(exist_ok=True, mode=0o700)  # each level 0700 (parents=True would use the umask)
     with src.open("rb") as fin, dest.open("xb") as fout:
         shutil.copyfileobj(fin, fout, 1 << 20)
         fout.flush()
@@ -116,8 +117,10 @@ def backup(ws: Workspace, folder: Path) -> dict[str, Any]:
                     "schema_version": version, "audit_entries": entries,
                     "files": [{"path": p, **files[p]} for p in sorted(files)]}
         data = json.dumps(manifest, indent=2, sort_keys=True).encode() + b"\n"
-        (folder / MANIFEST).write_bytes(data)
-        (folder / SEAL).write_text(_seal(key, data) + "\n")
+        for name, body in ((MANIFEST, data), (SEAL, (_seal(key, data) + "\n").encode())):
+            fd = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(body)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -216,6 +219,7 @@ def restore(ws: Workspace, folder: Path, *, force: bool = False) -> dict[str, An
             new_evidence = staging / EVIDENCE
             if not new_evidence.exists():
                 new_evidence.mkdir(mode=0o700)
+            os.chmod(new_evidence, 0o700)
             os.replace(new_evidence, target.evidence_dir)
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
