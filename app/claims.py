@@ -16,6 +16,7 @@ Rules every function keeps:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,6 +108,11 @@ class History:
 
 
 # -- helpers -------------------------------------------------------------------------------------
+# direction overrides and isolates (the "Trojan Source" characters) and control characters other than
+# tab and line breaks: they let a claim's UID or name display as something it is not
+_DISGUISE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]")
+
+
 def _text(label: str, value: str | None, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
     value = value.strip() if value else None
     if not value:
@@ -115,6 +121,9 @@ def _text(label: str, value: str | None, *, required: bool = False, limit: int =
         return None
     if len(value) > limit:
         raise InputError(f"{label} is longer than {limit:,} characters", column=label)
+    if _DISGUISE.search(value):
+        raise InputError(f"{label} contains invisible control or text-direction characters (such as U+202E) "
+                         "that can make it read differently on screen; remove them", column=label)
     secrets_scan.check(label, value)
     return value
 
