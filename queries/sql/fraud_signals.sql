@@ -11,8 +11,12 @@ WITH c AS (
     SELECT id, user_id, lower(exchange) AS exchange, account, key_fingerprint, claimed_loss_usd
     FROM claims
 ),
+in_scope AS (
+    SELECT * FROM c WHERE $claim_id IS NULL OR id = $claim_id
+),
 traced AS (
-    SELECT c.id FROM c
+    -- only the claims asked about: a single claim's check does not scan the tables for every claim
+    SELECT c.id FROM in_scope c
     WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.exchange = c.exchange AND a.account = c.account)
        OR EXISTS (SELECT 1 FROM trades t WHERE t.exchange = c.exchange AND t.account = c.account)
        OR EXISTS (SELECT 1 FROM ledger_movements m WHERE m.exchange = c.exchange AND m.account = c.account)
@@ -22,17 +26,17 @@ signals AS (
     SELECT a.id AS claim_id, 'SHARED_UID' AS signal,
            'account ' || a.exchange || ':' || a.account || ' is also claimed in claim ' || CAST(min(b.id) AS VARCHAR)
                AS detail
-    FROM c a JOIN c b ON b.exchange = a.exchange AND b.account = a.account AND b.user_id <> a.user_id
+    FROM in_scope a JOIN c b ON b.exchange = a.exchange AND b.account = a.account AND b.user_id <> a.user_id
     GROUP BY a.id, a.exchange, a.account
     UNION ALL
     SELECT a.id, 'SHARED_KEY', 'the same API key is named in claim ' || CAST(min(b.id) AS VARCHAR)
-    FROM c a JOIN c b ON b.key_fingerprint = a.key_fingerprint AND b.user_id <> a.user_id
+    FROM in_scope a JOIN c b ON b.key_fingerprint = a.key_fingerprint AND b.user_id <> a.user_id
     GROUP BY a.id
     UNION ALL
     SELECT wa.claim_id, 'SHARED_WALLET',
            'wallet ' || lower(wa.address) || ' is also proven in claim ' || CAST(min(wb.claim_id) AS VARCHAR)
     FROM wallet_proofs wa
-    JOIN c ca ON ca.id = wa.claim_id
+    JOIN in_scope ca ON ca.id = wa.claim_id
     JOIN wallet_proofs wb ON lower(wb.address) = lower(wa.address) AND wb.claim_id <> wa.claim_id
     JOIN c cb ON cb.id = wb.claim_id AND cb.user_id <> ca.user_id
     GROUP BY wa.claim_id, lower(wa.address)
@@ -40,7 +44,7 @@ signals AS (
     SELECT c.id, 'LOSS_INFLATED',
            'claimed ' || CAST(c.claimed_loss_usd AS VARCHAR) || ' USD, computed '
                || CAST(CAST(coalesce(l.loss_usd, 0) AS DECIMAL(38,2)) AS VARCHAR) || ' USD'
-    FROM c
+    FROM in_scope c
     JOIN traced tr ON tr.id = c.id
     LEFT JOIN account_losses l ON l.exchange = c.exchange AND l.account = c.account
     WHERE c.claimed_loss_usd IS NOT NULL
@@ -48,7 +52,7 @@ signals AS (
       AND c.claimed_loss_usd - coalesce(l.loss_usd, 0) > $loss_slack_usd
     UNION ALL
     SELECT c.id, 'NO_ACCOUNT_TRACE', 'no export of ' || c.exchange || ':' || c.account || ' is in the database'
-    FROM c
+    FROM in_scope c
     WHERE NOT EXISTS (SELECT 1 FROM traced tr WHERE tr.id = c.id)
 )
 SELECT claim_id, signal, detail
