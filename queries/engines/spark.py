@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -242,7 +242,3 @@ def trace(spark: SparkSession, seeds: Iterable[str], model: str, hops: int = 5, 
     con = cast(duckdb.DuckDBPyConnection, SparkConnection(spark))
     return tracing.compute(con, seeds, model, hops, direction, chain_id, token)
 
-
-def iter_views() -> Iterator[str]:
-    for t in PARQUET_TABLES:
-        yield SPARK_VIEW.get(t.name, t.name)
