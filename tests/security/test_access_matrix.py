@@ -172,3 +172,29 @@ def test_the_menu_holds_exactly_the_pages_of_the_role(people: People, app_for: A
         else:
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 at.switch_page(rule.file)
+
+
+def test_a_forged_expired_or_revoked_session_token_is_logged_out(ws: Workspace, people: People, app_for: AppFor) -> None:
+    """The session token is checked against the database on every run: a guessed token, a logged-out one and
+    one of a disabled account all land on the log-in page, and a page opened directly shows no data."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP
+
+    _file(ws, people)
+    app_for(None)
+    _, revoked = auth.login(ws, "ines", PASSWORD)
+    auth.logout(ws, revoked)
+    _, disabled = auth.login(ws, "lena", PASSWORD)
+    auth.set_disabled(ws, None, "lena", True)
+    for token in ("0" * 43, "forged-token", revoked, disabled):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.session_state["kt_token"] = token
+        at.run()
+        assert not at.exception
+        assert at.text_input(key="login_username") is not None
+        page = AppTest.from_file(str(APP_DIR / "views" / "claims_queue.py"), default_timeout=60)
+        page.session_state["kt_token"] = token
+        page.run()
+        assert [w.value for w in page.warning] == ["Please log in to see this page."]
+        assert not page.dataframe and not page.metric

@@ -213,7 +213,9 @@ def test_fuzz_sql_console(ws: Workspace, people: People, tally: Callable[[str], 
                "SELECT * FROM (SELECT token_hash FROM sessions)", "SELECT * FROM main.users",
                "SELECT 1; DELETE FROM claims", "PRAGMA database_list", "CALL pragma_version()",
                "EXPORT DATABASE 'x'", "CHECKPOINT", "SELECT * FROM read_text('" + str(ws.settings.key_file) + "')",
-               "SELECT getenv('HOME')", "CREATE TABLE x AS SELECT 1"]
+               "SELECT getenv('HOME')", "CREATE TABLE x AS SELECT 1", "SUMMARIZE users", "PIVOT users ON role",
+               "SELECT * FROM query('SELECT * FROM users')", "SELECT * FROM query_table('sess' || 'ions')",
+               "SELECT (SELECT password_hash FROM users LIMIT 1)", "SELECT * FROM \"Users\""]
     key = ws.settings.key_file.read_text().strip()
     for sql in attacks:
         before = db_state(ws)
