@@ -206,8 +206,14 @@ from core.workspace import Workspace
 db, username, password, worker, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 ws = Workspace.open(db, lock_timeout=120)
 _, token = auth.login(ws, username, password)          # a session of its own, like a browser tab
+import pathlib, time
+print("ready", flush=True)
+go = pathlib.Path(sys.argv[6])
+while not go.exists():
+    time.sleep(0.02)
 ids = []
 for i in range(n):
+    time.sleep(0.2)                                     # spread the claims over the ingest's run
     user = auth.session_user(ws, token)                 # re-checked on every action, as the app does
     ids.append(claims.file_claim(ws, user, exchange="binance", account=f"{worker}-{i}",
                                  contact_email=f"w{worker}@example.org", statement=f"worker {worker} claim {i}",
@@ -224,21 +230,28 @@ def test_50_claims_from_parallel_sessions_while_an_ingest_runs(ws: Workspace, pe
     src = big_export(tmp_path / "big.csv")
     before = state(ws)
     (tmp_path / "none.toml").write_text("")
-    ingest = keytrace(ws.settings.db_path, "ingest", str(src), "--account", "38811234", "--json")
     workers, per = 5, 10
+    go = tmp_path / "go"
     env = dict(os.environ, PYTHONPATH=str(ROOT), KEYTRACE_CONFIG=str(tmp_path / "none.toml"))
     procs = [subprocess.Popen([sys.executable, "-c", WORKER, str(ws.settings.db_path),
-                               ("vera", "otto")[w % 2], PASSWORD, str(w), str(per)],
+                               ("vera", "otto")[w % 2], PASSWORD, str(w), str(per), str(go)],
                               env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for w in range(workers)]
+    for p in procs:  # every session is logged in before the ingest starts
+        assert p.stdout is not None and p.stdout.readline().strip() == "ready"
+    ingest = keytrace(ws.settings.db_path, "ingest", str(src), "--account", "38811234", "--json")
+    time.sleep(0.3)
+    running_at_start = ingest.poll() is None
+    go.touch()
     ids: list[int] = []
     by_owner: dict[str, set[int]] = {"vera": set(), "otto": set()}
     for w, p in enumerate(procs):
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
-        ids += json.loads(out)
-        by_owner[("vera", "otto")[w % 2]] |= set(json.loads(out))
+        ids += json.loads(out.strip().splitlines()[-1])
+        by_owner[("vera", "otto")[w % 2]] |= set(json.loads(out.strip().splitlines()[-1]))
     overlapped = ingest.poll() is None  # the ingest was still at work when the last claim was kept
+    assert running_at_start
     _, err = ingest.communicate(timeout=300)
     assert ingest.returncode == 0, err
     after = state(ws)
@@ -254,5 +267,5 @@ def test_50_claims_from_parallel_sessions_while_an_ingest_runs(ws: Workspace, pe
         worker, i = c.account.split("-")
         assert c.statement == f"worker {worker} claim {i}" and c.contact_email == f"w{worker}@example.org"
     report(f"parallel load: {workers} processes x {per} claims = {len(ids)} claims filed from separate sessions "
-           f"while a {ROWS:,}-row ingest ran (still running after the last claim: {overlapped}); {len(ids)} kept, {after['trades'] - before['trades']:,} rows "
+           f"while a {ROWS:,}-row ingest ran (running when the claims began: {running_at_start}, still running after the last: {overlapped}); {len(ids)} kept, {after['trades'] - before['trades']:,} rows "
            f"stored, audit chain verified ({after['audit_verified']} entries)")
