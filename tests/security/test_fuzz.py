@@ -9,6 +9,7 @@ stays fast; the figures are printed at the end.
 
 from __future__ import annotations
 
+import os
 import secrets as pysecrets
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -30,7 +31,7 @@ from tests.app.conftest import People
 from tests.conftest import FIXTURES
 from tests.security.conftest import Report
 
-EXAMPLES = 20
+EXAMPLES = int(os.environ.get("KEYTRACE_FUZZ_EXAMPLES", "20"))  # raise it for a longer campaign
 FAST = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
