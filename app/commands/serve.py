@@ -27,6 +27,7 @@ def serve(db_path: Path, port: int) -> int:
            "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
            "--server.maxUploadSize", "200", "--global.developmentMode", "false",
+           "--client.showErrorDetails", "none",  # no traceback reaches a victim's browser (the server logs it)
            "--client.toolbarMode", "minimal"]
     sys.stderr.write(f"keytrace: serving {db_path.name} on http://127.0.0.1:{port}\n")
     try:
