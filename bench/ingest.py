@@ -31,6 +31,10 @@ from pathlib import Path
 
 import duckdb
 
+# Run as a script, Python puts bench/ first on sys.path, where this file would shadow the `ingest` package.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
 TIME_LIMIT_RATIO = 2.0
 MEMORY_LIMIT_BYTES = 2 * 1024**3
 
