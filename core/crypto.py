@@ -22,7 +22,7 @@ import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -33,6 +33,10 @@ from core.config import Settings
 from core.errors import ConfigError, EvidenceTamperedError
 
 CHUNK = 1 << 20
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
 FILE_MAGIC = b"KTEV1"
 FIELD_VERSION = b"\x01"
 
@@ -128,7 +132,7 @@ class Keyring:
         return hmac.new(self.audit, data, hashlib.sha256).hexdigest()
 
     # -- evidence files --------------------------------------------------------------------
-    def encrypt_stream(self, src: BinaryIO, dst: BinaryIO, sha256_hex: str) -> None:
+    def encrypt_stream(self, src: Readable, dst: BinaryIO, sha256_hex: str) -> None:
         prefix = secrets.token_bytes(8)
         dst.write(FILE_MAGIC + prefix)
         aes = AESGCM(self.evidence)

@@ -16,6 +16,7 @@ import mimetypes
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from typing import Any, BinaryIO
 import duckdb
 
 from core.db import utcnow
-from core.errors import EvidenceTamperedError, NotFound
+from core.errors import EvidenceTamperedError, KeytraceError, NotFound
 from core.workspace import Workspace
 
 _BIDI_AND_CONTROL = re.compile(r"[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -77,14 +78,80 @@ def custody(con: duckdb.DuckDBPyConnection, sha: str, actor: str, action: str,
     _custody(con, sha, actor, action, details)
 
 
+class SealingCancelled(KeytraceError):
+    """The ingest that wanted the sealed copy failed first; the copy was dropped."""
+
+
+class _Stoppable:
+    """A source file that stops being readable once ``cancel`` is set."""
+
+    def __init__(self, src: BinaryIO, cancel: threading.Event) -> None:
+        self.src = src
+        self.cancel = cancel
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self.cancel.is_set():
+            raise SealingCancelled("sealing the evidence copy was cancelled")
+        return self.src.read(size)
+
+
+def _seal(ws: Workspace, source: Path, sha: str, prefix: str, cancel: threading.Event | None = None) -> Path:
+    """Encrypt ``source`` into a private temporary file next to its place in the store, synced to disk."""
+    dest = stored_path(ws, sha)
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as out, source.open("rb") as src:
+            ws.keys.encrypt_stream(src if cancel is None else _Stoppable(src, cancel), out, sha)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o600)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def seal_in_advance(ws: Workspace, source: Path, sha: str, cancel: threading.Event | None = None) -> Path | None:
+    """The encrypted copy of ``source`` for a later :func:`store`, made without the database lock.
+
+    An ingest calls this on a thread while it parses the file, so the encryption costs no extra time.
+    None when the content is already in the store. The caller hands the path to :func:`store` or
+    deletes it; a copy left behind by a process that died is removed by the next :func:`store`.
+    """
+    if stored_path(ws, sha).exists():
+        return None
+    return _seal(ws, source, sha, f".prepared-{os.getpid()}-", cancel)
+
+
+def _remove_stale(ws: Workspace) -> None:
+    for stale in ws.settings.evidence_dir.glob("*/.incoming-*"):
+        stale.unlink(missing_ok=True)
+    for early in ws.settings.evidence_dir.glob("*/.prepared-*"):
+        pid = early.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            early.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def store(ws: Workspace, con: duckdb.DuckDBPyConnection, source: Path, *, kind: str, submitted_by: str,
           original_name: str | None = None, case_id: str | None = None, claim_id: int | None = None,
           media_type: str | None = None, keep_content: bool = True,
-          known_sha256: tuple[str, int] | None = None) -> EvidenceRecord:
+          known_sha256: tuple[str, int] | None = None, prepared: Path | None = None) -> EvidenceRecord:
     """Store ``source`` (inside the caller's write transaction). Identical content is stored once.
 
     With ``keep_content=False`` only the hash and metadata are kept (leaked-key dumps: the secrets in
-    them must never reach the disk).
+    them must never reach the disk). ``prepared`` is the file's copy sealed in advance by
+    :func:`seal_in_advance` (outside the lock); it is moved into place, or dropped if already stored.
     """
     name = safe_name(original_name or source.name)
     sha, size = known_sha256 or sha256_file(source)
@@ -93,6 +160,8 @@ def store(ws: Workspace, con: duckdb.DuckDBPyConnection, source: Path, *, kind: 
     existing = con.execute("SELECT original_name, size_bytes, media_type, kind, submitted_by, submitted_at "
                            "FROM evidence_files WHERE sha256 = ?", [sha]).fetchall()
     if existing:
+        if prepared is not None:
+            prepared.unlink(missing_ok=True)
         con.execute("INSERT INTO evidence_submissions (sha256, original_name, submitted_by, submitted_at, "
                     "case_id, claim_id) VALUES (?, ?, ?, ?, ?, ?)", [sha, name, submitted_by, now, case_id, claim_id])
         _custody(con, sha, submitted_by, "resubmitted", {"name": name, "claim_id": claim_id})
@@ -100,23 +169,17 @@ def store(ws: Workspace, con: duckdb.DuckDBPyConnection, source: Path, *, kind: 
         return EvidenceRecord(sha, o[0], int(o[1]), o[2], o[3], o[4], o[5], is_new=False)
     if keep_content:
         dest = stored_path(ws, sha)
-        if not dest.exists():
+        if dest.exists():
+            if prepared is not None:
+                prepared.unlink(missing_ok=True)
+        else:
             # writers hold the database's exclusive lock here, so a partial copy left by a process that
-            # was killed mid-write is stale: remove it
-            for stale in ws.settings.evidence_dir.glob("*/.incoming-*"):
-                stale.unlink(missing_ok=True)
-            dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as out, source.open("rb") as src:
-                    ws.keys.encrypt_stream(src, out, sha)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.chmod(tmp, 0o600)
-                os.replace(tmp, dest)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            # was killed mid-write is stale: remove it (and copies sealed in advance by dead processes)
+            _remove_stale(ws)
+            sealed = prepared if prepared is not None else _seal(ws, source, sha, ".incoming-")
+            os.replace(sealed, dest)
+    elif prepared is not None:
+        prepared.unlink(missing_ok=True)
     con.execute("INSERT INTO evidence_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [sha, name, size, mtype, kind, submitted_by, now, case_id, claim_id, keep_content])
     _custody(con, sha, submitted_by, "stored" if keep_content else "hash_recorded", {"name": name, "kind": kind})

@@ -8,12 +8,14 @@ stores the evidence and merges the rows in one short transaction (see :mod:`inge
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.db import utcnow
 from core.errors import InputError, Problem, UsageError
-from core.evidence import safe_name, sha256_file
+from core.evidence import safe_name, seal_in_advance, sha256_file
 from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
 from ingest import load
@@ -72,64 +74,92 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
     check_regular_file(path, name)
     before = _fingerprint(path)
     data = read_head(path)
-    with load.staging_dir() as workdir:
-        csv_path = path
-        prepared = prepare(path, data, workdir, name)  # JSON, headerless or zipped files -> CSV
-        if prepared is not None:
-            csv_path = prepared
-            data = read_head(csv_path)
-        elif is_xlsx(data):
-            from ingest.xlsx import xlsx_to_csv
+    cancel = threading.Event()
+    sealing: Future[tuple[tuple[str, int], Path | None]] | None = None
+    try:
+        # the pool's exit waits for the sealing thread before the staging folder goes
+        with load.staging_dir() as workdir, ThreadPoolExecutor(1, thread_name_prefix="keytrace-seal") as pool:
+            csv_path = path
+            prepared = prepare(path, data, workdir, name)  # JSON, headerless or zipped files -> CSV
+            if prepared is not None:
+                csv_path = prepared
+                data = read_head(csv_path)
+            elif is_xlsx(data):
+                from ingest.xlsx import xlsx_to_csv
 
-            csv_path = xlsx_to_csv(path, workdir / "sheet.csv", name)
-            data = read_head(csv_path)
-        complete = csv_path.stat().st_size <= len(data)
-        text = decode_head(data, name, complete=complete)
-        sniffed = sniff_text(text, name, complete=complete)
-        spec = sniffed.spec
-        # a bot platform's log (3Commas) is not an exchange's export: --exchange names the exchange its
-        # orders went to
-        target = exchange.strip().lower() if exchange and spec.kind == "bot_orders" else spec.exchange
-        if exchange is not None and exchange.strip().lower() != target:
-            raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {exchange.strip().lower()}")
-        fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
-        options = Options(exchange=target, account=account, dayfirst=dayfirst,
-                          api_key_fingerprint=fingerprint)
-        if progress:
-            progress("hashing", 0.0)
-        sha = sha256_file(path)
-        staged = load.stage(csv_path, sniffed.head, spec, options, workdir, progress=progress)
-        companions: list[load.Staged] = []
-        for i, companion in enumerate(spec.companions, start=1):
-            sub = workdir / f"part{i}"
-            sub.mkdir()
-            companions.append(load.stage(csv_path, sniffed.head, spec_named(companion), options, sub))
-        parts = [staged, *companions]
-        if not skip_bad_rows:
-            for part in parts:
-                load.refuse_bad_rows(part)
-        read = sum(p.rows_read for p in parts)
-        if sum(p.rows_good for p in parts) == 0 and read > 0:
-            problems = [q for p in parts for q in p.problems]
-            raise InputError(f"none of the {read} rows is valid; nothing was stored "
-                             f"(first problem: {problems[0].sentence() if problems else '?'})",
-                             file=name)
-        resolved = _resolve_account(parts, account, name)
-        if _fingerprint(path) != before:
-            raise InputError("the file changed while it was being read; nothing was stored", file=name)
-        if progress:
-            progress("merging", 0.8)
-        outcome = load.merge(ws, staged, path, sha=sha, exchange=spec.exchange, account=resolved, actor=actor,
-                             skip_bad_rows=skip_bad_rows, case_id=case_id, claim_id=claim_id,
-                             started_at=started, also=companions)
-        if progress:
-            progress("done", 1.0)
+                csv_path = xlsx_to_csv(path, workdir / "sheet.csv", name)
+                data = read_head(csv_path)
+            complete = csv_path.stat().st_size <= len(data)
+            text = decode_head(data, name, complete=complete)
+            sniffed = sniff_text(text, name, complete=complete)
+            spec = sniffed.spec
+            # a bot platform's log (3Commas) is not an exchange's export: --exchange names the exchange its
+            # orders went to
+            target = exchange.strip().lower() if exchange and spec.kind == "bot_orders" else spec.exchange
+            if exchange is not None and exchange.strip().lower() != target:
+                raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {exchange.strip().lower()}")
+            fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
+            options = Options(exchange=target, account=account, dayfirst=dayfirst,
+                              api_key_fingerprint=fingerprint)
+            if progress:
+                progress("hashing", 0.0)
+            # hash and encrypt the evidence copy on a thread while DuckDB parses the file
+            sealing = pool.submit(_hash_and_seal, ws, path, cancel)
+            try:
+                staged = load.stage(csv_path, sniffed.head, spec, options, workdir, progress=progress)
+                companions: list[load.Staged] = []
+                for i, companion in enumerate(spec.companions, start=1):
+                    sub = workdir / f"part{i}"
+                    sub.mkdir()
+                    companions.append(load.stage(csv_path, sniffed.head, spec_named(companion), options, sub))
+                parts = [staged, *companions]
+                if not skip_bad_rows:
+                    for part in parts:
+                        load.refuse_bad_rows(part)
+                read = sum(p.rows_read for p in parts)
+                if sum(p.rows_good for p in parts) == 0 and read > 0:
+                    problems = [q for p in parts for q in p.problems]
+                    raise InputError(f"none of the {read} rows is valid; nothing was stored "
+                                     f"(first problem: {problems[0].sentence() if problems else '?'})",
+                                     file=name)
+                resolved = _resolve_account(parts, account, name)
+                sha, sealed = sealing.result()
+                if _fingerprint(path) != before:
+                    raise InputError("the file changed while it was being read; nothing was stored", file=name)
+                if progress:
+                    progress("merging", 0.8)
+                outcome = load.merge(ws, staged, path, sha=sha, exchange=spec.exchange, account=resolved,
+                                     actor=actor, skip_bad_rows=skip_bad_rows, case_id=case_id,
+                                     claim_id=claim_id, started_at=started, also=companions, prepared=sealed)
+            except BaseException:
+                cancel.set()
+                raise
+            if progress:
+                progress("done", 1.0)
+    finally:
+        _drop_unused_copy(sealing)
     return IngestResult(
         run_id=outcome.run_id, format=spec.name, evidence_sha256=sha[0], exchange=spec.exchange,
         account=resolved, rows_read=read, rows_added=outcome.rows_added,
         rows_rejected=outcome.rows_rejected, source_name=name, kind=spec.kind,
         evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count,
         parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read))
+
+
+def _hash_and_seal(ws: Workspace, path: Path, cancel: threading.Event) -> tuple[tuple[str, int], Path | None]:
+    sha = sha256_file(path)
+    if cancel.is_set():  # the ingest has failed meanwhile
+        return sha, None
+    return sha, seal_in_advance(ws, path, sha[0], cancel)
+
+
+def _drop_unused_copy(sealing: Future[tuple[tuple[str, int], Path | None]] | None) -> None:
+    """Delete the sealed copy when the ingest failed before the store took it (a no-op after a merge)."""
+    if sealing is None or not sealing.done() or sealing.cancelled() or sealing.exception() is not None:
+        return
+    copy = sealing.result()[1]
+    if copy is not None:
+        copy.unlink(missing_ok=True)
 
 
 def _fingerprint(path: Path) -> tuple[int, int]:

@@ -31,7 +31,7 @@ from core.db import utcnow
 from core.errors import InputError, Problem, ValidationError
 from core.evidence import store
 from core.workspace import Workspace
-from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX
+from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX, QUOTE_ASSETS
 from ingest.formats.base import SQL_DIR, FileHead, FormatSpec, Options, column_names, header_offset_minutes
 
 STAGE_MEMORY_LIMIT = "1GB"
@@ -163,6 +163,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         "offset_minutes": offset,
         "time_header": _header_of(spec.time_column, names, head),
         "pair_regex": PAIR_REGEX,
+        "quote_assets": list(QUOTE_ASSETS),
         "asset_suffix_regex": ASSET_SUFFIX_REGEX,
         "file_name": head.name,
     }
@@ -180,9 +181,21 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
                 if not _IDENT.match(c):
                     raise ValueError(f"bad optional column name {c!r} in {spec.name}")
             added = "".join(f", CAST(NULL AS VARCHAR) AS {c}" for c in extra)
-            con.execute(f"CREATE VIEW raw AS SELECT *{added} FROM raw_file")  # noqa: S608 - constants only
+            # raw_numbered numbers the rows with a window, which runs on one thread; a row-local format
+            # reads `raw` unnumbered instead, and its staged rows are numbered by their order (rowid),
+            # which DuckDB keeps for a plain SELECT from one table function
+            con.execute("CREATE VIEW raw_numbered AS "  # noqa: S608 - constants only
+                        f"SELECT row_number() OVER () AS source_row, *{added} FROM raw_file")
+            if spec.row_local:
+                con.execute(f"CREATE VIEW raw AS SELECT CAST(NULL AS BIGINT) AS source_row, *{added} "  # noqa: S608
+                            "FROM raw_file")
+            else:
+                con.execute("CREATE VIEW raw AS SELECT * FROM raw_numbered")
             format_sql = spec.sql_path.read_text()
-            con.execute("CREATE TABLE staged AS " + format_sql, bind(format_sql, params))
+            target = "staged_rows" if spec.row_local else "staged"
+            con.execute(f"CREATE TABLE {target} AS " + format_sql, bind(format_sql, params))
+            if spec.row_local:
+                con.execute("CREATE VIEW staged AS SELECT * REPLACE (rowid + 1 AS source_row) FROM staged_rows")
         except duckdb.Error as exc:
             if not _is_csv_error(exc):
                 raise
@@ -195,7 +208,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         if beyond and all(_IDENT.match(c) for c in beyond):
             any_filled = " OR ".join(f"r.{c} IS NOT NULL" for c in beyond)
             con.execute("INSERT INTO problems SELECT r.source_row, NULL, 'the row has more fields than the header' "
-                        f"FROM raw AS r WHERE ({any_filled}) AND r.source_row NOT IN "  # noqa: S608 - constants
+                        f"FROM raw_numbered AS r WHERE ({any_filled}) AND r.source_row NOT IN "  # noqa: S608
                         "(SELECT p.source_row FROM problems AS p)")
         rows_read = int(run(con, "SELECT count(*) FROM staged")[0][0])
         rows_bad = int(run(con, "SELECT count(*) FROM problems")[0][0])
@@ -254,11 +267,12 @@ class MergeOutcome:
 
 def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], exchange: str, account: str,
           actor: str, skip_bad_rows: bool, case_id: str | None = None, claim_id: int | None = None,
-          started_at: Any = None, also: Sequence[Staged] = ()) -> MergeOutcome:
+          started_at: Any = None, also: Sequence[Staged] = (), prepared: Path | None = None) -> MergeOutcome:
     """Store the evidence and merge the staged rows, all in one write transaction.
 
     ``also`` holds the other parts of the same file (the format's companions, each staged into its own
-    kind); they are merged in the same transaction, under the same run.
+    kind); they are merged in the same transaction, under the same run. ``prepared`` is the evidence
+    copy sealed in advance (see :func:`core.evidence.seal_in_advance`).
     """
     run_id = str(uuid.uuid4())
     spec = staged.spec
@@ -269,7 +283,7 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
         con.execute(f"SET memory_limit = '{MERGE_MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order = false")
         record = store(ws, con, source, kind="exchange_export", submitted_by=actor, original_name=staged.name,
-                       case_id=case_id, claim_id=claim_id, known_sha256=sha)
+                       case_id=case_id, claim_id=claim_id, known_sha256=sha, prepared=prepared)
         for part in parts:
             params = {"exchange": exchange, "account": account, "sha": sha[0], "run_id": run_id,
                       "format": part.spec.name}

@@ -136,6 +136,10 @@ class FormatSpec:
     companions: tuple[str, ...] = ()
     companion_only: bool = False              # never sniffed on its own; runs only as a companion
     needs_account: bool = True                # False for reference prices and other account-less data
+    # the SQL maps each raw row to exactly one staged row (no join, grouping, window, filter, union or
+    # subquery), so the staging numbers rows by their order instead of a row_number() window, which
+    # runs on one thread (tests/ingest/test_row_local.py checks the flag against each SQL's syntax tree)
+    row_local: bool = True
 
     def matches(self, head: FileHead) -> bool:
         if self.companion_only:

@@ -14,6 +14,7 @@ from ingest.formats.base import FormatSpec
 FORMATS: list[FormatSpec] = [
     FormatSpec(
         name="binance_card_purchases",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="binance",
         kind="trades",
         description="Binance Buy Crypto (card) history, Date(UTC),Method,Amount,Price,Fees,Final Amount,Status,"

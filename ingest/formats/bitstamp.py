@@ -14,6 +14,7 @@ from ingest.formats.base import FormatSpec
 FORMATS: list[FormatSpec] = [
     FormatSpec(
         name="bitstamp_transactions",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="bitstamp",
         kind="trades",
         description="Bitstamp transactions, Type,Datetime,Account,Amount,Value,Rate,Fee,Sub Type",
@@ -23,6 +24,7 @@ FORMATS: list[FormatSpec] = [
     ),
     FormatSpec(
         name="bitstamp_transactions_ledger",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="bitstamp",
         kind="ledger_movements",
         description="Bitstamp transactions as balance changes",

@@ -45,6 +45,7 @@ _TIMES = {"time_formats": ["%Y-%m-%d %H:%M:%S UTC", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m
 FORMATS: list[FormatSpec] = [
     FormatSpec(
         name="coinbase_transactions",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="coinbase",
         kind="trades",
         description="Coinbase transaction history, [ID,]Timestamp,Transaction Type,Asset,Quantity Transacted,...",
@@ -60,6 +61,7 @@ FORMATS: list[FormatSpec] = [
     ),
     FormatSpec(
         name="coinbase_transactions_ledger",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="coinbase",
         kind="ledger_movements",
         description="Coinbase transaction history as balance changes",

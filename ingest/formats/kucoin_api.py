@@ -22,6 +22,7 @@ _HEADER = ",".join(KUCOIN_COLUMNS)
 FORMATS: list[FormatSpec] = [
     FormatSpec(
         name="kucoin_api_fills",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="kucoin",
         kind="trades",
         description="KuCoin REST API JSON (fills, orders, candles)",
@@ -30,6 +31,7 @@ FORMATS: list[FormatSpec] = [
     ),
     FormatSpec(
         name="kucoin_api_orders",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="kucoin",
         kind="orders",
         description="KuCoin REST API orders",
@@ -38,6 +40,7 @@ FORMATS: list[FormatSpec] = [
     ),
     FormatSpec(
         name="kucoin_api_candles",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="kucoin",
         kind="price_bars",
         description="KuCoin REST API candles",

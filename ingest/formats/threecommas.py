@@ -39,6 +39,7 @@ def _params(head: FileHead, options: Options) -> Mapping[str, Any]:
 FORMATS: list[FormatSpec] = [
     FormatSpec(
         name="threecommas_deals",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="3commas",
         kind="bot_orders",
         description="3Commas deals and market orders (JSON from its API)",
@@ -49,6 +50,7 @@ FORMATS: list[FormatSpec] = [
     ),
     FormatSpec(
         name="threecommas_deals_csv",
+        row_local=False,  # filters or multiplies rows: numbered with a window
         exchange="3commas",
         kind="bot_orders",
         description="3Commas deals CSV export, id,...,bot_id,...,pair,...,created_at,...,bought_average_price,...",

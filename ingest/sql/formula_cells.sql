@@ -5,7 +5,7 @@
 SELECT
     r.source_row,
     replace(concat_ws(chr(31), *COLUMNS(r.* EXCLUDE (source_row))), chr(31), ',') AS raw_line
-FROM raw AS r
+FROM raw_numbered AS r
 WHERE regexp_matches(concat_ws(chr(31), '', *COLUMNS(r.* EXCLUDE (source_row))), '\x1f([=+@\t\r]|-[^0-9.\x1f])')
 ORDER BY r.source_row
 LIMIT 100

@@ -4,5 +4,5 @@
 SELECT
     r.source_row,
     array_to_string(list_transform([*COLUMNS(r.* EXCLUDE (source_row))], lambda x: coalesce(x, '')), ',') AS raw_line
-FROM raw AS r
+FROM raw_numbered AS r
 WHERE r.source_row IN (SELECT p.source_row FROM problems AS p)

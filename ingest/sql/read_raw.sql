@@ -1,10 +1,8 @@
--- read_raw: every field of a CSV export as text, numbered by data row.
+-- read_raw: every field of a CSV export as text, in file order (ingest/load.py numbers the rows).
 -- Grain: one row per data line (the header and the lines above it skipped).
--- Columns: source_row (1-based, header excluded), then one VARCHAR per column of $columns.
+-- Columns: one VARCHAR per column of $columns.
 -- Params: $path, $skip (lines before the first data line), $delimiter, $columns (name -> 'VARCHAR').
-SELECT
-    row_number() OVER () AS source_row,
-    *
+SELECT *
 FROM read_csv(
     $path,
     header = false,

@@ -1,90 +1,75 @@
 -- binance_trade_history: Binance Spot "Trade History" (Date(UTC),Pair,Side,Price,Executed,Amount,Fee)
 -- as canonical trades.
--- Grain: one row per data row of the file (one fill).
+-- Grain: one row per data row of the file (one fill). Row-local (no join, grouping or window), so the
+-- staging numbers the rows by their order (see ingest/load.py) and the file is read once.
 -- Columns: source_row, account (NULL: the export carries no UID), the trades columns, _bad_column,
 --          _bad_reason (NULL when the row is good).
 -- Params: $time_format, $offset_minutes (zone of the Date(UTC+N) header), $time_header,
---         $pair_regex (fused pair -> base, quote), $asset_suffix_regex (asset at the end of the fee).
-WITH samples AS (
-    -- a file holds few distinct pairs: split each once (with one of its rows' amounts), then join
+--         $quote_assets (listed quote assets: a fused pair is split at the longest that ends it),
+--         $asset_suffix_regex (asset at the end of the fee).
+WITH split AS (
     SELECT
-        r.pair,
+        r.*,
         upper(trim(r.pair)) AS pair_text,
-        upper(kt_num_text(any_value(r.executed))) AS executed_sample,
-        upper(kt_num_text(any_value(r.amount))) AS amount_sample
-    FROM raw AS r
-    GROUP BY r.pair
-),
-cuts AS (
-    SELECT
-        m.*,
-        regexp_extract(m.pair_text, $pair_regex, 1) AS listed_base,
-        regexp_extract(m.pair_text, $pair_regex, 2) AS listed_quote,
-        -- a quote asset keytrace does not list: the cut where Executed ends with the base and Amount
-        -- with the quote, each right after a digit; used only when exactly one cut fits
-        list_filter(range(1, length(m.pair_text)), lambda k:
-            ends_with(m.executed_sample, left(m.pair_text, k))
-            AND ends_with(m.amount_sample, right(m.pair_text, length(m.pair_text) - k))
-            AND regexp_matches(left(m.executed_sample, length(m.executed_sample) - k), '[0-9]$')
-            AND regexp_matches(left(m.amount_sample, length(m.amount_sample) - length(m.pair_text) + k), '[0-9]$')
-        ) AS fitting
-    FROM samples AS m
-),
-pairs AS (
-    SELECT
-        c.pair,
-        CASE WHEN c.listed_base <> '' THEN c.listed_base
-             WHEN len(c.fitting) = 1 THEN left(c.pair_text, c.fitting[1])
-        END AS base,
-        CASE WHEN c.listed_base <> '' THEN c.listed_quote
-             WHEN len(c.fitting) = 1 THEN right(c.pair_text, length(c.pair_text) - c.fitting[1])
-        END AS quote
-    FROM cuts AS c
-),
-split AS (
-    SELECT
-        r.source_row,
-        r.date,
-        r.pair,
-        r.side,
-        r.price,
-        r.executed,
-        r.amount,
-        r.fee,
-        coalesce(p.base, '') AS base,
-        coalesce(p.quote, '') AS quote,
         upper(kt_num_text(r.executed)) AS executed_text,
         upper(kt_num_text(r.amount)) AS amount_text,
         upper(kt_num_text(r.fee)) AS fee_text
     FROM raw AS r
-    LEFT JOIN pairs AS p ON p.pair = r.pair
+),
+listed AS (
+    SELECT
+        s.*,
+        CASE WHEN regexp_full_match(s.pair_text, '[A-Z0-9]+') THEN kt_listed_quote(s.pair_text, $quote_assets) END
+            AS listed_quote
+    FROM split AS s
+),
+cuts AS (
+    -- a quote asset keytrace does not list: the cut of the pair where Executed ends with the base and
+    -- Amount with the quote, each right after a digit; used only when exactly one cut fits
+    SELECT
+        l.*,
+        CASE WHEN l.listed_quote IS NULL THEN
+            list_filter(range(1, length(l.pair_text)), lambda k:
+                ends_with(l.executed_text, left(l.pair_text, k))
+                AND ends_with(l.amount_text, right(l.pair_text, length(l.pair_text) - k))
+                AND regexp_matches(left(l.executed_text, length(l.executed_text) - k), '[0-9]$')
+                AND regexp_matches(left(l.amount_text, length(l.amount_text) - length(l.pair_text) + k), '[0-9]$'))
+        END AS fitting
+    FROM listed AS l
 ),
 assets AS (
     SELECT
-        s.*,
+        c.*,
+        CASE WHEN c.listed_quote IS NOT NULL THEN left(c.pair_text, length(c.pair_text) - length(c.listed_quote))
+             WHEN len(c.fitting) = 1 THEN left(c.pair_text, c.fitting[1])
+             ELSE ''
+        END AS base,
+        CASE WHEN c.listed_quote IS NOT NULL THEN c.listed_quote
+             WHEN len(c.fitting) = 1 THEN right(c.pair_text, length(c.pair_text) - c.fitting[1])
+             ELSE ''
+        END AS quote
+    FROM cuts AS c
+),
+fees AS (
+    SELECT
+        a.*,
         CASE
-            WHEN s.base <> '' AND ends_with(s.fee_text, s.base) THEN s.base
-            WHEN s.quote <> '' AND ends_with(s.fee_text, s.quote) THEN s.quote
-            ELSE nullif(regexp_extract(s.fee_text, $asset_suffix_regex, 1), '')
+            WHEN a.base <> '' AND ends_with(a.fee_text, a.base) THEN a.base
+            WHEN a.quote <> '' AND ends_with(a.fee_text, a.quote) THEN a.quote
+            ELSE nullif(regexp_extract(a.fee_text, $asset_suffix_regex, 1), '')
         END AS fee_asset
-    FROM split AS s
+    FROM assets AS a
 ),
 parsed AS (
     SELECT
-        a.*,
-        kt_time(a.date, $time_format, $offset_minutes) AS time_utc,
-        lower(trim(a.side)) AS side_text,
-        kt_dec(a.price) AS price_value,
-        CASE WHEN a.base <> '' AND ends_with(a.executed_text, a.base)
-             THEN try_cast(left(a.executed_text, length(a.executed_text) - length(a.base)) AS DECIMAL(38, 18))
-        END AS quantity,
-        CASE WHEN a.quote <> '' AND ends_with(a.amount_text, a.quote)
-             THEN try_cast(left(a.amount_text, length(a.amount_text) - length(a.quote)) AS DECIMAL(38, 18))
-        END AS quote_quantity,
-        CASE WHEN a.fee_asset IS NOT NULL
-             THEN try_cast(left(a.fee_text, length(a.fee_text) - length(a.fee_asset)) AS DECIMAL(38, 18))
-        END AS fee_value
-    FROM assets AS a
+        f.*,
+        kt_time(f.date, $time_format, $offset_minutes) AS time_utc,
+        lower(trim(f.side)) AS side_text,
+        kt_dec(f.price) AS price_value,
+        kt_strip_known(f.executed_text, f.base) AS quantity,
+        kt_strip_known(f.amount_text, f.quote) AS quote_quantity,
+        kt_strip_known(f.fee_text, f.fee_asset) AS fee_value
+    FROM fees AS f
 )
 SELECT
     p.source_row,
