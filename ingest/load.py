@@ -163,7 +163,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         "offset_minutes": offset,
         "time_header": _header_of(spec.time_column, names, head),
         "pair_regex": PAIR_REGEX,
-        "quote_assets": list(QUOTE_ASSETS),
+        **{f"quotes_{n}": [q for q in QUOTE_ASSETS if len(q) == n] for n in (3, 4, 5)},
         "asset_suffix_regex": ASSET_SUFFIX_REGEX,
         "file_name": head.name,
     }

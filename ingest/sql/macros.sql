@@ -8,7 +8,8 @@
 -- kt_strip_asset(text, asset)  -> the number of "12.5BTC" when asset is BTC (else the plain number)
 -- kt_strip_known(text, asset)   -> the number of "12.5BTC" when it ends with asset (else NULL); text is
 --                                  upper case without separators (kt_num_text)
--- kt_listed_quote(pair, quotes) -> the longest of quotes (3 to 5 letters) that ends pair and leaves a base
+-- kt_listed_quote(pair, q5, q4, q3) -> the longest listed quote asset that ends pair and leaves a base
+--                                  (q5, q4, q3: the listed quotes of 5, 4 and 3 letters)
 -- kt_blank(text)                -> NULL for blank text, else the trimmed text
 -- kt_formula(text)              -> true when a spreadsheet would run the text as a formula (=cmd|...)
 CREATE MACRO kt_num_text(x) AS replace(trim(x), ',', '');
@@ -26,10 +27,10 @@ CREATE MACRO kt_strip_known(x, asset) AS
     CASE WHEN asset <> '' AND ends_with(x, asset)
          THEN try_cast(left(x, length(x) - length(asset)) AS DECIMAL(38, 18))
     END;
-CREATE MACRO kt_listed_quote(p, quotes) AS
-    CASE WHEN length(p) > 5 AND list_contains(quotes, right(p, 5)) THEN right(p, 5)
-         WHEN length(p) > 4 AND list_contains(quotes, right(p, 4)) THEN right(p, 4)
-         WHEN length(p) > 3 AND list_contains(quotes, right(p, 3)) THEN right(p, 3)
+CREATE MACRO kt_listed_quote(p, q5, q4, q3) AS
+    CASE WHEN length(p) > 5 AND list_contains(q5, right(p, 5)) THEN right(p, 5)
+         WHEN length(p) > 4 AND list_contains(q4, right(p, 4)) THEN right(p, 4)
+         WHEN length(p) > 3 AND list_contains(q3, right(p, 3)) THEN right(p, 3)
     END;
 CREATE MACRO kt_blank(x) AS nullif(trim(x), '');
 CREATE MACRO kt_formula(x) AS

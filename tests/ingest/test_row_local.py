@@ -84,8 +84,9 @@ def test_sql_pair_split_agrees_with_the_regular_expression(pairs: list[tuple[str
     con = duckdb.connect()
     con.execute(sql_text("macros"))
     texts = [base + quote for base, quote in pairs]
-    got = con.execute("SELECT p, kt_listed_quote(p, $q) FROM unnest($pairs) AS t(p)",
-                      {"q": list(QUOTE_ASSETS), "pairs": texts}).fetchall()
+    got = con.execute("SELECT p, kt_listed_quote(p, $q5, $q4, $q3) FROM unnest($pairs) AS t(p)",
+                      {**{f"q{n}": [q for q in QUOTE_ASSETS if len(q) == n] for n in (3, 4, 5)},
+                       "pairs": texts}).fetchall()
     for text, quote in got:
         expected = split_pair(text)
         assert (None if quote is None else (text[: -len(quote)], quote)) == expected, text

@@ -5,7 +5,8 @@
 -- Columns: source_row, account (NULL: the export carries no UID), the trades columns, _bad_column,
 --          _bad_reason (NULL when the row is good).
 -- Params: $time_format, $offset_minutes (zone of the Date(UTC+N) header), $time_header,
---         $quote_assets (listed quote assets: a fused pair is split at the longest that ends it),
+--         $quotes_5, $quotes_4, $quotes_3 (the listed quote assets of 5, 4 and 3 letters: a fused pair
+--         is split at the longest that ends it),
 --         $asset_suffix_regex (asset at the end of the fee).
 WITH split AS (
     SELECT
@@ -19,7 +20,7 @@ WITH split AS (
 listed AS (
     SELECT
         s.*,
-        CASE WHEN regexp_full_match(s.pair_text, '[A-Z0-9]+') THEN kt_listed_quote(s.pair_text, $quote_assets) END
+        CASE WHEN regexp_full_match(s.pair_text, '[A-Z0-9]+') THEN kt_listed_quote(s.pair_text, $quotes_5, $quotes_4, $quotes_3) END
             AS listed_quote
     FROM split AS s
 ),
