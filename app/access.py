@@ -66,6 +66,7 @@ ACTIONS: dict[str, frozenset[str]] = {
     "claims.assign": frozenset({INVESTIGATOR, ADMIN}),
     "claims.note": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
     "claims.read_notes": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
+    "claims.read_uploads": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
     "analysis.read": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
     "sql.console": frozenset({INVESTIGATOR, ADMIN}),
     "reports.generate": frozenset({LEGAL, INVESTIGATOR, ADMIN}),

@@ -28,7 +28,7 @@ import duckdb
 
 from app import access, secrets_scan
 from app.auth import User
-from core import audit
+from core import audit, evidence
 from core.db import rows, utcnow
 from core.errors import AccessDenied, InputError, NotFound, UnsafeFileError
 from core.fingerprint import api_key_fingerprint, normalise_exchange
@@ -405,6 +405,24 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
     if progress:
         progress(1.0, "Done")
     return result.as_dict()
+
+
+def upload_content(ws: Workspace, actor: User, claim_id: int, sha256: str) -> tuple[str, bytes]:
+    """A file attached to a claim, as (original name, verified bytes), for staff.
+
+    The bytes are re-hashed against ``sha256`` (a changed byte raises EvidenceTamperedError and is
+    logged), and the read is entered in the custody log under the actor's name.
+    """
+    access.require(actor.role, "claims.read_uploads")
+    with ws.db.read() as con:
+        _load_row(con, actor, claim_id)
+        found = con.execute("SELECT e.original_name FROM claim_evidence ce JOIN evidence_files e "
+                            "ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? AND ce.evidence_sha256 = ?",
+                            [claim_id, sha256]).fetchall()
+    if not found:
+        raise NotFound(f"claim {claim_id} has no upload with that SHA-256")
+    data = evidence.read_bytes(ws, sha256, actor=actor.actor, purpose=f"claim {claim_id} upload download")
+    return str(found[0][0]), data
 
 
 def claim_evidence_shas(ws: Workspace, claim_id: int) -> list[str]:

@@ -74,6 +74,7 @@ def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
         if claim.evidence:
             ui.table([{"file": e["original_name"], "sha256": e["sha256"], "bytes": e["size_bytes"]}
                       for e in claim.evidence], key="q_uploads")
+            _upload_download(ws, user, claim)
         else:
             st.text("(none)")
         st.markdown("**Wallets proven by signature**")
@@ -97,6 +98,18 @@ def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
     else:
         st.text("(none)")
     _actions(ws, user, claim)
+
+
+def _upload_download(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    """The victim's file as it was uploaded, checked against its SHA-256; the read goes to the custody log."""
+    by_sha = {e["sha256"]: e for e in claim.evidence}
+    sha = st.selectbox("Upload", list(by_sha), key=f"q_upload_pick_{claim.id}",
+                       format_func=lambda s: f"{by_sha[s]['original_name']} ({s[:12]})")
+    if st.button("Prepare the download", key=f"q_upload_fetch_{claim.id}"):
+        got = ui.attempt(lambda: claims.upload_content(ws, user, claim.id, sha), waiting="Checking the stored file...")
+        if got is not None:
+            name, content = got
+            st.download_button(f"Download {name}", content, file_name=name, key=f"q_upload_download_{claim.id}")
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=200)

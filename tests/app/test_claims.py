@@ -9,7 +9,14 @@ import pytest
 
 from app import claims
 from core import audit
-from core.errors import AccessDenied, InputError, NotFound, SecretRefusedError, UsageError
+from core.errors import (
+    AccessDenied,
+    EvidenceTamperedError,
+    InputError,
+    NotFound,
+    SecretRefusedError,
+    UsageError,
+)
 from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
 from tests.app.conftest import People
@@ -199,3 +206,28 @@ def test_a_wallet_is_proven_by_signing_the_challenge_once(ws: Workspace, people:
     wrong = claims.verify_wallet(ws, people.victim, cid, ch2.nonce,
                                  other.sign_message(encode_defunct(text=ch2.message)).signature.hex())
     assert not wrong.ok and "different wallet" in wrong.reason
+
+
+def test_staff_read_a_claim_upload_verified_and_in_custody_and_victims_may_not(ws: Workspace,
+                                                                              people: People) -> None:
+    cid = _file(ws, people)
+    sha = claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)["evidence_sha256"]
+    name, data = claims.upload_content(ws, people.legal, cid, sha)
+    assert (name, data) == (BINANCE_EXPORT.name, BINANCE_EXPORT.read_bytes())
+    with ws.db.read() as con:
+        last = con.execute("SELECT sha256, actor, action FROM custody_log ORDER BY id DESC LIMIT 1").fetchall()
+    assert last == [(sha, "user:4:lena", "read")]
+    with pytest.raises(AccessDenied):
+        claims.upload_content(ws, people.victim, cid, sha)
+    other = _file(ws, people, account="99")
+    with pytest.raises(NotFound, match=f"claim {other} has no upload with that SHA-256"):
+        claims.upload_content(ws, people.investigator, other, sha)   # the file belongs to another claim
+    stored = next(ws.settings.evidence_dir.rglob(f"{sha}.ktev"))
+    raw = bytearray(stored.read_bytes())
+    raw[-5] ^= 1
+    stored.write_bytes(bytes(raw))
+    with pytest.raises(EvidenceTamperedError):
+        claims.upload_content(ws, people.investigator, cid, sha)
+    with ws.db.read() as con:
+        last = con.execute("SELECT actor, action FROM custody_log ORDER BY id DESC LIMIT 1").fetchall()
+    assert last == [("user:3:ines", "tamper_detected")]

@@ -240,6 +240,26 @@ def test_an_investigator_works_the_queue(ws: Workspace, app_for: AppFor, people:
     assert list(frame(at, "claim")["claim"]) == [cid]
 
 
+def test_an_investigator_downloads_a_claim_upload_and_the_read_is_in_custody(ws: Workspace, app_for: AppFor,
+                                                                           people: People) -> None:
+    cid = file_claim(ws, people)
+    upload = FIXTURES / "exchange_exports" / "binance_spot_trade_history_2018.csv"
+    sha = claims.attach_upload(ws, people.victim, cid, upload, original_name="Export Trade History.csv"
+                               )["evidence_sha256"]
+    at = app_for(people.investigator, "views/claims_queue.py")
+    assert not at.exception
+    assert list(frame(at, "sha256")["sha256"]) == [sha]
+    assert not at.get("download_button")  # nothing is read until asked
+    click(at, "Prepare the download")
+    assert not at.exception and not at.error
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download Export Trade History.csv"]
+    with ws.db.read() as con:
+        last = con.execute("SELECT sha256, actor, action, details FROM custody_log ORDER BY id DESC LIMIT 1"
+                           ).fetchall()[0]
+    assert last[:3] == (sha, "user:3:ines", "read") and f"claim {cid} upload download" in last[3]
+
+
 def test_the_sql_console_reads_and_cannot_write(ws: Workspace, app_for: AppFor, people: People) -> None:
     file_claim(ws, people)
     at = app_for(people.investigator, "views/sql_console.py")

@@ -17,7 +17,7 @@ import pytest
 
 from app import access, analysis, auth, claims, reports_access, sql_console
 from app.auth import User
-from core.errors import AccessDenied, KeytraceError
+from core.errors import AccessDenied, KeytraceError, NotFound
 from core.workspace import Workspace
 from tests.app.conftest import APP_DIR, PASSWORD, AppFor, People
 from tests.security.conftest import TRADES, Report
@@ -37,6 +37,14 @@ def _file(ws: Workspace, p: People) -> int:
 
 Exerciser = Callable[[Workspace, User, int], Any]
 
+
+def _read_upload(ws: Workspace, u: User, c: int) -> object:
+    """Past the access check, a claim without that upload answers NotFound: that is allowed."""
+    try:
+        return claims.upload_content(ws, u, c, "0" * 64)
+    except NotFound:
+        return None
+
 EXERCISE: dict[str, Exerciser] = {
     "claims.file": lambda ws, u, c: claims.file_claim(ws, u, exchange="kucoin", account="77",
                                                       contact_email="x@example.org"),
@@ -49,6 +57,7 @@ EXERCISE: dict[str, Exerciser] = {
     "claims.assign": lambda ws, u, c: claims.assign(ws, u, c, "ines"),
     "claims.note": lambda ws, u, c: claims.add_note(ws, u, c, "called the victim"),
     "claims.read_notes": lambda ws, u, c: claims.assessment(ws, u, c),
+    "claims.read_uploads": _read_upload,
     "analysis.read": lambda ws, u, c: analysis.run(ws, u, "overview_totals"),
     "sql.console": lambda ws, u, c: sql_console.run_query(ws, u, "SELECT count(*) FROM trades"),
     "reports.generate": lambda ws, u, c: reports_access.stored(ws, u),
