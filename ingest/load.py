@@ -43,6 +43,9 @@ DAYFIRST_TIME_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:
 _SPREADSHEET_DATE = re.compile(r"^\s*(\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}-\d{1,2}-\d{4})(\s|$)")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+_TOP_SELECT = re.compile(r"^SELECT\b", re.MULTILINE)
+_NULL_COLUMN = re.compile(r"^\s+CAST\(NULL AS ([A-Z]+(?:\(\d+(?:,\s*\d+)?\))?)\) AS ([a-z_][a-z0-9_]*),?\s*$",
+                          re.MULTILINE)
 
 ProgressFn = Callable[[str, float], None]
 
@@ -96,6 +99,17 @@ def _connect_stage(db_path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET temp_directory = ?", [str(db_path.parent / "spill")])
     con.execute(sql_text("macros"))
     return con
+
+
+def constant_null_columns(format_sql: str) -> dict[str, str]:
+    """The columns that the final SELECT of a format's SQL writes as ``CAST(NULL AS type) AS name``.
+
+    The final SELECT is the last one that starts a line (a CTE's SELECTs are indented), which in a
+    row-local format (no UNION) is the only one that makes the output.
+    """
+    starts = [m.end() for m in _TOP_SELECT.finditer(format_sql)]
+    tail = format_sql[starts[-1]:] if starts else ""
+    return {name: type_ for type_, name in _NULL_COLUMN.findall(tail) if _IDENT.match(name)}
 
 
 def time_formats(spec: FormatSpec, head: FileHead, options: Options) -> str | list[str]:
@@ -192,10 +206,18 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
             else:
                 con.execute("CREATE VIEW raw AS SELECT * FROM raw_numbered")
             format_sql = spec.sql_path.read_text()
-            target = "staged_rows" if spec.row_local else "staged"
-            con.execute(f"CREATE TABLE {target} AS " + format_sql, bind(format_sql, params))
             if spec.row_local:
-                con.execute("CREATE VIEW staged AS SELECT * REPLACE (rowid + 1 AS source_row) FROM staged_rows")
+                # the staged file omits source_row (its rowid + 1) and the columns the format leaves NULL
+                # (each costs as much to store as real data); the `staged` view puts them back
+                nulls = constant_null_columns(format_sql)
+                left_out = ", ".join(["source_row", *nulls])
+                con.execute(f"CREATE TABLE staged_rows AS SELECT * EXCLUDE ({left_out}) FROM ({format_sql})",
+                            bind(format_sql, params))
+                added_back = "".join(f", CAST(NULL AS {t}) AS {c}" for c, t in nulls.items())
+                con.execute(f"CREATE VIEW staged AS SELECT rowid + 1 AS source_row, *{added_back} "  # noqa: S608
+                            "FROM staged_rows")
+            else:
+                con.execute("CREATE TABLE staged AS " + format_sql, bind(format_sql, params))
         except duckdb.Error as exc:
             if not _is_csv_error(exc):
                 raise

@@ -25,7 +25,7 @@ from core.workspace import Workspace
 from ingest.api import ingest_file
 from ingest.formats.assets import QUOTE_ASSETS, split_pair
 from ingest.formats.base import FormatSpec, registry
-from ingest.load import sql_text
+from ingest.load import constant_null_columns, sql_text
 
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = registry()
@@ -114,3 +114,12 @@ def test_rows_are_numbered_in_file_order_on_a_multi_threaded_read(ws: Workspace,
                 or D(amount.replace(",", "")[: -len(quote)]) != quote_quantity):
             mismatched.append(row)
     assert mismatched == []
+
+
+def test_constant_null_columns_come_from_the_final_select_only() -> None:
+    sql = ("WITH p AS (\n    SELECT\n        r.*,\n        CAST(NULL AS VARCHAR) AS in_a_cte\n    FROM raw AS r\n)\n"
+           "SELECT\n    p.source_row,\n    CAST(NULL AS VARCHAR) AS order_id,\n"
+           "    CAST(NULL AS DECIMAL(38, 18)) AS fee,\n    CASE WHEN p.x THEN CAST(NULL AS VARCHAR) END AS maybe,\n"
+           "    CAST(NULL AS TIMESTAMPTZ) AS updated_utc\nFROM p")
+    assert constant_null_columns(sql) == {"order_id": "VARCHAR", "fee": "DECIMAL(38, 18)",
+                                          "updated_utc": "TIMESTAMPTZ"}
