@@ -26,7 +26,7 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Circle, Drawing, Line, Polygon, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
@@ -238,6 +238,18 @@ def _p(text: str, style: ParagraphStyle = STYLE_BODY) -> Paragraph:
     return Paragraph(_markup(text), style)
 
 
+def _needs_fallback(text: str) -> bool:
+    return FALLBACK_FONT is not None and any(ord(ch) not in _COVERED and not ch.isspace() for ch in text)
+
+
+def _text_width(text: str, font: str, size: float) -> float:
+    """The printed width of ``text``, counting characters the font lacks in their fallback CID font."""
+    if not _needs_fallback(text):
+        return float(stringWidth(text, font, size))
+    return float(sum(stringWidth(ch, font if ord(ch) in _COVERED or ch.isspace() else _fallback_for(ch) or font, size)
+                     for ch in text))
+
+
 def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float = FRAME_W
                  ) -> tuple[float, list[float]]:
     """Font size and column widths so that the table fits the frame.
@@ -250,12 +262,12 @@ def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float
     for ci in range(len(natural)):
         # the font's digits share one width, so the widest cell is among the longest: measure those only
         cells = sorted((row[ci] for row in data[1:]), key=len, reverse=True)[:40]
-        natural[ci] = max([stringWidth(data[0][ci], FONT_BOLD, TABLE_FONT)]
-                          + [stringWidth(c, FONT, TABLE_FONT) for c in cells])
+        natural[ci] = max([_text_width(data[0][ci], FONT_BOLD, TABLE_FONT)]
+                          + [_text_width(c, FONT, TABLE_FONT) for c in cells])
     fixed = [w for ci, w in enumerate(natural) if ci not in wrap]
     # a wrapping column needs its longest unbreakable word, and at least WRAP_MIN_W
     least = {ci: min(natural[ci], max(WRAP_MIN_W, max(
-        (stringWidth(tok, FONT, TABLE_FONT) for tok in {t for row in data[1:] for t in _TOKEN.findall(row[ci])}),
+        (_text_width(tok, FONT, TABLE_FONT) for tok in {t for row in data[1:] for t in _TOKEN.findall(row[ci])}),
         default=0.0))) for ci in wrap}
     size = TABLE_FONT
     need = sum(fixed) + sum(least.values())
@@ -277,13 +289,13 @@ def _fit_columns(data: list[list[str]], wrap: Sequence[int] = (), frame_w: float
 
 def _wrap_cell(text: str, width: float, size: float) -> str:
     """Break ``text`` after ';', ',' or spaces into lines no wider than ``width``."""
-    if stringWidth(text, FONT, size) <= width:
+    if _text_width(text, FONT, size) <= width:
         return text
     tokens = _TOKEN.findall(text)
     lines: list[str] = []
     line = ""
     for tok in tokens:
-        if line and stringWidth(line + tok.rstrip(), FONT, size) > width:
+        if line and _text_width(line + tok.rstrip(), FONT, size) > width:
             lines.append(line.rstrip())
             line = ""
         line += tok
@@ -299,7 +311,7 @@ def _table_flowable(t: Table, frame_w: float = FRAME_W) -> list[Flowable]:
         if t.caption:
             out.append(_p(t.caption, STYLE_CAPTION))
         return out
-    data: list[list[str]] = [list(t.columns)] + [[str(c) for c in r] for r in t.rows]
+    data: list[list[Any]] = [list(t.columns)] + [[str(c) for c in r] for r in t.rows]
     size, widths = _fit_columns(data, t.wrap, frame_w)
     line_h = size * 1.18
     base_h = max(TABLE_ROW_H * size / TABLE_FONT, size + 2.6)
@@ -325,6 +337,16 @@ def _table_flowable(t: Table, frame_w: float = FRAME_W) -> list[Flowable]:
     ]
     for c in t.numeric:
         style.append(("ALIGN", (c, 0), (c, -1), "RIGHT"))
+    # a cell with Chinese, Japanese or Korean text becomes a one-cell paragraph, so that those runs are
+    # set in the CID fallback font (a plain cell has one font)
+    cell_styles = [ParagraphStyle("kt-cell-head", fontName=FONT_BOLD, fontSize=size, leading=line_h),
+                   ParagraphStyle("kt-cell", fontName=FONT, fontSize=size, leading=line_h)]
+    for ri, row in enumerate(data):
+        for ci, cell in enumerate(row):
+            if _needs_fallback(cell):
+                align = TA_RIGHT if ci in t.numeric else TA_LEFT
+                row[ci] = Paragraph(_markup(cell), ParagraphStyle(f"kt-cell-{ri > 0}-{align}",
+                                                                  parent=cell_styles[ri > 0], alignment=align))
     table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1, hAlign="LEFT")
     table.setStyle(TableStyle(style))
     out.append(table)

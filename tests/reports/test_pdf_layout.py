@@ -84,3 +84,19 @@ def test_names_in_any_script_print_as_written() -> None:
         pdf.Section("Claimant", [pdf.KeyValues([("Name", names)]), pdf.Para(f"Statement by {names}")])])
     text = " ".join(_pages(pdf.render(doc)))
     assert text.count(names) == 2
+
+
+def test_table_cells_in_chinese_japanese_and_korean_print_as_written() -> None:
+    rows = [["火币 Global (Huobi)", "0x" + "ab" * 20, "12.5", "出金 ; 交換所 ; 거래소 ; " * 6],
+            ["Binance", "0x" + "cd" * 20, "3", "plain"]]
+    doc = pdf.ReportDocument("Cash-out", "c", [("Case", "C-1")], datetime(2024, 1, 1, tzinfo=UTC), [
+        pdf.Section("Cash-out points", [pdf.Table(["取引所 label", "address", "amount", "notes"], rows,
+                                                  numeric=[2], wrap=[3])])])
+    data = pdf.render(doc)
+    text = " ".join(_pages(data))
+    assert text.count("火币 Global (Huobi)") == 1 and "取引所 label" in text
+    assert text.replace(" ", "").count("出金;交換所;거래소;") == 6
+    assert "0x" + "ab" * 20 in text and "0x" + "cd" * 20 in text
+    fonts = {str(f.get_object()["/BaseFont"]) for page in PdfReader(io.BytesIO(data)).pages
+             for f in page["/Resources"]["/Font"].values()}
+    assert {"/STSong-Light", "/HYSMyeongJo-Medium"} <= fonts   # the CJK runs are set in the CID fonts
