@@ -56,6 +56,8 @@ def test_victim_claim_is_verified_by_an_investigator(server: Server, browser: Br
     # -- the victim registers -----------------------------------------------------------------
     page.goto(server.url)
     page.get_by_role("link", name="Register as a victim").click()
+    # the log-in page has a "User name" field too: wait for the switch before typing
+    expect(page.get_by_role("heading", name="Register as a victim")).to_be_visible()
     page.get_by_label("User name", exact=True).fill("vera")
     page.get_by_label("Password", exact=True).fill(VICTIM_PASSWORD)
     page.get_by_label("Password again", exact=True).fill(VICTIM_PASSWORD)
