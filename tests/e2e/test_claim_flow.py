@@ -4,6 +4,7 @@ the victim sees the new status. Headless Chromium against a real `keytrace app`.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from eth_account import Account
@@ -120,6 +121,12 @@ def test_victim_claim_is_verified_by_an_investigator(server: Server, browser: Br
         expect(page.get_by_text(f"Claim 1 is now {label}.")).to_be_visible()
     expect(page.get_by_role("heading", name="Claim 1: Verified")).to_be_visible()
     shot(page, "07-verified")
+    # the victim's export, downloaded as uploaded (re-hashed by the app, the read in the custody log)
+    page.get_by_role("button", name="Prepare the download").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=f"Download {EXPORT.name}").click()
+    assert Path(download.value.path()).read_bytes() == EXPORT.read_bytes()
+    assert download.value.suggested_filename == EXPORT.name
     log_out(page)
 
     # -- the victim sees the new status -------------------------------------------------------
