@@ -28,7 +28,12 @@ How to add a format
    A format whose times are not ``YYYY-MM-DD HH:MM:SS`` names its strptime formats in
    ``extra={"time_formats": [...]}`` (a single string is fastest); ``--dayfirst`` replaces them with
    day-first formats, and day-first dates (``14/04/2020 10:41``) are refused without it.
-4. Put a small fixture under ``tests/fixtures/exchange_exports/`` and a test that ingests it and
+4. If the SQL filters rows, unions, groups, joins or uses a window (anything but one output row per
+   ``raw`` row, in order), set ``row_local=False``: such a format reads ``raw`` numbered by a window.
+   A row-local one (the default) reads ``raw`` unnumbered, its staged rows are numbered by their order,
+   and the columns it writes as ``CAST(NULL AS type) AS name`` are not stored twice;
+   ``tests/ingest/test_row_local.py`` fails if the flag and the SQL disagree.
+5. Put a small fixture under ``tests/fixtures/exchange_exports/`` and a test that ingests it and
    asserts exact values.
 
 What happens next is the kind's, not the format's (``ingest/sql/<step>_<kind>.sql``): ``validate``
