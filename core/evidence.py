@@ -40,11 +40,18 @@ def safe_name(name: str) -> str:
     return (name or "unnamed")[:200]
 
 
-def sha256_file(path: Path) -> tuple[str, int]:
+class SealingCancelled(KeytraceError):
+    """The ingest that wanted the sealed copy failed first; the copy was dropped."""
+
+
+def sha256_file(path: Path, cancel: threading.Event | None = None) -> tuple[str, int]:
+    """(SHA-256 hex, size) of a file; raises :class:`SealingCancelled` once ``cancel`` is set."""
     h = hashlib.sha256()
     size = 0
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
+            if cancel is not None and cancel.is_set():
+                raise SealingCancelled("hashing the evidence copy was cancelled")
             h.update(chunk)
             size += len(chunk)
     return h.hexdigest(), size
@@ -76,10 +83,6 @@ def custody(con: duckdb.DuckDBPyConnection, sha: str, actor: str, action: str,
             details: dict[str, Any] | None = None) -> None:
     """Record a read, export or other use of a stored file (inside the caller's write transaction)."""
     _custody(con, sha, actor, action, details)
-
-
-class SealingCancelled(KeytraceError):
-    """The ingest that wanted the sealed copy failed first; the copy was dropped."""
 
 
 class _Stoppable:

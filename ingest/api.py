@@ -147,9 +147,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
 
 
 def _hash_and_seal(ws: Workspace, path: Path, cancel: threading.Event) -> tuple[tuple[str, int], Path | None]:
-    sha = sha256_file(path)
-    if cancel.is_set():  # the ingest has failed meanwhile
-        return sha, None
+    sha = sha256_file(path, cancel)  # both stop early once the ingest has failed
     return sha, seal_in_advance(ws, path, sha[0], cancel)
 
 
