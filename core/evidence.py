@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -131,12 +132,27 @@ def _remove_stale(ws: Workspace) -> None:
     for stale in ws.settings.evidence_dir.glob("*/.incoming-*"):
         stale.unlink(missing_ok=True)
     for early in ws.settings.evidence_dir.glob("*/.prepared-*"):
-        pid = early.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if abandoned(early, early.name.split("-")[1]):
             early.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+STALE_AFTER_SECONDS = 6 * 3600
+
+
+def abandoned(path: Path, pid: str) -> bool:
+    """A leftover of process ``pid`` that is gone, untouched for hours (a process in another PID namespace
+    sharing the folder could look dead: the age keeps its work safe)."""
+    if not pid.isdigit() or process_alive(int(pid)):
+        return False
+    try:
+        newest = max(p.stat().st_mtime for p in [path, *(path.rglob("*") if path.is_dir() else [])])
+    except OSError:
+        return False
+    return newest < time.time() - STALE_AFTER_SECONDS
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (leftovers of dead ones can go)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

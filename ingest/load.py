@@ -14,7 +14,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,7 +31,7 @@ import duckdb
 from core import audit
 from core.db import utcnow
 from core.errors import InputError, Problem, ValidationError
-from core.evidence import store
+from core.evidence import abandoned, store
 from core.workspace import Workspace
 from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX, QUOTE_ASSETS
 from ingest.formats.base import SQL_DIR, FileHead, FormatSpec, Options, column_names, header_offset_minutes
@@ -88,7 +90,15 @@ class Staged:
 
 @contextmanager
 def staging_dir() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="keytrace-stage-") as tmp:
+    """A private folder for one ingest's staging database, named after this process.
+
+    Folders of processes that died mid-ingest (kill -9, power loss) hours ago are removed first: a
+    staged copy of a large export must not stay in the temporary folder for good.
+    """
+    for left in Path(tempfile.gettempdir()).glob("keytrace-stage-*-*"):
+        if abandoned(left, left.name.split("-")[2]):
+            shutil.rmtree(left, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"keytrace-stage-{os.getpid()}-") as tmp:
         yield Path(tmp)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -50,17 +52,52 @@ def test_refused_ingest_leaves_the_evidence_folder_as_it_was(ws: Workspace, tmp_
     assert _evidence_files(ws) == before
 
 
-def test_copies_sealed_by_dead_processes_are_removed_by_the_next_store(ws: Workspace, tmp_path: Path) -> None:
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+def _dead_pid() -> str:
+    return subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
                           check=True).stdout.strip()
+
+
+def _age(path: Path, hours: float) -> None:
+    then = time.time() - hours * 3600
+    for p in [path, *(path.rglob("*") if path.is_dir() else [])]:
+        os.utime(p, (then, then))
+
+
+def test_copies_sealed_by_dead_processes_are_removed_by_the_next_store(ws: Workspace, tmp_path: Path) -> None:
+    dead = _dead_pid()
     shard = ws.settings.evidence_dir / "ab"
     shard.mkdir(parents=True, exist_ok=True)
     orphan = shard / f".prepared-{dead}-x1"
     orphan.write_bytes(b"half a copy")
-    live = shard / f".prepared-{os.getpid()}-x2"   # an ingest of this process that has not merged yet
+    _age(orphan, 7)
+    recent = shard / f".prepared-{dead}-x2"   # dead by its pid, but touched lately: maybe another PID namespace
+    recent.write_bytes(b"in progress elsewhere")
+    live = shard / f".prepared-{os.getpid()}-x3"   # an ingest of this process that has not merged yet
     live.write_bytes(b"in progress")
+    _age(live, 7)
     f = tmp_path / "t.csv"
     f.write_text(HEADER + GOOD)
     ingest_file(ws, f, account="u1")
     assert not orphan.exists()
-    assert live.exists()
+    assert recent.exists() and live.exists()
+
+
+def test_staging_folders_of_dead_ingests_are_removed(ws: Workspace, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    dead = _dead_pid()
+    killed = temp / f"keytrace-stage-{dead}-abc"
+    (killed / "stage.duckdb").parent.mkdir()
+    (killed / "stage.duckdb").write_bytes(b"\0" * 4096)
+    _age(killed, 7)
+    fresh = temp / f"keytrace-stage-{dead}-def"
+    fresh.mkdir()
+    mine = temp / f"keytrace-stage-{os.getpid()}-ghi"
+    mine.mkdir()
+    _age(mine, 7)
+    f = tmp_path / "t.csv"
+    f.write_text(HEADER + GOOD)
+    ingest_file(ws, f, account="u1")
+    assert sorted(p.name for p in temp.iterdir()) == sorted([fresh.name, mine.name])
