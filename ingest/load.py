@@ -221,7 +221,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
                 # (each costs as much to store as real data); the `staged` view puts them back
                 nulls = constant_null_columns(format_sql)
                 left_out = ", ".join(["source_row", *nulls])
-                con.execute(f"CREATE TABLE staged_rows AS SELECT * EXCLUDE ({left_out}) FROM ({format_sql})",
+                con.execute(f"CREATE TABLE staged_rows AS SELECT * EXCLUDE ({left_out}) FROM ({format_sql}\n)",
                             bind(format_sql, params))
                 added_back = "".join(f", CAST(NULL AS {t}) AS {c}" for c, t in nulls.items())
                 con.execute(f"CREATE VIEW staged AS SELECT rowid + 1 AS source_row, *{added_back} "  # noqa: S608
