@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -76,6 +77,7 @@ def test_kill_9_during_ingest_leaves_a_consistent_database(tmp_path: Path, repor
     # first inside the merge (the moment the ingest holds the write lock), then at fixed moments
     moments: list[float | str] = ["merge", 0.3, 0.9, 1.6, 2.4, 3.3]
     kills = finished_first = in_merge = 0
+    killed_pids: list[int] = []
     seen: list[int] = []
     tried: list[float | str] = []
     for moment in moments:
@@ -91,6 +93,8 @@ def test_kill_9_during_ingest_leaves_a_consistent_database(tmp_path: Path, repor
                 os.kill(proc.pid, signal.SIGKILL)
         kills += killed
         finished_first += not killed
+        if killed:
+            killed_pids.append(proc.pid)
         proc.communicate()
         s = state(ws)  # opens after the kill: no lock left behind, chain intact, evidence readable
         assert s["trades"] in (0, ROWS), f"a killed ingest left {s['trades']} of {ROWS} rows"
@@ -108,11 +112,35 @@ def test_kill_9_during_ingest_leaves_a_consistent_database(tmp_path: Path, repor
     assert dups[0][0] == 0
     leftovers = [p.name for p in ws.settings.evidence_dir.rglob(".incoming-*")]
     assert not leftovers, "a partial evidence copy of a killed run was left behind"
+    # what killed runs may leave: an evidence copy sealed before the merge and a staging folder; both are
+    # removed by a later ingest once their process is gone and they have been untouched for hours
+    early = list(ws.settings.evidence_dir.rglob(".prepared-*"))
+    assert {int(p.name.split("-")[1]) for p in early} <= set(killed_pids)
+    staged = [p for pid in killed_pids for p in Path(tempfile.gettempdir()).glob(f"keytrace-stage-{pid}-*")]
+    then = time.time() - 7 * 3600
+    for left in [*early, *staged]:
+        for p in [left, *(left.rglob("*") if left.is_dir() else [])]:
+            os.utime(p, (then, then))
+    other = big_export(tmp_path / "other.csv", rows=3, start=datetime(2022, 1, 1))
+    proc = keytrace(ws.settings.db_path, "ingest", str(other), "--account", "38811234", "--json")
+    assert proc.communicate(timeout=120)[0] and proc.returncode == 0
+    # (a killed pid that a new process has taken meanwhile keeps its leftovers: they look alive)
+    kept = [p.name for p in [*early, *staged] if p.exists() and not _pid_taken(p)]
+    assert kept == [], kept
     report(f"kill -9 during ingest: {ROWS:,}-row export, moments tried {tried} (seconds, or 'merge' = while it "
            f"held the write lock): {kills} kills, {in_merge} inside the merge, {finished_first} runs finished "
            f"before their kill; rows after each kill {seen} (all-or-nothing), "
            f"audit chain verified each time; re-run stored exactly {final['trades']:,} rows, 0 duplicates, "
-           "no partial evidence copy left behind")
+           f"no partial evidence copy left behind; {len(early)} early evidence copies and {len(staged)} staging "
+           "folders of killed runs removed by a later ingest once stale")
+
+
+def _pid_taken(leftover: Path) -> bool:
+    pid = int(leftover.name.split("-")[1 if leftover.name.startswith(".prepared-") else 2])
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, 0)
+        return True
+    return False
 
 
 def _kill_when_locked(lock_path: Path, proc: subprocess.Popen[str]) -> bool:
