@@ -21,7 +21,7 @@ import pytest
 
 from core import audit
 from core.config import load_settings
-from core.evidence import iter_plaintext
+from core.evidence import iter_plaintext, process_alive
 from core.workspace import Workspace
 from tests.security.conftest import Report
 
@@ -136,11 +136,7 @@ def test_kill_9_during_ingest_leaves_a_consistent_database(tmp_path: Path, repor
 
 
 def _pid_taken(leftover: Path) -> bool:
-    pid = int(leftover.name.split("-")[1 if leftover.name.startswith(".prepared-") else 2])
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, 0)
-        return True
-    return False
+    return process_alive(int(leftover.name.split("-")[1 if leftover.name.startswith(".prepared-") else 2]))
 
 
 def _kill_when_locked(lock_path: Path, proc: subprocess.Popen[str]) -> bool:
