@@ -6,12 +6,14 @@ Generates files of 1M and 10M rows (``--rows`` to choose) with the export's quir
 For each size it runs, each in a fresh process (so peak memory is that process's own):
 
 * plain: ``CREATE TABLE t AS SELECT * FROM read_csv(file)`` into a new DuckDB file;
+* floor: ``bench/sql/ingest_floor.sql``, the least any exact ingest must do (the strict parse into nine
+  typed columns, nothing else), into a new DuckDB file: how much of the gap is parsing at all;
 * keytrace: ``ingest_file`` into a new workspace (hash, evidence store, stage, validate, merge).
 
 Wall time is the figure the limits speak of; CPU time is printed too, because on a shared machine
 the wall time of either side also measures the other processes.
 
-It prints wall time and peak RSS of each, the ratio keytrace/plain against the 2x limit, the peak
+It prints wall time and peak RSS of each, the ratios floor/plain and keytrace/plain against the 2x limit, the peak
 against the 2 GB limit, and (with two sizes) the growth from the smaller to the larger file.
 
     nice -n 10 uv run python bench/ingest.py --rows 1000000 10000000 [--repeat 2] [--dir DIR]
@@ -95,6 +97,21 @@ def _child(mode: str, path: str, workdir: str) -> None:
         con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [path])
         n = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
         con.close()
+    elif mode == "floor":
+        from ingest.formats.assets import QUOTE_ASSETS
+        from ingest.formats.base import header_offset_minutes
+
+        with open(path, encoding="utf-8-sig") as f:
+            header = tuple(f.readline().rstrip("\n").split(","))
+        sql = (ROOT / "bench" / "sql" / "ingest_floor.sql").read_text()
+        con = duckdb.connect(str(Path(workdir) / "floor.duckdb"))
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("CREATE TABLE t AS " + sql, {
+            "path": path, "skip": 1, "time_format": "%Y-%m-%d %H:%M:%S",
+            "offset_minutes": header_offset_minutes(header, 0),
+            **{f"quotes_{n}": [q for q in QUOTE_ASSETS if len(q) == n] for n in (3, 4, 5)}})
+        n = con.execute("SELECT count(*) FROM t").fetchall()[0][0]
+        con.close()
     else:
         from core.config import load_settings
         from core.workspace import Workspace
@@ -115,7 +132,7 @@ def _child(mode: str, path: str, workdir: str) -> None:
     elapsed, cpu = time.perf_counter() - start, _cpu() - cpu0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "rows": n, "peak_bytes": peak,
-                      "phases": phases if mode != "plain" else {}}))
+                      "phases": phases}))
 
 
 def measure(mode: str, path: Path) -> dict[str, Any]:
@@ -152,14 +169,17 @@ def main() -> int:
             subprocess.run([sys.executable, __file__, "--generate-only", str(path), str(rows)], check=True)
             print(f"generated {rows:,} rows ({path.stat().st_size / 1e6:,.0f} MB) in {time.perf_counter() - t0:.1f} s")
         plain = min((measure("plain", path) for _ in range(args.repeat)), key=lambda m: m["seconds"])
+        floor = min((measure("floor", path) for _ in range(args.repeat)), key=lambda m: m["seconds"])
         kt = min((measure("keytrace", path) for _ in range(args.repeat)), key=lambda m: m["seconds"])
-        if kt["rows"] != rows:
-            print(f"ERROR: keytrace stored {kt['rows']:,} rows of {rows:,}")
-            return 1
+        for label, m in (("floor", floor), ("keytrace", kt)):
+            if m["rows"] != rows:
+                print(f"ERROR: {label} stored {m['rows']:,} rows of {rows:,}")
+                return 1
         ratio = kt["seconds"] / plain["seconds"]
         results.append((rows, plain, kt))
         print(f"{rows:>11,} rows | plain read_csv {plain['seconds']:7.2f} s (cpu {plain['cpu_seconds']:.1f} s), "
               f"peak {plain['peak_bytes'] / 2**20:5.0f} MiB"
+              f" | floor {floor['seconds']:6.2f} s (ratio {floor['seconds'] / plain['seconds']:.2f})"
               f" | keytrace {kt['seconds']:7.2f} s (cpu {kt['cpu_seconds']:.1f} s), peak {kt['peak_bytes'] / 2**20:5.0f} MiB"
               f" | time ratio {ratio:.2f} (limit {TIME_LIMIT_RATIO:.1f}: {ratio / TIME_LIMIT_RATIO:.0%} of it)"
               f" | peak {kt['peak_bytes'] / MEMORY_LIMIT_BYTES:.0%} of the 2 GB limit")
