@@ -337,13 +337,14 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
         for acct in accounts:
             con.execute("INSERT INTO accounts (exchange, account, first_seen_run) VALUES (?, ?, ?) "
                         "ON CONFLICT DO NOTHING", [exchange, acct, run_id])
+        # account_from_file: the file's own rows name the account (a UID column), rather than --account
         con.execute(
             "INSERT INTO ingest_runs (run_id, started_at, finished_at, actor, evidence_sha256, source_name, "
-            "format, exchange, account, rows_read, rows_added, rows_rejected, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "format, exchange, account, account_from_file, rows_read, rows_added, rows_rejected, status) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, started_at or utcnow(), utcnow(), actor, sha[0], staged.name, spec.name, exchange,
-             ",".join(accounts) or None, sum(p.rows_read for p in parts), added, rejected,
-             "committed" if added else "no_change"])
+             ",".join(accounts) or None, bool(found) if accounts else None, sum(p.rows_read for p in parts),
+             added, rejected, "committed" if added else "no_change"])
         audit.record(con, ws.keys, ws.settings, actor=actor, action="ingest", obj=f"evidence:{sha[0]}",
                      details={"run_id": run_id, "format": spec.name, "exchange": exchange,
                               "rows_read": sum(p.rows_read for p in parts), "rows_added": added,

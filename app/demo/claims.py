@@ -131,8 +131,15 @@ def price_claims(seed: int, specs: list[ClaimSpec], losses: dict[tuple[str, str]
         spec.claimed_loss_usd = (base * factor).quantize(Decimal("0.01"))
 
 
+# exports whose own rows name the account (a UID column): they count toward ownership, a trade history
+# without one does not (queries/sql/ownership_evidence.sql)
+NAMES_ACCOUNT = ("binance_transaction_statement", "kucoin_order_splitting", "kucoin_filled_orders",
+                 "kucoin_withdrawals")
+
+
 def attach_uploads(specs: list[ClaimSpec], files: list[dict[str, Any]]) -> None:
-    """Claimants who hold the account attach its trade export (and, if they sign, the withdrawal history)."""
+    """Claimants who hold the account attach an export of it, one that names the account when the exchange
+    gives them one, else their trade history (and, if they sign, the withdrawal history)."""
     by_account: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for f in files:
         if f["load"] == "ingest":
@@ -142,7 +149,8 @@ def attach_uploads(specs: list[ClaimSpec], files: list[dict[str, Any]]) -> None:
         if spec.fraud in ("duplicate_uid", "no_trace"):
             continue
         own = by_account.get((spec.exchange, spec.account), [])
-        spec.uploads = [f["path"] for f in own if f["format"] in trade_formats][:1]
+        named = [f["path"] for f in own if f["format"] in NAMES_ACCOUNT and f["format"] != "kucoin_withdrawals"]
+        spec.uploads = (named or [f["path"] for f in own if f["format"] in trade_formats])[:1]
         if spec.signs_wallet:
             spec.uploads += [f["path"] for f in own if f["format"] in ("binance_withdrawal_history_v1",
                                                                       "kucoin_withdrawals")]

@@ -4,11 +4,16 @@
 --   10 ACCOUNT_UNDER_INVESTIGATION an export of the claimed account is in the database (anyone's upload).
 --   20 KEY_MATCHES_ACCOUNT        the claim names the fingerprint of a key that the account's own
 --                                 apiRestrictions record lists (weak: whoever holds a leaked key knows it).
---   40 UID_IN_OWN_EXPORT          an export the claimant attached to the claim holds rows of the claimed
---                                 exchange account (the UID in the victim's export matches the claim).
+--   40 UID_IN_OWN_EXPORT          an export the claimant attached to the claim names the claimed exchange
+--                                 account in its own rows (a UID column: ingest_runs.account_from_file).
+--                                 An export without a UID (Binance Trade History) is stored under the
+--                                 claim's UID, so it proves nothing about the account and does not count.
 --   60 WALLET_SIGNED              the claimant proved by EIP-191 signature that they control a wallet.
 --   80 WITHDRAWAL_TO_SIGNED_WALLET the account's withdrawal history names a transaction that the chain
---                                 confirms paid a wallet the claimant proved by signature.
+--                                 confirms paid a wallet the claimant proved by signature. The history
+--                                 must name the account in its own rows, or come from outside any claim
+--                                 (obtained by staff): a claimant's export without a UID is stored under
+--                                 the UID they claim, which anyone can write.
 --   90 OWN_EXPORT_WITHDRAWAL      as 80, with the withdrawal row in an export the claimant attached.
 -- Grain: one row per grade the claim reaches (level, reason). Params: claim_id.
 WITH c AS (
@@ -27,6 +32,10 @@ confirmed_withdrawals AS (
     JOIN transfers t ON lower(t.tx_hash) = lower(m.tx_hash)
     JOIN signed s ON s.address = lower(t.to_address)
     WHERE m.kind = 'withdrawal' AND m.tx_hash IS NOT NULL
+      AND (EXISTS (SELECT 1 FROM ingest_runs r
+                   WHERE r.evidence_sha256 = m.evidence_sha256 AND r.account_from_file
+                     AND list_contains(string_split(r.account, ','), m.account))
+           OR NOT EXISTS (SELECT 1 FROM claim_evidence ce WHERE ce.evidence_sha256 = m.evidence_sha256))
 )
 SELECT 0 AS level, 'CLAIM_ONLY: the claimant''s statement' AS reason FROM c
 UNION ALL
@@ -38,13 +47,10 @@ FROM c WHERE c.key_fingerprint IS NOT NULL
   AND EXISTS (SELECT 1 FROM api_keys k WHERE k.fingerprint = c.key_fingerprint AND k.exchange = c.exchange
                                          AND k.account = c.account)
 UNION ALL
-SELECT 40, 'UID_IN_OWN_EXPORT: an export the claimant submitted shows the claimed account'
-FROM c WHERE EXISTS (SELECT 1 FROM trades t JOIN own_evidence e ON e.evidence_sha256 = t.evidence_sha256
-                     WHERE t.exchange = c.exchange AND t.account = c.account)
-          OR EXISTS (SELECT 1 FROM ledger_movements m JOIN own_evidence e ON e.evidence_sha256 = m.evidence_sha256
-                     WHERE m.exchange = c.exchange AND m.account = c.account)
-          OR EXISTS (SELECT 1 FROM orders o JOIN own_evidence e ON e.evidence_sha256 = o.evidence_sha256
-                     WHERE o.exchange = c.exchange AND o.account = c.account)
+SELECT 40, 'UID_IN_OWN_EXPORT: an export the claimant submitted names the claimed account in its own rows'
+FROM c WHERE EXISTS (SELECT 1 FROM ingest_runs r JOIN own_evidence e ON e.evidence_sha256 = r.evidence_sha256
+                     WHERE lower(r.exchange) = c.exchange AND r.account_from_file
+                       AND list_contains(string_split(r.account, ','), c.account))
 UNION ALL
 SELECT 60, 'WALLET_SIGNED: the claimant signed a challenge with a wallet they control'
 FROM c WHERE EXISTS (SELECT 1 FROM signed)

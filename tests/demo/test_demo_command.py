@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.demo.claims import NAMES_ACCOUNT
 from app.views.home import holdings
 from core.workspace import Workspace
 
@@ -142,12 +143,18 @@ def test_claimants_evidence_levels_follow_what_they_proved(built: tuple[Path, di
         ids = [r[0] for r in con.execute("SELECT id FROM claims ORDER BY id").fetchall()]
         level = {cid: con.execute("SELECT max(level) FROM ownership_evidence WHERE claim_id = ?", [cid]).fetchall()[0][0]
                  for cid in ids}
+    manifest = json.loads((Path(out["out"]) / "manifest.json").read_text())["files"]
+    format_of = {f["path"]: f["format"] for f in manifest}
     assert len(ids) == len(claims)
-    assert 90 in level.values()   # seed 5 has claimants who sign and attach their withdrawal history
+    assert 90 in level.values()   # seed 5 has claimants who sign and attach a withdrawal history with their UID
+    assert any(c["uploads"] and not set(map(format_of.get, c["uploads"])) & set(NAMES_ACCOUNT) for c in claims)
     for cid, c in zip(ids, claims, strict=True):   # filed in the file's order
-        if c["signs_wallet"] and len(c["uploads"]) > 1:
+        formats = {format_of[u] for u in c["uploads"]}
+        if c["signs_wallet"] and "kucoin_withdrawals" in formats:
             assert level[cid] == 90, c["ref"]
-        elif c["uploads"]:
-            assert 40 <= level[cid] < 90 or (c["signs_wallet"] and level[cid] >= 60), c["ref"]
-        else:
+        elif c["signs_wallet"]:
+            assert 60 <= level[cid] < 80, c["ref"]   # a withdrawal history without a UID proves nothing
+        elif formats & set(NAMES_ACCOUNT):
+            assert level[cid] == 40, c["ref"]
+        else:   # no upload, or a trade history without a UID: stored under the claim's UID, so not proof
             assert level[cid] < 40, c["ref"]

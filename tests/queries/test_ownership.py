@@ -84,6 +84,28 @@ def test_evidence_levels(claimed: Workspace) -> None:
     assert evidence_level(claimed, 1).level == 10
     with claimed.db.write() as con:
         con.execute("INSERT INTO claim_evidence VALUES (1, ?, now())", [EVIDENCE])
+        # stored under v1 because the claimant said so (--account): proves nothing about the account
+        con.execute("INSERT INTO ingest_runs (run_id, started_at, actor, evidence_sha256, source_name, format, "
+                    "exchange, account, account_from_file, status) VALUES ('r1', now(), 'user:1:victim', ?, "
+                    "'export.csv', 'kucoin_x', 'kucoin', 'v1', false, 'committed')", [EVIDENCE])
+    assert evidence_level(claimed, 1).level == 10
+    with claimed.db.write() as con:
+        Rows(con).movement("kucoin", "v1", ts("2022-11-01 10:00:00"), "withdrawal", "USDT", "-100")
+        con.execute("UPDATE ledger_movements SET tx_hash = '0xABC' WHERE account = 'v1'")
+        con.execute("INSERT INTO transfers VALUES (1, 5, '0xb', ?, '0xabc', 0, NULL, 'erc20', '0xt', '0x" + "1" * 40
+                    + "', ?, '100000000', 100000000, 'test', NULL, NULL, 'run')",
+                    [ts("2022-11-01 10:05:00"), WALLET.address.lower()])
+    ch = issue_challenge(claimed, 1, WALLET.address)
+    assert verify_signature(claimed, ch.nonce, _sign(ch.message)).ok
+    # a withdrawal in the claimant's own UID-less export, paying their own wallet: anyone could write it
+    assert evidence_level(claimed, 1).level == 60
+    with claimed.db.write() as con:
+        con.execute("UPDATE ingest_runs SET account_from_file = true WHERE run_id = 'r1'")
+    assert evidence_level(claimed, 1).level == 90
+    with claimed.db.write() as con:
+        con.execute("DELETE FROM wallet_proofs")
+        con.execute("DELETE FROM ledger_movements")
+        con.execute("DELETE FROM transfers")
     assert evidence_level(claimed, 1).level == 40
     ch = issue_challenge(claimed, 1, WALLET.address)
     assert verify_signature(claimed, ch.nonce, _sign(ch.message)).ok

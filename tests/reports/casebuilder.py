@@ -71,7 +71,7 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
         upload_sha = _store(ws, con, tmp, "screenshot.png", b"\x89PNG fake", "claim_upload", claim_id=1)
         run = "run-1"
         con.execute("INSERT INTO ingest_runs VALUES (?, ?, ?, 'test', ?, 'binance_trades.csv', 'binance_trade_history',"
-                    " ?, ?, ?, ?, 0, 'committed')", [run, now, now, export_sha, EXCHANGE, ACCOUNT, n_trades + 4,
+                    " ?, ?, ?, ?, 0, 'committed', false)", [run, now, now, export_sha, EXCHANGE, ACCOUNT, n_trades + 4,
                                                        n_trades + 4])
         con.execute("INSERT INTO accounts VALUES (?, ?, ?)", [EXCHANGE, ACCOUNT, run])
         # unauthorised trades: generated in SQL so that the benchmark's thousands of rows go in at once
