@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import Context, Decimal
 
 from reports.bundle import downsample, thin_markers
-from reports.exports import coin_name, dec, iso, token_amount
+from reports.exports import coin_name, dec, iso, token_amount, usd
 from reports.facts import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
 from reports.pdf import (
     Chart,
@@ -42,7 +42,7 @@ def short(addr: str, n: int = 10) -> str:
 
 def _trade_rows(facts_trades: list[UnauthorizedTrade]) -> list[list[str]]:
     return [[iso(t.time_utc), t.pair, t.side, dec(t.price), dec(t.quantity), dec(t.quote_quantity),
-             f"{dec(t.fee)} {t.fee_asset or ''}".strip(), str(t.score), t.reasons, dec(t.loss_usd),
+             f"{dec(t.fee)} {t.fee_asset or ''}".strip(), str(t.score), t.reasons, usd(t.loss_usd),
              f"{t.evidence_sha256[:10]}:{t.source_row}"] for t in facts_trades]
 
 
@@ -123,7 +123,7 @@ def _methodology(loss_definition: str, detection_run: dict[str, object] | None) 
 def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     h = f.header
     ident = [("Case", h.case_id or "(none)"), ("Claim", str(h.claim_id)), ("Exchange", h.exchange),
-             ("Account", h.account), ("Claim status", h.status)]
+             ("Account", h.account), ("Claim status", h.status.replace("_", " ").capitalize())]
     c = f.claimant
     withheld = f"withheld for role {c.visible_as}"
     claimant = KeyValues([
@@ -132,7 +132,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
         ("E-mail", c.email or (withheld if c.visible_as not in ("legal", "admin") else "(not given)")),
         ("Phone", c.phone or (withheld if c.visible_as not in ("legal", "admin") else "(not given)")),
         ("Claim filed", iso(h.created_at)),
-        ("Loss stated by the claimant (USD)", dec(h.claimed_loss_usd) or "(not stated)"),
+        ("Loss stated by the claimant (USD)", usd(h.claimed_loss_usd) or "(not stated)"),
     ])
     level = max((o.level for o in f.ownership), default=None)
     ownership_blocks: list[Para | KeyValues | Table | Chart | Section] = [
@@ -162,8 +162,8 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     loss_blocks: list[Para | KeyValues | Table | Chart | Section] = []
     if loss:
         loss_blocks.append(KeyValues([
-            ("Loss (USD)", dec(loss.loss_usd) if loss.loss_usd is not None else "not computable"),
-            ("Net value change (USD)", dec(loss.net_value_change_usd)),
+            ("Loss (USD)", usd(loss.loss_usd) if loss.loss_usd is not None else "not computable"),
+            ("Net value change (USD)", usd(loss.net_value_change_usd)),
             ("Unauthorised trades", str(loss.unauthorized_trades)),
             ("Trades without a fair price", str(loss.unpriced_trades)),
             ("First unauthorised trade", iso(loss.first_unauthorized_utc)),
@@ -174,7 +174,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     if f.campaigns:
         loss_blocks.append(Table(["campaign", "pair", "start (UTC)", "end (UTC)", "accounts", "trades", "loss USD"],
                                  [[c.campaign_id, c.pair, iso(c.start_utc), iso(c.end_utc), str(c.accounts),
-                                   str(c.trades), dec(c.loss_usd)] for c in f.campaigns], numeric=[4, 5, 6],
+                                   str(c.trades), usd(c.loss_usd)] for c in f.campaigns], numeric=[4, 5, 6],
                                  caption="Campaigns this account's unauthorised trades belong to."))
     trades = Table(TRADE_COLUMNS, _trade_rows(f.trades), numeric=[3, 4, 5, 6, 7, 9], wrap=[8],
                    caption=f"{len(f.trades)} unauthorised trades; evidence:row = first 10 hex digits of the "
@@ -254,7 +254,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
             [[c.sha256[:16], iso(c.at_utc), c.actor, c.action, c.details] for c in f.custody], wrap=[2, 4], empty_text="No custody entry.")]),
     ]
     if loss and loss.loss_usd is not None:
-        headline = f"Loss computed by keytrace: {dec(loss.loss_usd)} USD over {len(f.trades)} unauthorised trades."
+        headline = f"Loss computed by keytrace: {usd(loss.loss_usd)} USD over {len(f.trades)} unauthorised trades."
     elif f.trades:
         headline = (f"{len(f.trades)} unauthorised trades; no loss could be computed (no fair price for "
                     f"{loss.unpriced_trades if loss else len(f.trades)} of them).")
@@ -265,7 +265,8 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
              else "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
     return ReportDocument(
         title=f"Claim report: claim {h.claim_id}",
-        subtitle=f"Unauthorised trading on {h.exchange} account {h.account} through a leaked API key",
+        subtitle=(f"Unauthorised trading on {h.exchange} account {h.account} through a leaked API key" if f.trades
+                  else f"Claimed unauthorised trading on {h.exchange} account {h.account}: none found"),
         identifiers=ident, generated_at=f.generated_at, cover_notes=notes,
         sections=[
             Section("Claimant", [claimant]),
@@ -284,19 +285,19 @@ def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
     total = sum((v.loss_usd for v in f.victims if v.loss_usd is not None), Decimal(0))
     ident = [("Incident", "3Commas API-key leak"), ("Scope", "every account in this database")]
     notes = [f"{len(f.victims)} victim accounts, {f.trade_count} unauthorised trades, {len(f.campaigns)} "
-             f"campaigns; total loss {dec(total)} USD.",
+             f"campaigns; total loss {usd(total)} USD.",
              "This report is signed (PAdES)." if signed else
              "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
     campaigns = Table(["campaign", "pair", "start (UTC)", "end (UTC)", "accounts", "trades", "loss USD"],
                       [[c.campaign_id, c.pair, iso(c.start_utc), iso(c.end_utc), str(c.accounts), str(c.trades),
-                        dec(c.loss_usd)] for c in f.campaigns],
+                        usd(c.loss_usd)] for c in f.campaigns],
                       numeric=[4, 5, 6], empty_text="No campaign was found.")
     victims = Table(["exchange", "account", "trades", "loss USD", "first (UTC)", "last (UTC)", "leaked key", "claims"],
-                    [[v.exchange, v.account, str(v.unauthorized_trades), dec(v.loss_usd),
+                    [[v.exchange, v.account, str(v.unauthorized_trades), usd(v.loss_usd),
                       iso(v.first_unauthorized_utc), iso(v.last_unauthorized_utc),
                       "yes" if v.compromised_key else "no", v.claim_ids] for v in f.victims], numeric=[2, 3], empty_text="No victim account.")
     by_pair = Table(["exchange", "pair", "accounts", "trades", "loss USD"],
-                    [[r.exchange, r.pair, str(r.accounts), str(r.trades), dec(r.loss_usd)]
+                    [[r.exchange, r.pair, str(r.accounts), str(r.trades), usd(r.loss_usd)]
                      for r in f.losses_by_exchange_pair], numeric=[2, 3, 4],
                     empty_text="No loss.")
     groups = Table(["entity", "category", "coin", "deposit addresses", "tainted amount", "first (UTC)", "last (UTC)",
@@ -321,11 +322,11 @@ def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
         sections=[
             Section("Campaigns", [campaigns, Chart(
                 timeline([TimelineBar(f"{c.campaign_id[:12]} {c.pair}", c.start_utc, c.end_utc,
-                                      f"{c.accounts} accounts, {c.trades} trades, {dec(c.loss_usd)} USD")
+                                      f"{c.accounts} accounts, {c.trades} trades, {usd(c.loss_usd)} USD")
                           for c in f.campaigns], "Campaign timeline (UTC)"),
                 f"Figure 1: campaign timeline, {len(f.campaigns)} campaigns; each bar runs from the campaign's "
                 "first to its last unauthorised trade.")]),
-            Section("Losses by exchange and pair", [by_pair, Para(f"Total loss: {dec(total)} USD.")]),
+            Section("Losses by exchange and pair", [by_pair, Para(f"Total loss: {usd(total)} USD.")]),
             Section("Victims", [victims], new_page=True),
             Section("Cash-out points by entity", [groups, Section("Every cash-out point", [points])],
                     new_page=True),

@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Context, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any
 
 from reports.facts import (
@@ -51,6 +51,17 @@ def dec(value: Decimal | int | None) -> str:
     if d == 0:
         return "0"
     return format(d.normalize(_EXACT), "f")
+
+
+def usd(value: Decimal | int | None) -> str:
+    """A US-dollar figure for people: thousands grouped, cents rounded half up ('' for None).
+
+    Reports show money this way; the exact amounts are in the CSV files attached to each PDF.
+    """
+    if value is None:
+        return ""
+    cents = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=_EXACT)
+    return f"{cents:,.2f}"
 
 
 def iso(value: datetime | date | None) -> str:

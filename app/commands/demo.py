@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sys
 import time
@@ -63,6 +64,15 @@ def _remove_database(ws: Workspace) -> None:
         shutil.rmtree(s.evidence_dir)
 
 
+def _victim_logins(out: Path) -> list[dict[str, str]]:
+    """The demo victims' user names and passwords, from the generated claims file."""
+    path = out / "claims" / "claims.json"
+    if not path.is_file():
+        return []
+    return [{"username": c["username"], "password": c["password"]}
+            for c in json.loads(path.read_text())["claims"]]
+
+
 def run(args: argparse.Namespace) -> int:
     from app.demo.build import build
     from app.demo.generate import generate
@@ -87,6 +97,10 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.monotonic()
     ws.init()
+    from reports.sign import create_self_signed
+
+    # a trial incident gets a trial signer, so the Reports page signs PDFs out of the box
+    signer = create_self_signed(ws)
     with ws.db.write() as con:
         audit.record(con, ws.keys, ws.settings, actor="demo", action="demo.started", obj="demo",
                      details={"seed": args.seed, "accounts": args.accounts})
@@ -104,13 +118,14 @@ def run(args: argparse.Namespace) -> int:
     from app.views.home import holdings
 
     figures = holdings(str(db_path))
+    victims = _victim_logins(out)
     data: dict[str, Any] = {
         "db": str(db_path), "out": str(out), "seed": args.seed, "accounts": args.accounts,
         "seconds": round(seconds, 2), "generate_seconds": round(generated_at - started, 2),
         "ground_truth": gen.summary, "steps": [s.as_dict() for s in report.steps],
         "not_built": [s.name for s in report.not_built],
         "holdings": {label: value for label, value in figures},
-        "users": report.users,
+        "users": report.users, "victims": victims, "signing_certificate": str(signer),
     }
     lines = [f"Demo incident (seed {args.seed}) built into {db_path} in {seconds:.1f} s; files in {out}."]
     for s in report.steps:
@@ -122,7 +137,9 @@ def run(args: argparse.Namespace) -> int:
     lines.append("The database holds: " + ", ".join(f"{label.lower()} {value:,}" for label, value in figures) + ".")
     if report.users:
         lines.append("Sign in as " + ", ".join(f"{u['username']} / {u['password']}" for u in report.users)
-                     + " (victims: see claims/claims.json).")
+                     + (f", or as a victim: {victims[0]['username']} / {victims[0]['password']}" if victims else "")
+                     + f" (every victim's log-in: {out / 'claims' / 'claims.json'}).")
+    lines.append(f"Reports are signed with a self-signed trial certificate ({signer.name}), not for court use.")
     emit(args, "\n".join(lines), data)
     if args.no_serve:
         return 0

@@ -17,7 +17,7 @@ from app.cli import main
 from core.workspace import Workspace
 from queries import runner
 from reports import sign
-from reports.exports import dec, iso, token_amount
+from reports.exports import dec, iso, token_amount, usd
 from tests.reports import casebuilder as cb
 from tests.reports.conftest import flat, pdf_pages
 
@@ -74,12 +74,14 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
         row = f"{iso(t['time_utc'])} {t['pair']} {t['side']} {dec(t['price'])} {dec(t['quantity'])} " \
               f"{dec(t['quote_quantity'])}"
         assert row in text, row
-        assert f"{dec(t['loss_usd'])} {t['evidence_sha256'][:10]}:{t['source_row']}" in text
+        assert f"{usd(t['loss_usd'])} {t['evidence_sha256'][:10]}:{t['source_row']}" in text
     # reason codes are wrapped onto several lines inside their cell, never cut
     assert text.replace("; ", ";").count(cb.REASONS) == case.trades
-    # the loss and its method
-    assert f"Loss (USD) {dec(loss['loss_usd'])}" in text
-    assert f"Loss computed by keytrace: {dec(loss['loss_usd'])} USD over {case.trades} unauthorised trades" in text
+    # the loss and its method; money for people (cents, thousands grouped), exact figures in the attachments
+    assert "Loss stated by the claimant (USD) 99,999.00" in text
+    assert re.search(r"Loss computed by keytrace: \d{1,3}(,\d{3})*\.\d\d USD", text)
+    assert f"Loss (USD) {usd(loss['loss_usd'])}" in text
+    assert f"Loss computed by keytrace: {usd(loss['loss_usd'])} USD over {case.trades} unauthorised trades" in text
     assert "median close over the 24 hours before the account's first unauthorised trade" in text
     # charts: the reference source (another venue, not the victim's own) and the flagged count
     assert {p["source"] for p in prices} == {"kucoin"}
@@ -199,6 +201,10 @@ def test_claim_without_findings_still_reports_what_is_known(ws: Workspace, case:
                  "--unsigned"]) == 0
     text = flat("\n".join(pdf_pages(out)))
     assert "No unauthorised trade was found for this account, so keytrace computes no loss." in text
+    # the title page does not state as fact what the report found no trace of
+    assert "Claimed unauthorised trading on okx account ghost: none found" in text
+    assert "Unauthorised trading on okx" not in text
+    assert "Claim status Submitted" in text and "Loss stated by the claimant (USD) 1,000.00" in text
     assert "No key of this account was found in an imported leak." in text
     assert "NO_ACCOUNT_TRACE" in text
     # the incident's traces are shown, marked as the incident's and not this account's

@@ -42,6 +42,14 @@ def test_plain_numbers_stay_numbers(number: str) -> None:
     assert list(csv.reader(io.StringIO(data.decode())))[1][0] == number
 
 
+def test_dollars_are_grouped_and_rounded_to_cents() -> None:
+    assert exports.usd(Decimal("2386420.49306584")) == "2,386,420.49"
+    assert exports.usd(Decimal("7285.215")) == "7,285.22"
+    assert exports.usd(Decimal("-1.005")) == "-1.01"
+    assert exports.usd(Decimal("99999999999999999999.995")) == "100,000,000,000,000,000,000.00"
+    assert exports.usd(0) == "0.00" and exports.usd(None) == ""
+
+
 def test_decimals_are_exact_strings() -> None:
     assert exports.dec(Decimal("0.100000000000000000")) == "0.1"
     assert exports.dec(Decimal("1E+3")) == "1000"

@@ -20,7 +20,7 @@ from app.cli import main
 from core.workspace import Workspace
 from queries import runner
 from reports import sign
-from reports.exports import coin_name, dec, iso, token_amount
+from reports.exports import coin_name, dec, iso, token_amount, usd
 from tests.reports import casebuilder as cb
 from tests.reports.conftest import flat, pdf_pages
 
@@ -45,17 +45,17 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
         assert section in text
     for c in campaigns:
         assert (f"{c['campaign_id']} {c['pair']} {iso(c['start_utc'])} {iso(c['end_utc'])} {c['accounts']} "
-                f"{c['trades']} {dec(c['loss_usd'])}") in text
+                f"{c['trades']} {usd(c['loss_usd'])}") in text
     for v in victims:
-        assert f"{v['exchange']} {v['account']} {v['unauthorized_trades']} {dec(v['loss_usd'])}" in text
+        assert f"{v['exchange']} {v['account']} {v['unauthorized_trades']} {usd(v['loss_usd'])}" in text
         assert v["claim_ids"] == str(case.claim_id)
     assert f"{len(victims)} victim accounts, {case.trades} unauthorised trades, {len(campaigns)} campaigns" in text
     assert f"campaign timeline, {len(campaigns)} campaigns" in text
     for c in campaigns:  # each bar is labelled with its campaign, pair, accounts, trades and loss
         assert f"{c['campaign_id'][:12]} {c['pair']}" in text
-        assert f"{c['accounts']} accounts, {c['trades']} trades, {dec(c['loss_usd'])} USD" in text
+        assert f"{c['accounts']} accounts, {c['trades']} trades, {usd(c['loss_usd'])} USD" in text
     for r in by_pair:
-        assert f"{r['exchange']} {r['pair']} {r['accounts']} {r['trades']} {dec(r['loss_usd'])}" in text
+        assert f"{r['exchange']} {r['pair']} {r['accounts']} {r['trades']} {usd(r['loss_usd'])}" in text
     assert {g["entity"] for g in groups} == {"Binance", cb.EVIL_ENTITY}
     for g in groups:
         assert (f"{g['entity']} {g['category']} {coin_name(g['symbol'], g['token'])} {g['addresses']} "

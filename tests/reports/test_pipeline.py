@@ -49,16 +49,16 @@ def test_reports_state_what_detect_and_trace_computed(incident: Workspace, tmp_p
     out = tmp_path / "claim.pdf"
     generate.claim_report(ws, claim_id, out, actor="test", signed=False)
     text = flat("\n".join(pdf_pages(out)))
-    assert "Loss computed by keytrace: 2806.4 USD over 12 unauthorised trades" in text
-    assert "Loss (USD) 2806.4" in text
+    assert "Loss computed by keytrace: 2,806.40 USD over 12 unauthorised trades" in text
+    assert "Loss (USD) 2,806.40" in text
     assert "kucoin account v1" in text and "CASE-P" in text and "Vic Tim" in text
     assert "pastebin 2022-12-28" in text and "2022-12-28" in text   # the leak's source and date
-    assert "AKRO/USDT" in text and "3126.76" in text                 # its campaign and the campaign's loss
+    assert "AKRO/USDT" in text and "3,126.76" in text                 # its campaign and the campaign's loss
     assert "OKX: deposit" in text and OKX in text and "2900" in text  # the cash-out point, in USDT
     inc = tmp_path / "incident.pdf"
     generate.incident_report(ws, inc, actor="test", signed=False)
     itext = flat("\n".join(pdf_pages(inc)))
-    assert "kucoin v1 12 2806.4" in itext and "binance v2 4 320.36" in itext
-    assert "total loss 3126.76 USD" in itext
+    assert "kucoin v1 12 2,806.40" in itext and "binance v2 4 320.36" in itext
+    assert "total loss 3,126.76 USD" in itext
     assert "OKX: deposit exchange USDT 1 2900" in itext
     assert ATTACKER in itext
