@@ -4,7 +4,8 @@
 --   SHARED_WALLET     the same wallet was proven by signature in claims of different people
 --   LOSS_INFLATED     the claimed loss is above $loss_ratio times the computed loss (account_losses;
 --                     0 when the account's trades show no unauthorised trade) and more than
---                     $loss_slack_usd USD above it
+--                     $loss_slack_usd USD above it; only once `keytrace detect` has run (before that
+--                     no loss is computed, and none is judged inflated)
 --   NO_ACCOUNT_TRACE  no export, trade, order or ledger row of the claimed account is in the database
 -- Grain: one row per (claim_id, signal). Params: claim_id (NULL: every claim), loss_ratio, loss_slack_usd.
 WITH c AS (
@@ -42,14 +43,17 @@ signals AS (
     GROUP BY wa.claim_id, lower(wa.address)
     UNION ALL
     SELECT c.id, 'LOSS_INFLATED',
-           'claimed ' || CAST(c.claimed_loss_usd AS VARCHAR) || ' USD, computed '
-               || CAST(CAST(coalesce(l.loss_usd, 0) AS DECIMAL(38,2)) AS VARCHAR) || ' USD'
+           'claimed ' || CAST(c.claimed_loss_usd AS VARCHAR) || ' USD, '
+               || CASE WHEN l.loss_usd IS NULL
+                       THEN 'but detection found no unauthorised trade in this account''s trades'
+                       ELSE 'computed ' || CAST(CAST(l.loss_usd AS DECIMAL(38,2)) AS VARCHAR) || ' USD' END
     FROM in_scope c
     JOIN traced tr ON tr.id = c.id
     LEFT JOIN account_losses l ON l.exchange = c.exchange AND l.account = c.account
     WHERE c.claimed_loss_usd IS NOT NULL
       AND c.claimed_loss_usd > coalesce(l.loss_usd, 0) * $loss_ratio
       AND c.claimed_loss_usd - coalesce(l.loss_usd, 0) > $loss_slack_usd
+      AND EXISTS (SELECT 1 FROM detection_runs)
     UNION ALL
     SELECT c.id, 'NO_ACCOUNT_TRACE', 'no export of ' || c.exchange || ':' || c.account || ' is in the database'
     FROM in_scope c

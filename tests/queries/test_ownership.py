@@ -123,6 +123,18 @@ def test_evidence_levels(claimed: Workspace) -> None:
         assert con.execute("SELECT max(level) FROM ownership_evidence WHERE claim_id = 1").fetchall()[0][0] == 90
 
 
+def test_a_loss_is_judged_inflated_only_against_a_computed_one(claimed: Workspace) -> None:
+    with claimed.db.write() as con:  # the active trader's own trades: no unauthorised trade
+        con.execute("UPDATE claims SET exchange = 'kucoin', account = 'active', claimed_loss_usd = 99999 WHERE id = 3")
+    assert not [s for s in fraud_signals(claimed, 3) if s.signal == "LOSS_INFLATED"]  # nothing computed yet
+    detect(claimed)
+    with claimed.db.read() as con:
+        assert con.execute("SELECT count(*) FROM account_losses WHERE account = 'active'").fetchall() == [(0,)]
+    [inflated] = [s for s in fraud_signals(claimed, 3) if s.signal == "LOSS_INFLATED"]
+    assert inflated.detail == ("claimed 99999.00 USD, but detection found no unauthorised trade in this "
+                               "account's trades")
+
+
 def test_fraud_signals(claimed: Workspace) -> None:
     detect(claimed)
     got = {(s.claim_id, s.signal) for s in fraud_signals(claimed)}
