@@ -21,7 +21,13 @@ def render() -> None:
         submitted = st.form_submit_button("Look up", type="primary")
     if not submitted:
         return
-    if not fingerprint.strip() and exchange.strip() and api_key.strip():
+    if not fingerprint.strip() and not api_key.strip():
+        st.warning("Give a key fingerprint, or an exchange and the API key's public part.")
+        return
+    if not fingerprint.strip() and not exchange.strip():
+        st.warning("Give the exchange the API key belongs to: the fingerprint is made from both.")
+        return
+    if not fingerprint.strip():
         fingerprint = ui.attempt(lambda: api_key_fingerprint(exchange, api_key)) or ""
         if not fingerprint:
             return
