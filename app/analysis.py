@@ -85,6 +85,27 @@ def present(ws: Workspace) -> frozenset[str]:
     return found
 
 
+def in_token_units(found: list[dict[str, Any]], raw: str) -> list[dict[str, Any]]:
+    """Add ``coin`` (the token's symbol, else its address), ``amount`` (column ``raw`` in whole tokens, an
+    exact Decimal) and ``whole`` (False when the token's decimals are unknown and ``amount`` stays in raw
+    units) to rows that have ``token``, ``symbol`` and ``decimals``: the same metadata, well-known-token
+    fallback and conversion as the PDF reports and bundles."""
+    from decimal import Decimal
+
+    from reports.bundle import KNOWN_TOKENS
+    from reports.exports import coin_name, token_amount
+
+    for r in found:
+        token = str(r["token"])
+        symbol, decimals = r.get("symbol"), r.get("decimals")
+        if symbol is None and decimals is None and token.lower() in KNOWN_TOKENS:
+            symbol, decimals = KNOWN_TOKENS[token.lower()]
+        r["coin"] = coin_name(symbol, token)
+        r["amount"] = token_amount(Decimal(r[raw]), decimals)
+        r["whole"] = decimals is not None
+    return found
+
+
 def has_detection(tables: frozenset[str]) -> bool:
     return DETECTION_TABLES <= tables
 

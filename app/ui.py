@@ -139,6 +139,55 @@ def table(data: list[dict[str, Any]], **kwargs: Any) -> None:
     st.dataframe(pd.DataFrame(data), hide_index=True, width="stretch", **kwargs)
 
 
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``1,204 rows`` (``many`` for irregular plurals)."""
+    return f"{count:,} {noun if count == 1 else (many or noun + 's')}"
+
+
+def size(n_bytes: int | None) -> str:
+    """A file size for people: 830 bytes, 12.4 KB, 1.2 MB (1 KB = 1,000 bytes)."""
+    if n_bytes is None:
+        return ""
+    if n_bytes < 1000:
+        return plural(int(n_bytes), "byte")
+    value = float(n_bytes)
+    for unit in ("KB", "MB", "GB", "TB"):
+        value /= 1000
+        if value < 999.95 or unit == "TB":
+            return f"{value:,.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def usd_short(value: object) -> str:
+    """A USD amount short enough for a headline figure: $604.80, $12.3K, $2.39M, $1.05B (the exact
+    amount belongs in the figure's help text)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    d = value if isinstance(value, Decimal) else Decimal(str(value or 0))
+    sign = "-" if d < 0 else ""
+    d = abs(d)
+    if d < 10_000:
+        return f"{sign}${d.quantize(Decimal('0.01'), ROUND_HALF_EVEN):,}"
+    for unit, scale in (("B", Decimal(10) ** 9), ("M", Decimal(10) ** 6), ("K", Decimal(1000))):
+        if d >= scale * Decimal("0.9995") or unit == "K":
+            short = (d / scale).quantize(Decimal("0.01") if d < scale * 100 else Decimal("0.1"), ROUND_HALF_EVEN)
+            return f"{sign}${short:,}{unit}"
+    raise AssertionError("unreachable")
+
+
+def usd_exact(value: object) -> str:
+    """An exact USD amount with thousands separators, at least the cents and no trailing-zero noise
+    beyond them: 604.80, 2,386,421.55213799."""
+    from decimal import Decimal
+
+    if value is None:
+        return ""
+    d = Decimal(dec(value))
+    if d.as_tuple().exponent > -2:  # type: ignore[operator]
+        d = d.quantize(Decimal("0.01"))  # exact: only adds zeros
+    return format(d, ",f")
+
+
 def dec(value: object) -> str:
     """An exact decimal as plain digits (no exponent, no trailing zeros): 0.0000009, 1250.5."""
     from decimal import Decimal
@@ -146,5 +195,7 @@ def dec(value: object) -> str:
     if value is None:
         return ""
     d = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = format(d.normalize(), "f")
-    return text
+    text = format(d, "f")  # not normalize(): it rounds to the context's 28 digits
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Any
 
 import streamlit as st
 
 from app import analysis, ui
 
 EDGE_LIMIT = 300
-_SAFE = re.compile(r"[^0-9A-Za-z .:_()/-]")
+_SAFE = re.compile(r"[^0-9A-Za-z .,~:_()/-]")
 
 
-def _label(text: str) -> str:
+def _label(text: str, limit: int = 60) -> str:
     """Graphviz label text: only safe characters survive (labels come from addresses and label tables)."""
-    return _SAFE.sub("", text)[:60]
+    return _SAFE.sub("", text)[:limit]
 
 
 def _short(address: str) -> str:
     return address[:8] + "..." + address[-4:] if len(address) > 14 else address
+
+
+def amount(row: dict[str, Any], *, short: bool = False) -> str:
+    """A traced amount as the reports show it, in token units with the token's symbol: "100,000 USDT"
+    (exact; ``short`` rounds to cents, or four significant digits below 1, marked "~" when it rounds)."""
+    shown, mark = Decimal(ui.dec(row["amount"])), ""
+    if short and shown:
+        with localcontext(prec=100):
+            step = Decimal("0.01") if abs(shown) >= 1 else Decimal(1).scaleb(shown.adjusted() - 3)
+            rounded = shown.quantize(step, ROUND_HALF_EVEN)
+        if rounded != shown:
+            shown, mark = rounded, "~"
+    unit = row["coin"] if row["whole"] else f"raw units of {row['coin']}"
+    return f"{mark}{shown:,f} {unit}"
 
 
 def render() -> None:
@@ -31,12 +48,13 @@ def render() -> None:
         return
     ids = [t["trace_id"] for t in traces]
     by_id = {t["trace_id"]: t for t in traces}
-    trace_id = st.selectbox("Trace", ids, key="ff_trace", format_func=lambda i: (
-        f"{by_id[i]['created_at']:%Y-%m-%d %H:%M} {by_id[i]['model']} {by_id[i]['direction']}, "
-        f"{by_id[i]['hops']} hops, {by_id[i]['edges']} transfers"))
+    trace_id = st.selectbox("Trace (run at, UTC)", ids, key="ff_trace", format_func=lambda i: (
+        f"{by_id[i]['created_at'].astimezone(UTC):%Y-%m-%d %H:%M} UTC, {by_id[i]['model']} "
+        f"{by_id[i]['direction']}, {by_id[i]['hops']} hops, {by_id[i]['edges']} transfers"))
     seeds = set(json.loads(by_id[trace_id]["seeds"] or "[]"))
-    edges = analysis.run(ws, user, "trace_flow", trace_id=trace_id, limit=EDGE_LIMIT)
-    cash = analysis.run(ws, user, "trace_cash_outs", trace_id=trace_id)
+    edges = analysis.in_token_units(analysis.run(ws, user, "trace_flow", trace_id=trace_id, limit=EDGE_LIMIT),
+                                    "tainted")
+    cash = analysis.in_token_units(analysis.run(ws, user, "trace_cash_outs", trace_id=trace_id), "tainted_amount")
     cash_by_addr = {c["address"]: c for c in cash}
     lines = ["digraph flow {", "rankdir=LR;", 'node [shape=box, style="rounded,filled", fillcolor="#f0f0f0", '
              'fontname="Helvetica", fontsize=10];', 'edge [fontname="Helvetica", fontsize=9];']
@@ -52,15 +70,17 @@ def render() -> None:
             lines.append(f'"{_label(n)}" [label="{_label(_short(n))}"];')
     for e in edges:
         lines.append(f'"{_label(e["from_address"])}" -> "{_label(e["to_address"])}" '
-                     f'[label="{_label(ui.dec(e["tainted"]))} ({e["transfers"]})"];')
+                     f'[label="{_label(amount(e, short=True))} ({e["transfers"]})", '
+                     f'tooltip="{_label(amount(e), 200)} in {ui.plural(e["transfers"], "transfer")}"];')
     lines.append("}")
     st.graphviz_chart("\n".join(lines), width="stretch")
-    st.caption(f"Red: seed addresses. Blue: cash-out points. Edge labels: tainted amount in raw token units "
-               f"(number of transfers). The {EDGE_LIMIT} largest edges are drawn.")
+    st.caption(f"Red: seed addresses. Blue: cash-out points. Edge labels: tainted amount in token units, "
+               f"~ where rounded for the drawing (number of transfers); the table below is exact. The "
+               f"{EDGE_LIMIT} largest edges are drawn.")
     st.subheader("Cash-out points")
     if cash:
-        ui.table([{"address": c["address"], "entity": c["entity"], "category": c["category"], "token": c["token"],
-                   "tainted amount": ui.dec(c["tainted_amount"]),
+        ui.table([{"address": c["address"], "entity": c["entity"], "category": c["category"], "token": c["coin"],
+                   "tainted amount": amount(c),
                    "first (UTC)": c["first_utc"].strftime("%Y-%m-%d %H:%M"),
                    "last (UTC)": c["last_utc"].strftime("%Y-%m-%d %H:%M"), "paths": c["path_count"]}
                   for c in cash], key="ff_cash")

@@ -16,6 +16,20 @@ def _f(value: Any) -> float:
     return float(value) if value is not None else 0.0
 
 
+def _step_chart(cumulative: Any) -> Any:
+    """Stacked cumulative loss per exchange as steps: a loss appears at once on the day it happened."""
+    import altair as alt
+
+    long = cumulative.reset_index().melt(id_vars="day", var_name="exchange", value_name="USD")
+    long["day"] = long["day"].astype(str)
+    return alt.Chart(long).mark_area(interpolate="step-after", line=True).encode(
+        x=alt.X("day:T", timeUnit="utcyearmonthdate", title="day (UTC)"),  # UTC, not the browser's zone
+        y=alt.Y("USD:Q", title="USD", stack=True),
+        color=alt.Color("exchange:N", title="exchange"),
+        tooltip=[alt.Tooltip("day:T", timeUnit="utcyearmonthdate", title="day (UTC)"), "exchange:N",
+                 alt.Tooltip("USD:Q", format=",.2f", title="cumulative USD")])
+
+
 def render() -> None:
     ws, user = ui.guard("overview")
     st.title("Incident overview")
@@ -34,9 +48,10 @@ def render() -> None:
                 "`keytrace detect`); its results will appear here.")
         return
     st.subheader("Victims and losses")
-    c = st.columns(5)
-    c[0].metric("Victim accounts", f"{totals['victim_accounts']:,}")
-    c[1].metric("Computed loss (USD)", f"{totals['loss_usd']:,.2f}")
+    c = [*st.columns(3), *st.columns(3)]  # two rows of three, so that every figure fits its column
+    c[0].metric("Computed loss", ui.usd_short(totals["loss_usd"]),
+                help=f"Exactly {ui.usd_exact(totals['loss_usd'])} USD. {analysis.LOSS_DEFINITION}")
+    c[1].metric("Victim accounts", f"{totals['victim_accounts']:,}")
     c[2].metric("Unauthorised trades", f"{totals['unauthorized_trades']:,}")
     c[3].metric("Campaigns", f"{totals['campaigns']:,}")
     c[4].metric("Compromised keys", f"{totals['compromised_keys']:,}")
@@ -50,20 +65,21 @@ def render() -> None:
                               for r in by_day])
         pivot = frame.pivot_table(index="day", columns="exchange", values="loss", aggfunc="sum").fillna(0)
         st.markdown("**Cumulative computed loss over time (USD, by exchange)**")
-        st.area_chart(pivot.cumsum(), x_label="day (UTC)", y_label="USD")
+        st.altair_chart(_step_chart(pivot.cumsum()), width="stretch")
+        st.caption("Each step is a UTC day with unauthorised trades; the loss stays flat between them.")
     left, right = st.columns(2)
     with left:
         st.markdown("**By exchange**")
         st.bar_chart(pd.DataFrame({"exchange": [r["exchange"] for r in ex],
                                    "loss (USD)": [_f(r["loss_usd"]) for r in ex]}), x="exchange",
-                     y="loss (USD)", horizontal=True)
+                     y="loss (USD)", horizontal=True, sort="-loss (USD)")
         ui.table([{"exchange": r["exchange"], "accounts": r["accounts"], "trades": r["trades"],
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in ex], key="ov_exchange")
     with right:
-        st.markdown("**By pair (largest 15)**")
+        st.markdown("**By pair (largest 15 losses)**")
         st.bar_chart(pd.DataFrame({"pair": [r["pair"] for r in pairs],
                                    "loss (USD)": [_f(r["loss_usd"]) for r in pairs]}), x="pair", y="loss (USD)",
-                     horizontal=True)
+                     horizontal=True, sort="-loss (USD)")
         ui.table([{"pair": r["pair"], "accounts": r["accounts"], "trades": r["trades"],
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in pairs], key="ov_pair")
     st.markdown("**By campaign**")

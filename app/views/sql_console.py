@@ -6,8 +6,20 @@ import streamlit as st
 
 from app import sql_console, ui
 
-EXAMPLE = ("SELECT exchange, account, loss_usd, unauthorized_trades\n"
+EXAMPLE = ("SELECT exchange, account, round(loss_usd, 2) AS loss_usd, unauthorized_trades\n"
            "FROM account_losses\nORDER BY loss_usd DESC\nLIMIT 20")
+
+
+def _unique(columns: list[str]) -> list[str]:
+    """Column names made unique (SELECT 1, 1 names two columns "1"), as the table needs."""
+    out: list[str] = []
+    for c in columns:
+        name, n = c, 1
+        while name in out:
+            n += 1
+            name = f"{c} ({n})"
+        out.append(name)
+    return out
 
 
 def render() -> None:
@@ -31,9 +43,10 @@ def render() -> None:
         return
     import pandas as pd
 
-    frame = pd.DataFrame([list(r) for r in result.rows], columns=result.columns).astype(str)
+    columns = _unique(result.columns)
+    frame = pd.DataFrame([[sql_console.display(v) for v in r] for r in result.rows], columns=columns, dtype=str)
     st.dataframe(frame, hide_index=True, key="sql_result")
-    note = f"{len(result.rows):,} rows in {result.seconds:.2f} s"
+    note = f"{ui.plural(len(result.rows), 'row')} in {result.seconds:.2f} s"
     if result.truncated:
         note += f"; stopped at the row limit of {int(row_limit):,}"
     st.caption(note)
