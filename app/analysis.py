@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,16 @@ def claim_loss(ws: Workspace, exchange: str, account: str) -> dict[str, Any] | N
         return None
     with ws.db.read() as con:
         return account_loss(con, exchange, account)
+
+
+def last_detection(ws: Workspace) -> datetime | None:
+    """When detection last finished (None: it never ran, so no loss is computed for anyone yet)."""
+    if not has_detection(present(ws)):
+        return None
+    with ws.db.read() as con:
+        found = rows(con, sql("last_detection"))
+    value = found[0]["finished_at"] if found else None
+    return value if isinstance(value, datetime) else None
 
 
 def account_loss(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> dict[str, Any] | None:

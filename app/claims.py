@@ -19,14 +19,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from app import access, secrets_scan
+from app import access, auth, secrets_scan
 from app.auth import User
 from core import audit, evidence
 from core.db import rows, utcnow
@@ -56,6 +56,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 MAX_TEXT = 20_000
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the same limit as the served app's --server.maxUploadSize
 MAX_UPLOADS_PER_CLAIM = 50
+DUPLICATE_WINDOW = timedelta(minutes=10)  # an identical claim by the same victim within it is refused
 
 
 @dataclass(frozen=True)
@@ -128,16 +129,31 @@ def _text(label: str, value: str | None, *, required: bool = False, limit: int =
     return value
 
 
+# US-dollar amounts as a victim types them: digits with an optional dot and one or two cents digits, and
+# optional commas that separate thousands (12500, 12500.00, 12,500.00). Anything else ("12.500,00",
+# "12,50", "1,2,3", "12.500") could mean two different amounts, so it is refused, never guessed.
+_AMOUNT = re.compile(r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]{1,2})?")
+_HOW_TO_WRITE = ("write it in US dollars with digits, a dot before the cents and, if you like, commas between "
+                 "thousands, e.g. 12500, 12500.00 or 12,500.00")
+
+
 def _money(value: str | Decimal | None) -> Decimal | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    try:
-        amount = Decimal(str(value).strip().replace(",", "").lstrip("$"))
-    except InvalidOperation:
-        raise InputError(f"the loss {value!r} is not a number (write e.g. 12500.00)",
-                         column="claimed loss (USD)") from None
+    if isinstance(value, Decimal):
+        amount = value
+    else:
+        text = str(value).strip()
+        digits = text[1:].strip() if text.startswith("$") else text
+        if not _AMOUNT.fullmatch(digits):
+            raise InputError(f"the loss {text!r} is not an amount keytrace can read without guessing; "
+                             + _HOW_TO_WRITE, column="claimed loss (USD)")
+        amount = Decimal(digits.replace(",", ""))
     if not amount.is_finite() or amount < 0 or amount >= Decimal(10) ** 15:
         raise InputError("the loss must be a positive amount in US dollars", column="claimed loss (USD)")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InputError(f"the loss {value!s} has more than two digits after the dot; " + _HOW_TO_WRITE,
+                         column="claimed loss (USD)")
     return amount.quantize(Decimal("0.01"))
 
 
@@ -177,6 +193,8 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
     assert uid is not None
     name = _text("contact name", contact_name, limit=200)
     email = _text("contact e-mail", contact_email, limit=200)
+    if email is not None and not auth.EMAIL.match(email):  # the registration's own check
+        raise InputError("the e-mail address is not valid", column="contact e-mail")
     phone = _text("contact phone", contact_phone, limit=50)
     story = _text("what happened", statement)
     loss = _money(claimed_loss_usd)
@@ -190,6 +208,16 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
     now = utcnow()
     k = ws.keys
     with ws.db.write() as con:
+        # a double click (or a resent form) must not file the same claim twice: inside the write lock, so
+        # two submissions racing each other cannot both pass
+        same = con.execute(
+            "SELECT max(id) FROM claims WHERE user_id = ? AND exchange = ? AND account = ? "
+            "AND key_fingerprint IS NOT DISTINCT FROM ? AND claimed_loss_usd IS NOT DISTINCT FROM ? "
+            "AND created_at >= ?", [actor.id, exch, uid, fingerprint, loss, now - DUPLICATE_WINDOW]).fetchall()
+        if same and same[0][0] is not None:
+            raise InputError(f"you filed this same claim (claim {same[0][0]}: same exchange, UID, API key and "
+                             "loss) a moment ago, so it was not filed a second time; follow it on the page "
+                             "'Follow my claims'", column="claim")
         claim_id = int(con.execute(
             "INSERT INTO claims (user_id, exchange, account, key_fingerprint, contact_name_enc, contact_email_enc, "
             "contact_phone_enc, statement_enc, claimed_loss_usd, status, created_at, updated_at) "

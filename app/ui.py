@@ -111,8 +111,12 @@ def act(fn: Callable[[], object], *, waiting: str = SAVING) -> bool:
 
 
 def sentence(text: str) -> str:
+    """The text as a sentence: a capital first letter and a full stop, unless it starts with a file name
+    (``evil.csv: ...``), which keeps its spelling."""
     text = text.strip()
-    text = text[:1].upper() + text[1:]
+    first = re.split(r"[\s:,]", text, maxsplit=1)[0]
+    if not re.search(r"[.\\/_\d]", first):
+        text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
 
 

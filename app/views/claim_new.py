@@ -4,9 +4,28 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import claims, secrets_scan, ui
+from app import claims, ui
 
 EXCHANGES = ["binance", "kucoin", "coinbase", "okx", "ftx", "kraken", "bybit", "huobi", "other"]
+FIELDS = ("cn_name", "cn_email", "cn_phone", "cn_exchange_other", "cn_account", "cn_api_key", "cn_statement",
+          "cn_loss")
+FILED = "cn_filed"  # the claim just filed: its form starts empty on the next run and says what happened
+
+
+def _after_filing() -> None:
+    """After a claim was filed: empty the form (before its widgets exist, as Streamlit requires), so that it
+    cannot be sent again as it was, and say once what was filed."""
+    filed = st.session_state.pop(FILED, None)
+    if filed is None:
+        return
+    for key in FIELDS:
+        st.session_state[key] = ""
+    st.session_state["cn_exchange"] = EXCHANGES[0]
+    st.success(f"Claim {filed['id']} filed. Next: upload your exchange exports and prove your wallet "
+               "on the page 'Follow my claims'.")
+    if filed["key"]:
+        st.caption("Your API key was reduced to its fingerprint; the key itself was not stored.")
+    st.page_link("views/my_claims.py", label="Follow my claims", icon=":material/fact_check:")
 
 
 def render() -> None:
@@ -14,8 +33,12 @@ def render() -> None:
     st.title("File a claim")
     st.write("Tell us what happened to your exchange account. Investigators compare your account's trades "
              "with the leaked-key data and the attack patterns of the incident.")
-    st.warning("Never enter your API **secret**, a private key or a wallet seed phrase: "
-               f"{secrets_scan.WHY}.", icon=":material/shield:")
+    _after_filing()
+    # advice, not a warning: what to do about a secret that was typed (remove it, revoke it) is said, as a
+    # warning, only when one is found
+    st.info("Never enter your API **secret**, a private key or a wallet seed phrase: keytrace never needs "
+               "them (a claim is verified with the API key's public part, your exchange exports and a wallet "
+               "signature only) and refuses them.", icon=":material/shield:")
     with st.form("claim_new"):
         st.markdown("**How can we reach you?**")
         c1, c2, c3 = st.columns(3)
@@ -45,11 +68,8 @@ def render() -> None:
     if claim_id is None:
         return
     st.session_state["kt_claim"] = claim_id
-    st.success(f"Claim {claim_id} filed. Next: upload your exchange exports and prove your wallet "
-               "on the page 'Follow my claims'.")
-    if api_key.strip():
-        st.caption("Your API key was reduced to its fingerprint; the key itself was not stored.")
-    st.page_link("views/my_claims.py", label="Follow my claims", icon=":material/fact_check:")
+    st.session_state[FILED] = {"id": claim_id, "key": bool(api_key.strip())}
+    st.rerun()
 
 
 if __name__ == "__main__":

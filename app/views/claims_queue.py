@@ -6,11 +6,20 @@ from typing import Any
 
 import streamlit as st
 
-from app import auth, claims, ui
+from app import analysis, auth, claims, ui
 from app.auth import User
 from core.workspace import Workspace
 
 ALL = "All"
+OPEN = "q_open"     # the number of the claim the investigator is looking at, kept across reruns
+CLEAR = "q_clear"   # the form fields to empty on the next run, after their action succeeded
+
+
+def _clear_fields() -> None:
+    """Empty the fields of a form whose action succeeded (before the widgets exist, as Streamlit requires);
+    a form whose action failed keeps what the user typed."""
+    for key in st.session_state.pop(CLEAR, []):
+        st.session_state[key] = ""
 
 
 def _money(value: Any) -> str:
@@ -20,6 +29,7 @@ def _money(value: Any) -> str:
 def render() -> None:
     ws, user = ui.guard("claims_queue")
     st.title("Claims queue")
+    _clear_fields()
     c1, c2, c3, c4 = st.columns(4)
     status = c1.selectbox("Status", [ALL, *claims.STATUSES], key="q_status",
                           format_func=lambda s: s if s == ALL else claims.STATUS_LABELS[s])
@@ -43,11 +53,17 @@ def render() -> None:
     if not listed:
         return
     ids = [int(r["id"]) for r in listed]
-    wanted = ui.query_int("claim")
     by_id = {int(r["id"]): r for r in listed}
-    claim_id = st.selectbox("Open claim", ids, index=ids.index(wanted) if wanted in ids else 0, key="q_claim",
-                            format_func=lambda i: f"Claim {i}: {by_id[i]['exchange']} {by_id[i]['account']} "
-                                                  f"({claims.STATUS_LABELS[by_id[i]['status']]})")
+    # The open claim is kept by its number, and its label holds only what never changes (the browser
+    # sends the label back): a label with the status would stop matching after a status change, and the
+    # next action would silently go to the first claim of the list.
+    start = st.session_state.get(OPEN)
+    wanted = ui.query_int("claim")
+    if wanted in ids and st.session_state.get("q_linked") != wanted:  # a link to a claim opens it once
+        st.session_state["q_linked"] = start = wanted
+    claim_id = st.selectbox("Open claim", ids, index=ids.index(start) if start in ids else 0, key="q_claim",
+                            format_func=lambda i: f"Claim {i}: {by_id[i]['exchange']} {by_id[i]['account']}")
+    st.session_state[OPEN] = claim_id
     found = ui.attempt(lambda: claims.detail(ws, user, claim_id), waiting="Loading...")
     if found is not None:
         _detail(ws, user, found)
@@ -69,7 +85,14 @@ def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
     with right:
         c1, c2 = st.columns(2)
         c1.metric("Claimed loss (USD)", _money(claim.claimed_loss_usd) or "not given")
-        c2.metric("Computed loss (USD)", _money(loss["loss_usd"]) if loss else "none yet")
+        if loss:
+            c2.metric("Computed loss (USD)", _money(loss["loss_usd"]))
+        elif (ran := analysis.last_detection(ws)) is not None:
+            c2.metric("Computed loss (USD)", "0.00",
+                      help=f"Detection (last run {ran:%Y-%m-%d %H:%M} UTC) found no unauthorised trade in this "
+                           "account's trades.")
+        else:
+            c2.metric("Computed loss (USD)", "not computed", help="Detection has not run yet (`keytrace detect`).")
         st.markdown("**Uploads**")
         if claim.evidence:
             ui.table([{"file": e["original_name"], "sha256": e["sha256"], "bytes": e["size_bytes"]}
@@ -139,7 +162,7 @@ def _assessment(user: User, claim: claims.Claim) -> None:
 
 def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
     a1, a2, a3 = st.columns(3)
-    with a1, st.form(f"q_status_form_{claim.id}", clear_on_submit=True):
+    with a1, st.form(f"q_status_form_{claim.id}"):
         st.markdown("**Change the status**")
         new = st.selectbox("New status", list(claims.TRANSITIONS[claim.status]), key=f"q_new_status_{claim.id}",
                            format_func=lambda s: claims.STATUS_LABELS[s])
@@ -147,6 +170,7 @@ def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
         if st.form_submit_button("Change status", type="primary") and ui.act(
                 lambda: claims.set_status(ws, user, claim.id, new, reason)):
             ui.flash(f"Claim {claim.id} is now {claims.STATUS_LABELS[new].lower()}.")
+            st.session_state[CLEAR] = [f"q_reason_{claim.id}"]
             st.rerun()
     with a2, st.form(f"q_assign_form_{claim.id}"):
         st.markdown("**Assign**")
@@ -159,11 +183,12 @@ def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
                 lambda: claims.assign(ws, user, claim.id, None if who == "(nobody)" else who)):
             ui.flash(f"Claim {claim.id} assigned to {ui.md(who)}.")
             st.rerun()
-    with a3, st.form(f"q_note_form_{claim.id}", clear_on_submit=True):
+    with a3, st.form(f"q_note_form_{claim.id}"):
         st.markdown("**Add an internal note**")
         note = st.text_area("Note", key=f"q_note_{claim.id}")
         if st.form_submit_button("Add note") and ui.act(lambda: claims.add_note(ws, user, claim.id, note)):
             ui.flash("Note added.")
+            st.session_state[CLEAR] = [f"q_note_{claim.id}"]
             st.rerun()
 
 

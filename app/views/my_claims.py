@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -11,12 +10,18 @@ import streamlit as st
 
 from app import analysis, claims, ui
 from app.auth import User
+from core.errors import InputError, KeytraceError, Problem, UnknownFormatError
 from core.evidence import safe_name
 from core.workspace import Workspace
 
+UPLOADER = "mc_files_gen"   # a new uploader (an empty one) after every "Upload and read"
+OUTCOMES = "mc_outcomes"    # what became of each file of the last "Upload and read", shown once
+
 
 def _label(row: dict[str, Any]) -> str:
-    return f"Claim {row['id']}: {row['exchange']} {row['account']} ({claims.STATUS_LABELS[row['status']]})"
+    # only what never changes: the browser sends the label back, and a label with the status would stop
+    # matching when an investigator changes it, sending the victim's next action nowhere
+    return f"Claim {row['id']}: {row['exchange']} {row['account']}"
 
 
 def render() -> None:
@@ -53,7 +58,7 @@ def render() -> None:
     tab_status, tab_upload, tab_wallet, tab_dispute = st.tabs(
         ["Status and loss", "Upload exports", "Prove a wallet", "Dispute"])
     with tab_status:
-        _status(found)
+        _status(ws, found)
     with tab_upload:
         _uploads(ws, user, claim)
     with tab_wallet:
@@ -62,7 +67,7 @@ def render() -> None:
         _dispute(ws, user, claim)
 
 
-def _status(found: claims.Detail) -> None:
+def _status(ws: Workspace, found: claims.Detail) -> None:
     hist = found.history
     st.subheader("Status history")
     ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M"), "status": claims.STATUS_LABELS[h.status],
@@ -75,8 +80,14 @@ def _status(found: claims.Detail) -> None:
     st.subheader("Computed loss")
     loss = found.computed_loss
     if loss is None:
-        st.info("No loss has been computed for this account yet. Investigators compute it from your "
-                "uploaded exports and the incident data; it will appear here.")
+        ran = analysis.last_detection(ws)
+        if ran is None:
+            st.info("No loss has been computed for this account yet. Investigators compute it from your "
+                    "uploaded exports and the incident data; it will appear here.")
+        else:
+            st.info(f"The last analysis ({ran:%Y-%m-%d %H:%M} UTC) found no unauthorised trade in the exports "
+                    "of this account that keytrace holds, so no loss is computed. If you have not uploaded "
+                    "your exports yet, upload them below; the next analysis will read them.")
         return
     c1, c2 = st.columns(2)
     c1.metric("Computed loss (USD)", f"{loss['loss_usd']:,.2f}" if loss["loss_usd"] is not None else "not priced")
@@ -97,24 +108,60 @@ def _uploads(ws: Workspace, user: User, claim: claims.Claim) -> None:
         ui.table([{"file": e["original_name"], "bytes": e["size_bytes"], "sha256": e["sha256"][:16] + "...",
                    "attached (UTC)": e["attached_at"].strftime("%Y-%m-%d %H:%M")} for e in claim.evidence],
                  key="mc_uploads")
-    files = st.file_uploader("Exchange export (CSV, XLSX or ZIP)", accept_multiple_files=True, key="mc_files")
+    for ok, message in st.session_state.pop(OUTCOMES, []):
+        (st.success if ok else st.error)(message)
+    gen = int(st.session_state.get(UPLOADER, 0))
+    files = st.file_uploader("Exchange export (CSV, XLSX or ZIP)", accept_multiple_files=True,
+                             key="mc_files" if gen == 0 else f"mc_files_{gen}")
     if not st.button("Upload and read", key="mc_upload", type="primary", disabled=not files):
         return
     bar = st.progress(0.0, text="Starting")
+    outcomes: list[tuple[bool, str]] = []
     for n, f in enumerate(files or []):
-        def report(frac: float, text: str, n: int = n, name: str = f.name) -> None:
+        shown = safe_name(f.name)  # as uploaded, less any control or text-direction characters
+
+        def report(frac: float, text: str, n: int = n, name: str = shown) -> None:
             total = len(files or [])
             bar.progress(min(1.0, (n + max(0.0, min(1.0, frac))) / total), text=f"{name}: {text}")
 
         with tempfile.TemporaryDirectory(prefix="keytrace-upload-") as tmp:
-            path = Path(tmp) / safe_name(f.name)
+            path = Path(tmp) / shown
             path.write_bytes(f.getvalue())
-            summary = ui.attempt(partial(claims.attach_upload, ws, user, claim.id, path, original_name=f.name,
-                                         progress=report), waiting=f"Reading {f.name}...")
-        if summary is not None:
-            added = summary.get("rows_added")
-            st.success(f"{ui.md(f.name)}: read and attached" + (f" ({added:,} new rows)." if added is not None else "."))
-    bar.progress(1.0, text="Finished")
+            try:
+                with st.spinner(f"Reading {shown}..."):
+                    summary = claims.attach_upload(ws, user, claim.id, path, original_name=f.name, progress=report)
+            except KeytraceError as exc:
+                outcomes.append((False, ui.md(_upload_error(shown, exc))))
+                continue
+        added = summary.get("rows_added")
+        outcomes.append((True, f"{ui.md(shown)}: read and attached"
+                               + (f" ({added:,} new rows)." if added is not None else ".")))
+    # each file is read once: the uploader is replaced by an empty one, and the outcomes are shown once
+    st.session_state[OUTCOMES] = outcomes
+    st.session_state[UPLOADER] = gen + 1
+    st.rerun()
+
+
+def _accepted_exchanges() -> str:
+    from ingest.formats.base import registry
+
+    names = sorted({s.description.split()[0] for s in registry() if s.exchange != "3commas"}, key=str.lower)
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
+def _upload_error(name: str, exc: KeytraceError) -> str:
+    """One or two sentences for a victim, with the file name exactly as shown (never capitalised)."""
+    if isinstance(exc, UnknownFormatError):
+        return (f"{name} is not an export keytrace knows. keytrace reads the trade, order, transaction and "
+                f"deposit or withdrawal histories that {_accepted_exchanges()} let you download: export one "
+                "from your exchange account (under Orders or Transaction history) and upload the file as it "
+                "is, without opening and saving it in a spreadsheet.")
+    if isinstance(exc, InputError) and exc.file is not None:
+        text = Problem(name, exc.row, exc.column, exc.reason).sentence()
+    else:
+        text = str(exc)  # e.g. "kraken_trades.csv is a kraken export (kraken_trades), not binance"
+        text = text if text.startswith(name) else f"{name}: {text}"
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _wallet(ws: Workspace, user: User, claim: claims.Claim) -> None:

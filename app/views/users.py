@@ -6,13 +6,18 @@ import streamlit as st
 
 from app import auth, ui
 
+CLEAR = "ua_clear"  # set when an account was created: its form starts empty on the next run
+
 
 def render() -> None:
     ws, user = ui.guard("users")
     st.title("Accounts")
     st.write("Victims register themselves. Create accounts for investigators, the legal team and other "
              "administrators here (or with `keytrace users add`).")
-    with st.form("users_add", clear_on_submit=True):
+    if st.session_state.pop(CLEAR, False):  # before the widgets exist, as Streamlit requires
+        for key in ("ua_username", "ua_password", "ua_email"):
+            st.session_state[key] = ""
+    with st.form("users_add"):  # a refused account keeps what was typed; only a created one empties the form
         c1, c2 = st.columns(2)
         username = c1.text_input("User name", key="ua_username")
         role = c2.selectbox("Role", list(auth.STAFF_ROLES), key="ua_role")
@@ -25,7 +30,9 @@ def render() -> None:
         made = ui.attempt(lambda: auth.create_user(ws, user, username=username, password=password, role=role,
                                                    email=email))
         if made is not None:
-            st.success(f"Account {ui.md(made.username)} ({made.role}) created.")
+            ui.flash(f"Account {ui.md(made.username)} ({made.role}) created.")
+            st.session_state[CLEAR] = True
+            st.rerun()
     accounts = auth.list_users(ws, user)
     others = [a["username"] for a in accounts if a["id"] != user.id]
     if others:

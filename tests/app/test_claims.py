@@ -75,7 +75,7 @@ def test_a_secret_in_any_field_is_refused_and_nothing_is_written(ws: Workspace, 
 def test_bad_input_is_one_sentence(ws: Workspace, people: People) -> None:
     with pytest.raises(InputError, match="exchange UID is required"):
         _file(ws, people, account="  ")
-    with pytest.raises(InputError, match="is not a number"):
+    with pytest.raises(InputError, match="is not an amount keytrace can read without guessing"):
         _file(ws, people, claimed_loss_usd="a lot")
     with pytest.raises(InputError, match="e-mail address or a phone number"):
         _file(ws, people, contact_email="", contact_phone="")
@@ -154,6 +154,27 @@ def test_an_upload_goes_through_ingest_and_attaches_to_the_claim(ws: Workspace, 
     assert len(claims.get_claim(ws, people.victim, cid).evidence) == 1
     with pytest.raises(NotFound):
         claims.attach_upload(ws, people.other_victim, cid, upload)
+
+
+def test_only_an_export_that_names_the_account_grades_ownership(ws: Workspace, people: People,
+                                                                tmp_path: Path) -> None:
+    """A Trade History has no UID: it is stored under the claim's UID, so it cannot show whose account it is."""
+    from queries.ownership import evidence_level
+
+    cid = _file(ws, people, account="70001")
+    claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)
+    graded = evidence_level(ws, cid)
+    assert graded.level == 10 and "UID_IN_OWN_EXPORT" not in " ".join(g.reason for g in graded.grades)
+    with ws.db.read() as con:
+        assert con.execute("SELECT account, account_from_file FROM ingest_runs").fetchall() == [("70001", False)]
+    # the transaction statement's User_ID column names account 70001
+    statement = tmp_path / "statement.csv"
+    statement.write_text("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                         "70001,2021-01-14 19:22:05,Spot,Deposit,EUR,310.40,\n"
+                         "70001,2021-01-15 08:00:00,Spot,Withdraw,BNB,-0.5,\n")
+    claims.attach_upload(ws, people.victim, cid, statement)
+    graded = evidence_level(ws, cid)
+    assert graded.level == 40 and graded.grades[0].reason.startswith("UID_IN_OWN_EXPORT")
 
 
 def test_an_export_of_another_exchange_is_refused_and_nothing_attached(ws: Workspace, people: People) -> None:
