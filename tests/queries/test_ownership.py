@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import duckdb
 import pytest
 from eth_account import Account
 from eth_account.messages import encode_defunct
@@ -79,6 +80,14 @@ def test_expired_and_wrong_signer_refused(claimed: Workspace) -> None:
         issue_challenge(claimed, 99, WALLET.address)
 
 
+def _withdrawal_to(con: duckdb.DuckDBPyConnection, wallet: str) -> None:
+    """A withdrawal of kucoin:v1 (in the claim's export) that the chain shows paying ``wallet``."""
+    Rows(con).movement("kucoin", "v1", ts("2022-11-01 10:00:00"), "withdrawal", "USDT", "-100")
+    con.execute("UPDATE ledger_movements SET tx_hash = '0xABC' WHERE account = 'v1'")
+    con.execute("INSERT INTO transfers VALUES (1, 5, '0xb', ?, '0xabc', 0, NULL, 'erc20', '0xt', '0x" + "1" * 40
+                + "', ?, '100000000', 100000000, 'test', NULL, NULL, 'run')", [ts("2022-11-01 10:05:00"), wallet])
+
+
 def test_evidence_levels(claimed: Workspace) -> None:
     assert evidence_level(claimed, 4).level == 0
     assert evidence_level(claimed, 1).level == 10
@@ -89,38 +98,23 @@ def test_evidence_levels(claimed: Workspace) -> None:
                     "exchange, account, account_from_file, status) VALUES ('r1', now(), 'user:1:victim', ?, "
                     "'export.csv', 'kucoin_x', 'kucoin', 'v1', false, 'committed')", [EVIDENCE])
     assert evidence_level(claimed, 1).level == 10
-    with claimed.db.write() as con:
-        Rows(con).movement("kucoin", "v1", ts("2022-11-01 10:00:00"), "withdrawal", "USDT", "-100")
-        con.execute("UPDATE ledger_movements SET tx_hash = '0xABC' WHERE account = 'v1'")
-        con.execute("INSERT INTO transfers VALUES (1, 5, '0xb', ?, '0xabc', 0, NULL, 'erc20', '0xt', '0x" + "1" * 40
-                    + "', ?, '100000000', 100000000, 'test', NULL, NULL, 'run')",
-                    [ts("2022-11-01 10:05:00"), WALLET.address.lower()])
-    ch = issue_challenge(claimed, 1, WALLET.address)
-    assert verify_signature(claimed, ch.nonce, _sign(ch.message)).ok
-    # a withdrawal in the claimant's own UID-less export, paying their own wallet: anyone could write it
-    assert evidence_level(claimed, 1).level == 60
-    with claimed.db.write() as con:
+    with claimed.db.write() as con:  # the export's own rows name v1
         con.execute("UPDATE ingest_runs SET account_from_file = true WHERE run_id = 'r1'")
-    assert evidence_level(claimed, 1).level == 90
-    with claimed.db.write() as con:
-        con.execute("DELETE FROM wallet_proofs")
-        con.execute("DELETE FROM ledger_movements")
-        con.execute("DELETE FROM transfers")
     assert evidence_level(claimed, 1).level == 40
     ch = issue_challenge(claimed, 1, WALLET.address)
     assert verify_signature(claimed, ch.nonce, _sign(ch.message)).ok
     assert evidence_level(claimed, 1).level == 60
     with claimed.db.write() as con:
-        Rows(con).movement("kucoin", "v1", ts("2022-11-01 10:00:00"), "withdrawal", "USDT", "-100")
-        con.execute("UPDATE ledger_movements SET tx_hash = '0xABC' WHERE account = 'v1'")
-        con.execute("INSERT INTO transfers VALUES (1, 5, '0xb', ?, '0xabc', 0, NULL, 'erc20', '0xt', '0x" + "1" * 40
-                    + "', ?, '100000000', 100000000, 'test', NULL, NULL, 'run')",
-                    [ts("2022-11-01 10:05:00"), WALLET.address.lower()])
+        _withdrawal_to(con, WALLET.address.lower())
     got = evidence_level(claimed, 1)
     assert got.level == 90
     assert [g.level for g in got.grades] == [90, 80, 60, 40, 10, 0]
     with claimed.db.read() as con:
         assert con.execute("SELECT max(level) FROM ownership_evidence WHERE claim_id = 1").fetchall()[0][0] == 90
+    # the same withdrawal in a claimant's export without a UID: anyone could write it, paying their own wallet
+    with claimed.db.write() as con:
+        con.execute("UPDATE ingest_runs SET account_from_file = false WHERE run_id = 'r1'")
+    assert [g.level for g in evidence_level(claimed, 1).grades] == [60, 10, 0]
 
 
 def test_a_loss_is_judged_inflated_only_against_a_computed_one(claimed: Workspace) -> None:
