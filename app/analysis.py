@@ -127,14 +127,6 @@ def key_lookup(ws: Workspace, actor: User, fingerprint: str) -> list[dict[str, A
     return run(ws, actor, "key_lookup", fingerprint=normalise_fingerprint(fingerprint))
 
 
-def claim_loss(ws: Workspace, exchange: str, account: str) -> dict[str, Any] | None:
-    """The computed loss of the account a claim names (the caller has checked the claim is theirs)."""
-    if not has_detection(present(ws)):
-        return None
-    with ws.db.read() as con:
-        return account_loss(con, exchange, account)
-
-
 def last_detection(ws: Workspace) -> datetime | None:
     """When detection last finished (None: it never ran, so no loss is computed for anyone yet)."""
     if not has_detection(present(ws)):
@@ -143,6 +135,12 @@ def last_detection(ws: Workspace) -> datetime | None:
         found = rows(con, sql("last_detection"))
     value = found[0]["finished_at"] if found else None
     return value if isinstance(value, datetime) else None
+
+
+def account_has_trades(ws: Workspace, exchange: str, account: str) -> bool:
+    text = sql("account_has_trades")
+    with ws.db.read() as con:
+        return bool(rows(con, text, _bind(text, {"exchange": exchange, "account": account}))[0]["has_trades"])
 
 
 def account_loss(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> dict[str, Any] | None:

@@ -263,6 +263,7 @@ class Detail:
     claim: Claim
     history: History
     computed_loss: dict[str, Any] | None
+    loss_withheld: bool = False    # a claimant who has not shown the account is theirs is not told its loss
 
 
 def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
@@ -273,8 +274,31 @@ def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
     with ws.db.read() as con:
         claim = _claim(ws, con, actor, claim_id)
         hist = _history(ws, con, actor, claim_id)
-        loss = analysis.account_loss(con, claim.exchange, claim.account) if detection else None
-    return Detail(claim, hist, loss)
+        withheld = not actor.is_staff and not _shown_to_claimant(con, claim)
+        loss = analysis.account_loss(con, claim.exchange, claim.account) if detection and not withheld else None
+    return Detail(claim, hist, loss, withheld)
+
+
+def _shown_to_claimant(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
+    """May the claimant see the findings of the account they claim? Only once staff verified the claim, or
+    once an export of their own names the account (ownership level 40) and nobody else claims it: an
+    account's losses and trading are not for whoever types its UID into a claim."""
+    from queries import runner
+
+    if claim.status in ("verified", "referred"):
+        return True
+    grades = runner.run(con, "ownership_evidence", {"claim_id": claim.id})
+    if not any(int(g["level"]) == 40 for g in grades):
+        return False
+    return not _claimed_by_someone_else(con, claim)
+
+
+def _claimed_by_someone_else(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
+    from queries import runner
+
+    signals = runner.run(con, "fraud_signals", {"claim_id": claim.id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
+                                                "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})
+    return any(s["signal"] == "SHARED_UID" for s in signals)
 
 
 def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchange: str | None = None,
@@ -413,6 +437,13 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
     if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
         raise UnsafeFileError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split the export "
                               "by date range", file=name)
+    if not actor.is_staff:
+        with ws.db.read() as con:
+            shared = _claimed_by_someone_else(con, _claim(ws, con, actor, claim_id))
+        if shared:  # two people claim the account: neither may add rows to it before staff look
+            raise InputError("another person has also filed a claim for this account, so exports of it can be "
+                             "added only after an investigator has reviewed both claims; your claim is kept",
+                             file=name)
     if len(claim_evidence_shas(ws, claim_id)) >= MAX_UPLOADS_PER_CLAIM:
         raise UnsafeFileError(f"this claim already holds {MAX_UPLOADS_PER_CLAIM} files; contact the "
                               "investigators to add more", file=name)
@@ -494,12 +525,9 @@ def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signatu
 
 # -- the computed loss ---------------------------------------------------------------------------
 def computed_loss(ws: Workspace, actor: User, claim_id: int) -> dict[str, Any] | None:
-    """The loss detection computed for the claimed account, or None when there is none (yet)."""
-    from app import analysis
-
-    with ws.db.read() as con:
-        row = _load_row(con, actor, claim_id)
-    return analysis.claim_loss(ws, row["exchange"], row["account"])
+    """The loss detection computed for the claimed account, or None when there is none (yet) or the claimant
+    may not see it (see :func:`detail`)."""
+    return detail(ws, actor, claim_id).computed_loss
 
 
 # -- the investigators' assessment ---------------------------------------------------------------

@@ -79,9 +79,17 @@ def _status(ws: Workspace, found: claims.Detail) -> None:
             ui.plain(d.text)
     st.subheader("Computed loss")
     loss = found.computed_loss
+    if found.loss_withheld:
+        st.info("The loss keytrace computes for an account is shown to its holder: once an export of yours "
+                "that names this account (a transaction statement or order export with your UID) is "
+                "attached below, or once an investigator has verified your claim.")
+        return
     if loss is None:
         ran = analysis.last_detection(ws)
-        if ran is None:
+        if not analysis.account_has_trades(ws, found.claim.exchange, found.claim.account):
+            st.info("keytrace holds no trade of this account yet, so it cannot compute a loss. Upload the "
+                    "trade history or account statement you downloaded from the exchange below.")
+        elif ran is None:
             st.info("No loss has been computed for this account yet. Investigators compute it from your "
                     "uploaded exports and the incident data; it will appear here.")
         else:

@@ -140,7 +140,13 @@ def test_key_lookup_shows_a_leaked_key(incident: None, ws: Workspace, app_for: A
 
 def test_a_victim_sees_the_computed_loss_with_its_explanation(incident: None, ws: Workspace, app_for: AppFor,
                                                              people: People) -> None:
-    claims.file_claim(ws, people.victim, exchange="binance", account="111", contact_email="v@example.org")
+    cid = claims.file_claim(ws, people.victim, exchange="binance", account="111", contact_email="v@example.org")
+    at = app_for(people.victim, "views/my_claims.py")
+    # nothing yet shows the account is the victim's: its findings are not for whoever types its UID
+    assert "Computed loss (USD)" not in [x.label for x in at.metric]
+    assert "The loss keytrace computes for an account is shown to its holder" in texts(at)
+    claims.set_status(ws, people.investigator, cid, "in_review", None)
+    claims.set_status(ws, people.investigator, cid, "verified", None)
     at = app_for(people.victim, "views/my_claims.py")
     m = {x.label: x.value for x in at.metric}
     assert (m["Computed loss (USD)"], m["Trades judged unauthorised"]) == ("362.88", "3")
