@@ -265,8 +265,9 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
              else "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
     return ReportDocument(
         title=f"Claim report: claim {h.claim_id}",
-        subtitle=(f"Unauthorised trading on {h.exchange} account {h.account} through a leaked API key" if f.trades
-                  else f"Claimed unauthorised trading on {h.exchange} account {h.account}: none found"),
+        subtitle=(f"Claimed unauthorised trading on {h.exchange} account {h.account}: none found" if not f.trades
+                  else f"Unauthorised trading on {h.exchange} account {h.account}"
+                  + (" through a leaked API key" if f.compromised_keys else "")),
         identifiers=ident, generated_at=f.generated_at, cover_notes=notes,
         sections=[
             Section("Claimant", [claimant]),
@@ -296,10 +297,16 @@ def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
                     [[v.exchange, v.account, str(v.unauthorized_trades), usd(v.loss_usd),
                       iso(v.first_unauthorized_utc), iso(v.last_unauthorized_utc),
                       "yes" if v.compromised_key else "no", v.claim_ids] for v in f.victims], numeric=[2, 3], empty_text="No victim account.")
+    # the pairs that drained balances; a pair whose unauthorised trades netted a gain (selling the victim's
+    # holdings at or above the fair price, to pay for the pumped coin) is counted, not listed as a "loss"
+    drained = [r for r in f.losses_by_exchange_pair if r.loss_usd is not None and r.loss_usd > 0]
+    netted = len(f.losses_by_exchange_pair) - len(drained)
     by_pair = Table(["exchange", "pair", "accounts", "trades", "loss USD"],
-                    [[r.exchange, r.pair, str(r.accounts), str(r.trades), usd(r.loss_usd)]
-                     for r in f.losses_by_exchange_pair], numeric=[2, 3, 4],
-                    empty_text="No loss.")
+                    [[r.exchange, r.pair, str(r.accounts), str(r.trades), usd(r.loss_usd)] for r in drained],
+                    numeric=[2, 3, 4], empty_text="No loss.",
+                    caption=(f"Pairs whose unauthorised trades lost value; {netted} more pair(s) netted no loss "
+                             "(listed with their signed totals in losses_by_exchange_pair.csv of the evidence "
+                             "bundle).") if netted else None)
     groups = Table(["entity", "category", "coin", "deposit addresses", "tainted amount", "first (UTC)", "last (UTC)",
                     "paths"],
                    [[g.entity, g.category, coin_name(g.symbol, g.token), str(g.addresses),

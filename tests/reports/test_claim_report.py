@@ -155,6 +155,21 @@ def test_investigator_view_withholds_contact_details(ws: Workspace, case: cb.Cas
     assert not sign.verify_pdf(out.read_bytes()).signed
 
 
+def test_the_cover_names_a_leaked_key_only_when_one_was_found(ws: Workspace, case: cb.Case, tmp_path: Path) -> None:
+    out = tmp_path / "with-key.pdf"
+    assert _report(ws, case, out, "--unsigned") == 0
+    assert f"Unauthorised trading on {cb.EXCHANGE} account {cb.ACCOUNT} through a leaked API key" in \
+        flat("\n".join(pdf_pages(out)))
+    with ws.db.write() as con:
+        con.execute("DELETE FROM compromised_keys")
+    out = tmp_path / "no-key.pdf"
+    assert _report(ws, case, out, "--unsigned") == 0
+    text = flat("\n".join(pdf_pages(out)))
+    assert f"Unauthorised trading on {cb.EXCHANGE} account {cb.ACCOUNT}" in text
+    assert "through a leaked API key" not in text
+    assert "No key of this account was found in an imported leak." in text
+
+
 def test_signature_needed_unless_unsigned_is_asked_for(ws: Workspace, case: cb.Case, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "claim.pdf"

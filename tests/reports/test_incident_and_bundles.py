@@ -76,6 +76,19 @@ def _zip(path: Path) -> dict[str, bytes]:
         return {n: zf.read(n) for n in zf.namelist()}
 
 
+def test_pairs_that_netted_a_gain_are_counted_not_listed_as_losses(ws: Workspace, case: cb.Case,
+                                                                   tmp_path: Path) -> None:
+    with ws.db.write() as con:  # one unauthorised trade that sold at above the fair price, in a pair of its own
+        con.execute("UPDATE unauthorized_trades SET pair = 'GAIN/USDT', loss_usd = -2437.99 "
+                    "WHERE source_row = (SELECT min(source_row) FROM unauthorized_trades)")
+    out = tmp_path / "incident.pdf"
+    assert main(["--db", str(ws.settings.db_path), "report", "incident", "--out", str(out), "--unsigned"]) == 0
+    text = flat("\n".join(pdf_pages(out)))
+    section = text[text.index("Losses by exchange and pair"):text.index("Total loss:")]
+    assert "GAIN/USDT" not in section and "-2,437.99" not in text
+    assert "1 more pair(s) netted no loss" in section
+
+
 def test_claim_bundle(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path: Path,
                       capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "claim.zip"
