@@ -14,9 +14,10 @@ import json
 import pkgutil
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from core.errors import KeytraceError, UsageError
+from core.errors import InputError, KeytraceError, UsageError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,6 +56,15 @@ def emit(args: argparse.Namespace, text: str, data: Any) -> None:
         sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
     else:
         sys.stdout.write(text.rstrip("\n") + "\n")
+
+
+def require_folder_of(out: Path) -> None:
+    """Refuse, in one sentence, an output path whose folder does not exist (outputs never create folders)."""
+    folder = out.expanduser().parent
+    if not folder.exists():
+        raise InputError(f"the folder {folder} does not exist; create it first or choose another output path")
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder; choose another output path")
 
 
 _DISK_FULL = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)

@@ -20,7 +20,7 @@ from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
 from ingest import load
 from ingest.convert import prepare
-from ingest.formats.base import Options, spec_named
+from ingest.formats.base import Options, registry, spec_named
 from ingest.sniff import check_regular_file, decode_head, is_xlsx, read_head, sniff_text
 
 
@@ -97,7 +97,12 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
             # orders went to
             target = exchange.strip().lower() if exchange and spec.kind == "bot_orders" else spec.exchange
             if exchange is not None and exchange.strip().lower() != target:
-                raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {exchange.strip().lower()}")
+                given = exchange.strip().lower()
+                known = sorted({s.exchange for s in registry() if s.kind != "bot_orders"})
+                if given not in known:
+                    raise UsageError(f"{given!r} is not an exchange keytrace knows (known exchanges: "
+                                     f"{', '.join(known)}); {name} is a {spec.exchange} export ({spec.name})")
+                raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {given}")
             fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
             options = Options(exchange=target, account=account, dayfirst=dayfirst,
                               api_key_fingerprint=fingerprint)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import InputError, UnknownFormatError, UnsafeFileError
-from ingest.formats.base import FileHead, FormatSpec, known_formats_text, normalise_field, registry
+from ingest.formats.base import FileHead, FormatSpec, known_format_names, normalise_field, registry
 
 HEAD_BYTES = 64 * 1024
 HEADER_CANDIDATES = 8
@@ -128,13 +128,14 @@ def _refuse_unknown(nonblank: list[tuple[int, str]], name: str) -> None:
                 raise InputError(
                     f"this looks like a {spec.description.split(',')[0]} export but its fields are separated "
                     f"by {label}, not commas (was it re-saved by a spreadsheet?); please ingest the file "
-                    "exactly as the exchange produced it", file=name, row=0)
+                    "exactly as the exchange produced it", file=name)
     if any(_is_empty_marker(ln, ("No matching records found.",)) for _, ln in nonblank):
         raise InputError("the file is an empty report ('No matching records found.'); nothing to ingest",
                          file=name)
     shown = first.strip()[:80]
-    raise UnknownFormatError(f"keytrace does not know this format (first line {shown!r}); known formats: "
-                             f"{known_formats_text()}", file=name)
+    raise UnknownFormatError(f"keytrace does not know this format (first line {shown!r}), so it is not a known "
+                             f"exchange export; known formats by exchange: {known_format_names()}; "
+                             "docs/ingest.md shows each format's header", file=name)
 
 
 def sniff(path: Path, name: str) -> Sniffed:

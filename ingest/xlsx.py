@@ -75,23 +75,35 @@ def xlsx_to_csv(path: Path, out: Path, name: str) -> Path:
     """Write the first sheet of a checked workbook to ``out`` as CSV and return ``out``."""
     check_zip(path, name)
     import openpyxl
+    from openpyxl.utils import get_column_letter
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
-        raise UnsafeFileError(f"the workbook cannot be read ({type(exc).__name__})", file=name) from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on damaged files
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise UnsafeFileError(f"the file holds an Excel workbook but is named {path.suffix or 'without'!s} "
+                                  "instead of .xlsx, so it cannot be read as one; ingest the export under its "
+                                  "original .xlsx name", file=name) from None
+        raise UnsafeFileError("the file is not a readable Excel workbook (it is damaged, or it is not an .xlsx "
+                              "file)", file=name) from None
     try:
         sheet = wb.worksheets[0]
         with out.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh, lineterminator="\n")
+            header: list[str] | None = None  # the first non-empty row; data rows count from the one after it
+            header_n = 0
             for n, row in enumerate(sheet.iter_rows(), start=1):
                 if n > MAX_ROWS:
                     raise UnsafeFileError(f"the workbook has more than {MAX_ROWS} rows", file=name)
                 for col, cell in enumerate(row, start=1):
                     if getattr(cell, "data_type", None) == "f":
-                        raise UnsafeFileError("the workbook holds a formula; exchange exports never do",
-                                              file=name, row=n - 1, column=str(col))
+                        named = header[col - 1] if header is not None and col <= len(header) else ""
+                        raise UnsafeFileError("the workbook holds a formula; exchange exports never do", file=name,
+                                              row=n - header_n if header is not None else None,
+                                              column=named or f"{get_column_letter(col)} (spreadsheet column)")
                 cells = [_text(getattr(cell, "value", None)) for cell in row]
+                if header is None and any(c.strip() for c in cells):
+                    header, header_n = [c.strip() for c in cells], n
                 while cells and cells[-1] == "":
                     cells.pop()
                 writer.writerow(cells)

@@ -33,7 +33,14 @@ from app.cli import add_json_flag, emit
 from core import audit
 from core.crypto import Keyring, derive_key, load_master_key
 from core.db import Database, utcnow
-from core.errors import AuditChainBroken, EvidenceTamperedError, InputError, KeytraceError, UsageError
+from core.errors import (
+    AuditChainBroken,
+    ConfigError,
+    EvidenceTamperedError,
+    InputError,
+    KeytraceError,
+    UsageError,
+)
 from core.evidence import sha256_file
 from core.workspace import Workspace
 
@@ -139,14 +146,26 @@ def _safe_rel(name: object) -> PurePosixPath:
     return rel
 
 
+def _require_original_key(ws: Workspace) -> None:
+    """Refuse before touching anything when no master key is configured for the target database."""
+    if ws.settings.secret_key_env or ws.settings.key_file.exists():
+        return
+    raise ConfigError(f"no master key for {ws.settings.db_path}: a backup can only be restored with the case's "
+                      "original master key, so copy the original database's key file (<db>.key) to "
+                      f"{ws.settings.key_file} with mode 0600, or set KEYTRACE_SECRET_KEY or KEYTRACE_KEY_FILE to "
+                      "it (`keytrace init` would make a new key that cannot open the backup)")
+
+
 def _read_manifest(ws: Workspace, folder: Path) -> dict[str, Any]:
     if not (folder / MANIFEST).is_file() or not (folder / SEAL).is_file():
         raise InputError(f"{folder} is not a keytrace backup (manifest.json or its seal is missing)")
     data = (folder / MANIFEST).read_bytes()
     given = (folder / SEAL).read_bytes().strip()
     if not hmac.compare_digest(_seal(_manifest_key(ws), data).encode(), given):
+        source = "KEYTRACE_SECRET_KEY" if ws.settings.secret_key_env else str(ws.settings.key_file)
         raise EvidenceTamperedError("the backup manifest's seal does not match: it was altered, or the backup "
-                                    "was made under another master key; nothing was restored")
+                                    f"was made under another master key than {source} holds (restore needs the "
+                                    "case's original key); nothing was restored")
     manifest: dict[str, Any] = json.loads(data)
     if manifest.get("format") != FORMAT:
         raise InputError(f"{folder} is a backup in an unknown format {manifest.get('format')!r}")
@@ -183,6 +202,7 @@ def restore(ws: Workspace, folder: Path, *, force: bool = False) -> dict[str, An
     target = ws.settings
     if ws.db.exists() and not force:
         raise UsageError(f"a database already exists at {target.db_path}; add --force to replace it")
+    _require_original_key(ws)
     manifest = _read_manifest(ws, folder)
     target.db_path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".keytrace-restore-", dir=target.db_path.parent))

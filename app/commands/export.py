@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.cli import add_json_flag, emit
-from core.errors import UsageError
+from app.cli import add_json_flag, emit, require_folder_of
+from core.errors import InputError, UsageError
 from core.workspace import Workspace
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "export_sql"
@@ -81,11 +81,14 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None or args.dir is not None:
         raise UsageError(f"keytrace export {args.kind} writes one CSV file: give --out FILE.csv")
     export = EXPORTS[args.kind]
+    out: Path = args.out
+    require_folder_of(out)
+    if out.is_dir():
+        raise InputError(f"{out} is a folder; give --out a file name")
     ws = Workspace.open(args.db)
     if not ws.db.exists():
         raise UsageError(f"there is no keytrace database at {ws.db.path}; run `keytrace init` first")
     query = (SQL_DIR / export.sql_file).read_text()
-    out: Path = args.out
     tmp = out.with_name(out.name + ".partial")
     count = 0
     with ws.db.read() as con:
@@ -93,7 +96,11 @@ def run(args: argparse.Namespace) -> int:
         names = tuple(d[0] for d in cur.description or [])
         if names != export.columns:
             raise UsageError(f"the {args.kind} export query returns {names}, not {export.columns}")
-        with tmp.open("w", newline="", encoding="utf-8") as fh:
+        try:
+            fh = tmp.open("w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"{out} cannot be written ({exc.strerror or exc})") from exc
+        with fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(export.columns)
             while True:

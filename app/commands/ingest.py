@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.cli import add_json_flag, emit
-from core.errors import KeytraceError, UsageError
+from core.errors import KeytraceError, Problem, UsageError
 from core.progress import Progress
 from core.workspace import Workspace
 from ingest.api import ingest_file
@@ -33,6 +33,23 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "fingerprint is kept")
     add_json_flag(p)
     p.set_defaults(func=run)
+
+
+SHOWN_REJECTS = 10
+
+
+def _rejects(ws: Workspace, run_id: str, name: str, total: int) -> list[str]:
+    """The first rejected rows of one run, each as one sentence naming file, row and column, then the total."""
+    with ws.db.read() as con:
+        rows = con.execute("SELECT source_row, column_name, reason FROM ingest_rejects WHERE ingest_run_id = ? "
+                           "ORDER BY source_row, column_name NULLS FIRST LIMIT ?", [run_id, SHOWN_REJECTS]).fetchall()
+        found = int(con.execute("SELECT count(*) FROM ingest_rejects WHERE ingest_run_id = ?",
+                                [run_id]).fetchall()[0][0])
+    out = [f"  rejected: {Problem(name, int(row), column, reason).sentence()}" for row, column, reason in rows]
+    if found > len(rows):
+        out.append(f"  ... {found - len(rows)} more problem(s) not shown; all {total} rejected row(s) are in "
+                   "ingest_rejects.")
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -65,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
         if res.rows_rejected:
             line += f", {res.rows_rejected} rejected (see ingest_rejects, run {res.run_id})"
         lines.append(line + ".")
+        if res.rows_rejected:
+            lines.extend(_rejects(ws, res.run_id, res.source_name, res.rows_rejected))
         if res.flagged_count:
             lines.append(f"  warning: {res.flagged_count} row(s) hold formula-like text (stored as inert text), "
                          f"e.g. {res.flagged[0].sentence()}")

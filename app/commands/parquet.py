@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from app.cli import add_json_flag, emit
+from app.cli import add_json_flag, emit, require_folder_of
 from core import audit
 from core.db import utcnow
 from core.errors import InputError
@@ -154,6 +154,7 @@ def import_parquet(ws: Workspace, folder: Path, actor: str = "cli") -> dict[str,
 
 
 def run_export(args: argparse.Namespace) -> int:
+    require_folder_of(Path(args.dir))
     ws = Workspace.open(args.db)
     manifest = export_parquet(ws, Path(args.dir))
     tables = manifest["tables"]

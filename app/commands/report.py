@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from app.cli import add_json_flag, emit
+from app.cli import add_json_flag, emit, require_folder_of
 from core.errors import KeytraceError, UsageError
 from core.workspace import Workspace
 from reports import generate, sign
@@ -73,17 +73,20 @@ def _emit(args: argparse.Namespace, r: generate.GeneratedReport) -> int:
 
 
 def run_claim(args: argparse.Namespace) -> int:
+    require_folder_of(args.out)
     ws = Workspace.open(args.db)
     return _emit(args, generate.claim_report(ws, args.claim_id, args.out, actor=_actor(), viewer_role=args.role,
                                              signed=not args.unsigned))
 
 
 def run_incident(args: argparse.Namespace) -> int:
+    require_folder_of(args.out)
     ws = Workspace.open(args.db)
     return _emit(args, generate.incident_report(ws, args.out, actor=_actor(), signed=not args.unsigned))
 
 
 def run_bundle(args: argparse.Namespace) -> int:
+    require_folder_of(args.out)
     ws = Workspace.open(args.db)
     if args.scope == "claim":
         if args.claim_id is None:

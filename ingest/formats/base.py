@@ -232,7 +232,11 @@ def spec_named(name: str) -> FormatSpec:
     raise KeyError(f"no format is named {name}")
 
 
-def known_formats_text() -> str:
-    """The list an unknown file's error shows: one line per format."""
-    return "; ".join(f"{s.name} ({s.description})" for s in sorted(registry(), key=lambda s: s.name)
-                     if not s.companion_only)
+def known_format_names() -> str:
+    """The format names grouped by exchange, e.g. ``binance (binance_trade_history, ...), kraken (...)``: the
+    list an unknown file's error shows (docs/ingest.md gives each format's header)."""
+    groups: dict[str, list[str]] = {}
+    for spec in registry():
+        if not spec.companion_only:
+            groups.setdefault(spec.exchange, []).append(spec.name)
+    return ", ".join(f"{exchange} ({', '.join(sorted(names))})" for exchange, names in sorted(groups.items()))

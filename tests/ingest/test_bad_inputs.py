@@ -68,7 +68,7 @@ def test_truncated_inside_quotes(ws: Workspace, tmp_path: Path) -> None:
 def test_wrong_delimiter(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "semi.csv"
     f.write_text(HEADER.replace(",", ";") + GOOD.replace(",", ";"))
-    refused(ws, f, InputError, r"^semi\.csv, row 0: this looks like a Binance Spot Trade History export but its "
+    refused(ws, f, InputError, r"^semi\.csv: this looks like a Binance Spot Trade History export but its "
                                r"fields are separated by semicolons")
 
 
@@ -84,8 +84,10 @@ def test_binary_garbage(ws: Workspace, tmp_path: Path) -> None:
 def test_unknown_format_lists_known_formats(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "x.csv"
     f.write_text("a,b,c\n1,2,3\n")
-    refused(ws, f, UnknownFormatError, r"^x\.csv: keytrace does not know this format \(first line 'a,b,c'\); known "
-                                       r"formats: .*binance_trade_history \(Binance Spot Trade History.*kucoin_orders_v3")
+    refused(ws, f, UnknownFormatError, r"^x\.csv: keytrace does not know this format \(first line 'a,b,c'\), so it "
+                                       r"is not a known exchange export; known formats by exchange: .*binance \(.*"
+                                       r"binance_trade_history, .*kucoin_orders_v3.*; docs/ingest\.md shows each "
+                                       r"format's header$")
 
 
 def test_formula_in_a_number_column_is_a_bad_row(ws: Workspace, tmp_path: Path) -> None:
@@ -154,7 +156,7 @@ def test_xlsx_with_a_formula_is_refused(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "f.xlsx"
     _workbook(f, [["Date(UTC+0)", "Coin", "Network", "Amount", "Address", "TXID", "Status"],
                   ["25-12-21 00:51:45", "USDT", "TRX", "=1+1", "TQ", "a1", "Completed"]])
-    refused(ws, f, UnsafeFileError, r"^f\.xlsx, row 1, column '4': the workbook holds a formula")
+    refused(ws, f, UnsafeFileError, r"^f\.xlsx, row 1, column 'Amount': the workbook holds a formula")
 
 
 def test_xlsx_zip_bomb_macros_and_damage(ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
