@@ -83,10 +83,10 @@ def render() -> None:
         ui.table([{"pair": r["pair"], "accounts": r["accounts"], "trades": r["trades"],
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in pairs], key="ov_pair")
     st.markdown("**By campaign**")
-    if camps:
-        st.bar_chart(pd.DataFrame({"campaign": [f"{r['campaign_id']} {r['pair']}" for r in camps],
+    if camps:  # bars by loss, labelled pair first (long campaign ids are cut); the table keeps time order
+        st.bar_chart(pd.DataFrame({"campaign": [f"{r['pair']} · {r['campaign_id']}" for r in camps],
                                    "loss (USD)": [_f(r["loss_usd"]) for r in camps]}), x="campaign",
-                     y="loss (USD)")
+                     y="loss (USD)", horizontal=True, sort="-loss (USD)")
         ui.table([{"campaign": r["campaign_id"], "pair": r["pair"],
                    "start (UTC)": r["start_utc"].strftime("%Y-%m-%d %H:%M"),
                    "end (UTC)": r["end_utc"].strftime("%Y-%m-%d %H:%M"), "accounts": r["accounts"],

@@ -194,6 +194,8 @@ def test_the_overview_headline_fits_and_the_charts_tell_the_truth(app_for: AppFo
     bars = json.dumps(_spec(at, "pair"))
     assert '"-x"' in bars or '"descending"' in bars, bars  # bars ordered by loss, not by name
     assert '"interpolate": "step-after"' in json.dumps(_spec(at, "step-after"))
+    campaigns = json.dumps(_spec(at, "campaign"))
+    assert '"-x"' in campaigns or '"descending"' in campaigns, campaigns  # campaigns by loss too
 
 
 # -- 6: fund flow ---------------------------------------------------------------------------------
