@@ -145,6 +145,8 @@ def _money(value: str | Decimal | None) -> Decimal | None:
     else:
         text = str(value).strip()
         digits = text[1:].strip() if text.startswith("$") else text
+        if digits.startswith("-") and _AMOUNT.fullmatch(digits[1:].strip()):
+            raise InputError("the loss must be a positive amount in US dollars", column="claimed loss (USD)")
         if not _AMOUNT.fullmatch(digits):
             raise InputError(f"the loss {text!r} is not an amount keytrace can read without guessing; "
                              + _HOW_TO_WRITE, column="claimed loss (USD)")

@@ -150,6 +150,9 @@ def test_a_loss_is_never_misread(ws: Workspace, app_for: AppFor, people: People)
             "with digits, a dot before the cents and, if you like, commas between thousands, e.g. 12500, "
             "12500.00 or 12,500.00."], bad
         assert not at.success and _losses(ws, people) == []
+    _fill(at, loss="-500")
+    click(at, "File my claim")
+    assert [e.value for e in at.error] == ["The loss must be a positive amount in US dollars."]
     for n, good in enumerate(("12500", "12500.00", "12,500.00", "$12,500")):
         _fill(at, account=f"acct-{n}", loss=good)
         click(at, "File my claim")
