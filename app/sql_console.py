@@ -70,6 +70,8 @@ def check_statement(con: duckdb.DuckDBPyConnection, text: str) -> str:
         tables = {t.split(".")[-1].lower() for t in con.get_table_names(text)}
     except duckdb.PermissionException:
         raise InputError(FILES_REFUSED, column="query") from None
+    except duckdb.CatalogException as exc:  # it parses, but names a function the database does not have
+        raise InputError(f"the query failed: {_first_line(exc)}", column="query") from None
     except duckdb.Error as exc:
         raise InputError(f"the query does not parse: {_first_line(exc)}", column="query") from None
     denied = sorted(tables & DENIED_TABLES)

@@ -33,6 +33,7 @@ def test_a_long_query_is_interrupted_at_the_time_limit(ws: Workspace, people: Pe
     ("SET enable_external_access = true", "read-only queries only"),
     ("SELECT * FROM read_csv('/etc/passwd')", "cannot read files .*file system operations are disabled"),
     ("SELEC 1", 'does not parse: syntax error at or near "SELEC"'),
+    ("SELECT nosuch_fn(1)", "^the query failed: Catalog Error: Scalar Function with name nosuch_fn does not exist"),
     ("WITH x AS (SELECT 1) DELETE FROM claims", "read-only queries only"),
     ("SELECT password_hash FROM users", "account table 'users'"),
     ("SELECT * FROM (SELECT token_hash FROM main.sessions)", "account table 'sessions'"),
