@@ -36,6 +36,8 @@ _ALLOWED_FIRST = frozenset({"select", "with", "from", "values", "explain", "desc
 FILES_REFUSED = ("the console cannot read files or reach the network (file system operations are disabled by "
                  "configuration): query the tables of the case database instead")
 _BINARY_PREVIEW = 8  # bytes of a binary value shown in hex
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CATALOG_FUNCTION = re.compile(r"\b((?:pragma|duckdb)_[A-Za-z0-9_]*)\s*\(", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,17 @@ def check_statement(con: duckdb.DuckDBPyConnection, text: str) -> str:
     if statements[0].type not in _ALLOWED_TYPES:
         raise InputError("the console runs read-only queries only (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, "
                          "EXPLAIN)", column="query")
+    # a table can also be named inside a string (pragma_storage_info('users') returns its stored min/max
+    # values): the account tables may not be named anywhere in the query, and DuckDB's pragma and catalog
+    # functions, which take table names as text, are not run at all (SHOW and DESCRIBE list the tables)
+    named = {w.lower() for w in _WORD.findall(text)}
+    denied = sorted(named & DENIED_TABLES)
+    if denied:
+        raise InputError(f"the console cannot read the account table {denied[0]!r}", column="query")
+    catalog = _CATALOG_FUNCTION.search(text)
+    if catalog:
+        raise InputError(f"the console does not run DuckDB's pragma and catalog functions ({catalog.group(1)}); "
+                         "SHOW TABLES and DESCRIBE table list what the case database holds", column="query")
     try:
         tables = {t.split(".")[-1].lower() for t in con.get_table_names(text)}
     except duckdb.PermissionException:

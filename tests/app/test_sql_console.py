@@ -38,6 +38,11 @@ def test_a_long_query_is_interrupted_at_the_time_limit(ws: Workspace, people: Pe
     ("SELECT password_hash FROM users", "account table 'users'"),
     ("SELECT * FROM (SELECT token_hash FROM main.sessions)", "account table 'sessions'"),
     ("SELECT 1; DROP TABLE claims", "one statement at a time"),
+    ("SELECT column_name, stats FROM pragma_storage_info('users')", "account table 'users'"),
+    ("SELECT * FROM pragma_table_info('sessions')", "account table 'sessions'"),
+    ("SELECT stats FROM pragma_storage_info('us' || 'ers')", "pragma and catalog functions .pragma_storage_info."),
+    ("SELECT estimated_size FROM duckdb_tables()", "pragma and catalog functions .duckdb_tables."),
+    ("SELECT * FROM claims WHERE exchange = 'Users'", "account table 'users'"),
 ])
 def test_anything_but_reading_is_refused(ws: Workspace, people: People, sql: str, said: str) -> None:
     with pytest.raises(InputError, match=said):
