@@ -129,6 +129,9 @@ def _text(label: str, value: str | None, *, required: bool = False, limit: int =
     return value
 
 
+# an exchange's name as a victim may type it ("Exchange name, if other"): it is stored and audited in clear
+_EXCHANGE_NAME = re.compile(r"[a-z0-9][a-z0-9 .\-]{0,39}")
+
 # US-dollar amounts as a victim types them: digits with an optional dot and one or two cents digits, and
 # optional commas that separate thousands (12500, 12500.00, 12,500.00). Anything else ("12.500,00",
 # "12,50", "1,2,3", "12.500") could mean two different amounts, so it is refused, never guessed.
@@ -190,7 +193,10 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
                claimed_loss_usd: str | Decimal | None = None) -> int:
     """A victim files a claim; returns its number. The API key's public part is fingerprinted, not kept."""
     access.require(actor.role, "claims.file")
-    exch = normalise_exchange(exchange)
+    exch = normalise_exchange(_text("exchange", exchange, required=True, limit=40) or "")
+    if not _EXCHANGE_NAME.fullmatch(exch):
+        raise InputError("the exchange name may hold only letters, digits, spaces, dots and dashes (e.g. binance, "
+                         "gate.io, crypto.com)", column="exchange")
     uid = _text("exchange UID", account, required=True, limit=100)
     assert uid is not None
     name = _text("contact name", contact_name, limit=200)
@@ -296,11 +302,12 @@ def _shown_to_claimant(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
 
 
 def _claimed_by_someone_else(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
-    from queries import runner
+    """Does another person hold an open claim (not rejected or closed) on the same account?"""
+    from app import analysis
 
-    signals = runner.run(con, "fraud_signals", {"claim_id": claim.id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
-                                                "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})
-    return any(s["signal"] == "SHARED_UID" for s in signals)
+    text = analysis.sql("account_claimed_by_others")
+    found = rows(con, text, {"claim_id": claim.id})
+    return bool(found and found[0]["claimed"])
 
 
 def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchange: str | None = None,
@@ -436,6 +443,7 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
     if claim["status"] == "closed":
         raise InputError("this claim is closed; uploads can no longer be attached", column="upload")
     name = original_name or path.name
+    secrets_scan.check("file name", name)  # the name is stored in clear (evidence list, custody log)
     if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
         raise UnsafeFileError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split the export "
                               "by date range", file=name)
@@ -443,9 +451,8 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
         with ws.db.read() as con:
             shared = _claimed_by_someone_else(con, _claim(ws, con, actor, claim_id))
         if shared:  # two people claim the account: neither may add rows to it before staff look
-            raise InputError("another person has also filed a claim for this account, so exports of it can be "
-                             "added only after an investigator has reviewed both claims; your claim is kept",
-                             file=name)
+            raise InputError("exports of this account cannot be added to your claim until an investigator has "
+                             "reviewed it; your claim is kept, and they will contact you", file=name)
     if len(claim_evidence_shas(ws, claim_id)) >= MAX_UPLOADS_PER_CLAIM:
         raise UnsafeFileError(f"this claim already holds {MAX_UPLOADS_PER_CLAIM} files; contact the "
                               "investigators to add more", file=name)

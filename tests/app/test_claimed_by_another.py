@@ -29,7 +29,7 @@ def test_a_claim_on_someone_elses_uid_shows_no_findings_and_takes_no_uploads(
     with ws.db.read() as con:
         before = con.execute("SELECT count(*) FROM trades").fetchall()
     for who, cid in ((people.other_victim, theirs), (people.victim, mine)):
-        with pytest.raises(InputError, match="another person has also filed a claim for this account"):
+        with pytest.raises(InputError, match="cannot be added to your claim until an investigator has reviewed it"):
             claims.attach_upload(ws, who, cid, TRADES)
     with ws.db.read() as con:
         assert con.execute("SELECT count(*) FROM trades").fetchall() == before
@@ -38,3 +38,8 @@ def test_a_claim_on_someone_elses_uid_shows_no_findings_and_takes_no_uploads(
     assert claims.detail(ws, people.investigator, theirs).computed_loss is not None
     assert ("SHARED_UID", f"account binance:111 is also claimed in claim {mine}") in \
         claims.assessment(ws, people.investigator, theirs).fraud_signals
+    # once staff reject the bogus claim, it no longer blocks the account's holder
+    claims.set_status(ws, people.investigator, theirs, "rejected", "the claimant could not show the account is theirs")
+    upload = tmp_path / "export.csv"
+    upload.write_bytes(TRADES.read_bytes())
+    assert claims.attach_upload(ws, people.victim, mine, upload)["rows_added"] > 0

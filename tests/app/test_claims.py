@@ -252,3 +252,27 @@ def test_staff_read_a_claim_upload_verified_and_in_custody_and_victims_may_not(w
     with ws.db.read() as con:
         last = con.execute("SELECT actor, action FROM custody_log ORDER BY id DESC LIMIT 1").fetchall()
     assert last == [("user:3:ines", "tamper_detected")]
+
+
+@pytest.mark.parametrize("exchange, said", [
+    ("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", "exchange is longer than 40"),
+    ("bin\u202eecnan", "text-direction characters"),
+    ("kraken\x00\x1b[31m", "control or text-direction characters"),
+    ("x" * 41, "longer than 40 characters"),
+    ("kraken; DROP", "only letters, digits, spaces, dots and dashes"),
+])
+def test_the_exchange_name_is_checked_like_every_field(ws: Workspace, people: People, exchange: str,
+                                                      said: str) -> None:
+    with pytest.raises(InputError, match=said):
+        _file(ws, people, exchange=exchange)
+    with ws.db.read() as con:
+        assert con.execute("SELECT count(*) FROM claims").fetchall() == [(0,)]
+    assert exchange.encode()[:20] not in _db_bytes(ws)
+
+
+def test_an_upload_named_like_a_secret_is_refused(ws: Workspace, people: People, tmp_path: Path) -> None:
+    cid = _file(ws, people)
+    key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+    with pytest.raises(SecretRefusedError):
+        claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT, original_name=f"{key}.csv")
+    assert key.encode() not in _db_bytes(ws)
