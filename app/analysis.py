@@ -137,10 +137,10 @@ def last_detection(ws: Workspace) -> datetime | None:
     return value if isinstance(value, datetime) else None
 
 
-def account_has_trades(ws: Workspace, exchange: str, account: str) -> bool:
+def account_has_trades(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> bool:
+    """Whether any trade of the account is held (the caller has checked the claim or account is theirs to see)."""
     text = sql("account_has_trades")
-    with ws.db.read() as con:
-        return bool(rows(con, text, _bind(text, {"exchange": exchange, "account": account}))[0]["has_trades"])
+    return bool(rows(con, text, _bind(text, {"exchange": exchange, "account": account}))[0]["has_trades"])
 
 
 def account_loss(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> dict[str, Any] | None:

@@ -272,6 +272,7 @@ class Detail:
     history: History
     computed_loss: dict[str, Any] | None
     loss_withheld: bool = False    # a claimant who has not shown the account is theirs is not told its loss
+    account_has_trades: bool = False  # any trade of the claimed account is held (else nothing to judge yet)
 
 
 def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
@@ -284,7 +285,8 @@ def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
         hist = _history(ws, con, actor, claim_id)
         withheld = not actor.is_staff and not _shown_to_claimant(con, claim)
         loss = analysis.account_loss(con, claim.exchange, claim.account) if detection and not withheld else None
-    return Detail(claim, hist, loss, withheld)
+        has_trades = not withheld and analysis.account_has_trades(con, claim.exchange, claim.account)
+    return Detail(claim, hist, loss, withheld, has_trades)
 
 
 def _shown_to_claimant(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
@@ -453,7 +455,7 @@ def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, orig
         if shared:  # two people claim the account: neither may add rows to it before staff look
             raise InputError("exports of this account cannot be added to your claim until an investigator has "
                              "reviewed it; your claim is kept, and they will contact you", file=name)
-    if len(claim_evidence_shas(ws, claim_id)) >= MAX_UPLOADS_PER_CLAIM:
+    if len(_claim_evidence_shas(ws, claim_id)) >= MAX_UPLOADS_PER_CLAIM:
         raise UnsafeFileError(f"this claim already holds {MAX_UPLOADS_PER_CLAIM} files; contact the "
                               "investigators to add more", file=name)
 
@@ -493,7 +495,7 @@ def upload_content(ws: Workspace, actor: User, claim_id: int, sha256: str) -> tu
     return str(found[0][0]), data
 
 
-def claim_evidence_shas(ws: Workspace, claim_id: int) -> list[str]:
+def _claim_evidence_shas(ws: Workspace, claim_id: int) -> list[str]:
     with ws.db.read() as con:
         return [str(r[0]) for r in con.execute("SELECT evidence_sha256 FROM claim_evidence WHERE claim_id = ?",
                                                [claim_id]).fetchall()]

@@ -87,7 +87,7 @@ def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
         c1.metric("Claimed loss (USD)", _money(claim.claimed_loss_usd) or "not given")
         if loss:
             c2.metric("Computed loss (USD)", _money(loss["loss_usd"]))
-        elif not analysis.account_has_trades(ws, claim.exchange, claim.account):
+        elif not found.account_has_trades:
             c2.metric("Computed loss (USD)", "no data",
                       help="No trade of this account is in the database: nothing to judge yet.")
         elif (ran := analysis.last_detection(ws)) is not None:

@@ -86,7 +86,7 @@ def _status(ws: Workspace, found: claims.Detail) -> None:
         return
     if loss is None:
         ran = analysis.last_detection(ws)
-        if not analysis.account_has_trades(ws, found.claim.exchange, found.claim.account):
+        if not found.account_has_trades:
             st.info("keytrace holds no trade of this account yet, so it cannot compute a loss. Upload the "
                     "trade history or account statement you downloaded from the exchange below.")
         elif ran is None:
