@@ -4,7 +4,8 @@
   (:func:`create_user`, also ``keytrace users add``). Roles: victim, investigator, legal, admin.
 * Passwords are stored only as argon2id hashes (argon2-cffi's defaults: RFC 9106 low-memory profile).
 * Failed logins are throttled per account: after ``max_failed_logins`` failures in a row the account
-  is locked for ``lockout_minutes``; an unknown user name costs the same hashing work as a known one,
+  is locked for ``lockout_minutes``. Each attempt is counted atomically before its password is checked,
+  so parallel guesses cannot exceed the limit; an unknown user name costs the same hashing work as a known one,
   so timing does not tell which names exist.
 * A login returns a random session token; the database keeps only its SHA-256 (``sessions``), so a
   copy of the database cannot be used to take over a session. Sessions expire after
@@ -135,6 +136,28 @@ def create_user(ws: Workspace, actor: User | None, *, username: str, password: s
                         actor=actor.actor if actor else "cli:local-admin")
 
 
+def _locked_sentence(locked_until: datetime, now: datetime) -> str:
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return f"too many failed logins: this account is locked for {minutes} more minute{'s' if minutes != 1 else ''}"
+
+
+def _reserve_attempt(ws: Workspace, user_id: int, pol: AuthPolicy, now: datetime) -> int | None:
+    """Count one login attempt before its password is checked; return its number, or None when locked.
+
+    Check and increment are one statement under the write lock, so parallel attempts cannot all read
+    the same old count: at most ``max_failed_logins`` attempts in a row get their password checked, and
+    the one that reaches the limit locks the account (a correct password then resets both).
+    """
+    with ws.db.write() as con:
+        attempt = "CASE WHEN locked_until IS NOT NULL THEN 1 ELSE failed_logins + 1 END"  # an expired lock starts over
+        got = con.execute(
+            f"UPDATE users SET failed_logins = {attempt}, "
+            f"locked_until = CASE WHEN {attempt} >= ? THEN ? ELSE NULL END "
+            "WHERE id = ? AND (locked_until IS NULL OR locked_until <= ?) RETURNING failed_logins",
+            [pol.max_failed_logins, now + timedelta(minutes=pol.lockout_minutes), user_id, now]).fetchall()
+    return int(got[0][0]) if got else None
+
+
 def login(ws: Workspace, username: str, password: str) -> tuple[User, str]:
     """Check a password; return the user and a new session token (only its hash is stored).
 
@@ -143,7 +166,7 @@ def login(ws: Workspace, username: str, password: str) -> tuple[User, str]:
     pol = policy(ws)
     name = username.strip().lower()
     with ws.db.read() as con:
-        found = rows(con, "SELECT id, username, role, password_hash, disabled, failed_logins, locked_until "
+        found = rows(con, "SELECT id, username, role, password_hash, disabled, locked_until "
                           "FROM users WHERE username = ?", [name])
     now = utcnow()
     if not found:
@@ -154,35 +177,40 @@ def login(ws: Workspace, username: str, password: str) -> tuple[User, str]:
         raise AccessDenied("the user name or password is wrong")
     u = found[0]
     if u["locked_until"] is not None and u["locked_until"] > now:
-        minutes = max(1, int((u["locked_until"] - now).total_seconds() // 60) + 1)
-        raise AccessDenied(f"too many failed logins: this account is locked for {minutes} more minute"
-                           f"{'s' if minutes != 1 else ''}")
+        raise AccessDenied(_locked_sentence(u["locked_until"], now))
+    attempt = _reserve_attempt(ws, int(u["id"]), pol, now)
+    if attempt is None:  # a parallel attempt locked the account after we read it
+        with ws.db.read() as con:
+            again = con.execute("SELECT locked_until FROM users WHERE id = ?", [u["id"]]).fetchall()
+        if not again or again[0][0] is None:
+            raise AccessDenied("the user name or password is wrong")
+        raise AccessDenied(_locked_sentence(again[0][0], now))
+    # argon2 is slow on purpose: the password is checked outside the lock, for a reserved attempt only
     try:
         ok: bool = _HASHER.verify(u["password_hash"], password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        failures = int(u["failed_logins"]) + 1
-        locked = now + timedelta(minutes=pol.lockout_minutes) if failures >= pol.max_failed_logins else None
+        locked = attempt >= pol.max_failed_logins
         with ws.db.write() as con:
-            con.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?",
-                        [0 if locked else failures, locked, u["id"]])
             audit.record(con, ws.keys, ws.settings, actor=f"user:{u['id']}:{u['username']}",
-                         action="auth.login_failed", obj=f"user:{u['id']}",
-                         details={"locked": locked is not None})
-        if locked is not None:
+                         action="auth.login_failed", obj=f"user:{u['id']}", details={"locked": locked})
+        if locked:
             raise AccessDenied(f"too many failed logins: this account is locked for {pol.lockout_minutes} minutes")
         raise AccessDenied("the user name or password is wrong")
-    if u["disabled"]:
-        raise AccessDenied("this account is disabled; ask an administrator")
     user = User(int(u["id"]), str(u["username"]), str(u["role"]))
+    if u["disabled"]:
+        with ws.db.write() as con:  # the password was right: the attempt does not count as a failure
+            con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user.id])
+        raise AccessDenied("this account is disabled; ask an administrator")
     token = secrets.token_urlsafe(32)
+    rehashed = _HASHER.hash(password) if _HASHER.check_needs_rehash(u["password_hash"]) else None
     with ws.db.write() as con:
         con.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", [user.id])
         con.execute("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
                     [hash_token(token), user.id, now, now + timedelta(hours=pol.session_hours)])
-        if _HASHER.check_needs_rehash(u["password_hash"]):
-            con.execute("UPDATE users SET password_hash = ? WHERE id = ?", [_HASHER.hash(password), user.id])
+        if rehashed is not None:
+            con.execute("UPDATE users SET password_hash = ? WHERE id = ?", [rehashed, user.id])
         audit.record(con, ws.keys, ws.settings, actor=user.actor, action="auth.login", obj=f"user:{user.id}")
     return user, token
 

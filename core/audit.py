@@ -6,7 +6,9 @@ does. Each entry carries ``prev_hash``, the SHA-256 of the entry before it, and 
 ``entry_hash = sha256(prev_hash || canonical JSON(seq, at, actor, action, object, details))``.
 ``entry_mac`` is an HMAC of that hash under a key derived from the master key, so rewriting the chain
 needs the key. After each commit the head (last seq and hash, MAC'd) is written to ``<db>.audit-head``
-so that deleting entries from the end is caught too.
+so that deleting entries from the end is caught too. The head file is created only with the first entry
+of a chain; a write never recreates a missing one (that would re-anchor a truncated trail), and
+:func:`verify` reports a trail that has entries but no head file as not verifiable.
 
 :func:`verify` walks the chain in ``seq`` order and names the first broken link: an edited entry
 (its hash no longer matches), a deleted one (a gap in ``seq``, or the head anchor is ahead), or
@@ -30,9 +32,19 @@ import duckdb
 from core.config import Settings
 from core.crypto import Keyring
 from core.db import after_commit, utcnow
-from core.errors import AuditChainBroken
+from core.errors import AuditChainBroken, KeytraceError
 
 GENESIS = "0" * 64
+
+
+class AuditHeadMissing(AuditChainBroken):
+    """The trail has entries but its head file is gone: a deleted tail could not be noticed."""
+
+    def __init__(self, count: int, name: str) -> None:
+        self.seq = count + 1
+        KeytraceError.__init__(
+            self, f"the audit trail cannot be verified: its head file {name} is missing, so entries deleted "
+                  f"from the end (after entry {count}) would go unnoticed; restore {name} from a backup")
 
 
 def canonical(obj: Any) -> str:
@@ -71,12 +83,21 @@ def record(con: duckdb.DuckDBPyConnection, keys: Keyring, settings: Settings, *,
     con.execute("INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [seq, at, actor, action, obj, details_json, prev, h, keys.mac(h.encode())])
     anchor = settings.audit_anchor_path
+    if seq == 1 and not anchor.exists():
+        # a new chain: anchor it at the genesis before the commit, so a crash between the commit and
+        # the head update leaves a lagging head (tolerated) rather than none (not verifiable)
+        _write_anchor(anchor, keys, 0, GENESIS)
     after_commit(con, lambda: _write_anchor(anchor, keys, seq, h))
     return AuditEntry(seq, at, actor, action, obj, details or {}, h)
 
 
 def _write_anchor(path: Path, keys: Keyring, seq: int, h: str) -> None:
     current = read_anchor(path, keys)
+    if current is None and seq > 1:
+        # The head file went missing after the chain began: recreating it here would anchor whatever
+        # is left (e.g. a trail whose tail was deleted). Leave it missing so that verify reports it;
+        # a restore from backup brings it back.
+        return
     if current is not None and current[0] >= seq:
         return
     tmp = path.with_name(path.name + ".tmp")
@@ -119,11 +140,13 @@ def verify(con: duckdb.DuckDBPyConnection, keys: Keyring, settings: Settings) ->
                 raise AuditChainBroken(seq, "its seal does not match (rewritten without the key)")
             prev, expected_seq, count = h, seq + 1, count + 1
     anchor = read_anchor(settings.audit_anchor_path, keys)
+    if anchor is None and count:
+        raise AuditHeadMissing(count, settings.audit_anchor_path.name)
     if anchor is not None:
         a_seq, a_hash = anchor
         if a_seq > count:
             raise AuditChainBroken(count + 1, f"entries {count + 1} to {a_seq} were deleted from the end")
         row = con.execute("SELECT entry_hash FROM audit_log WHERE seq = ?", [a_seq]).fetchall()
-        if not row or row[0][0] != a_hash:
+        if (a_seq, a_hash) != (0, GENESIS) and (not row or row[0][0] != a_hash):
             raise AuditChainBroken(a_seq, "it differs from the recorded audit head")
     return count
