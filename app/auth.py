@@ -280,6 +280,57 @@ def set_disabled(ws: Workspace, actor: User | None, username: str, disabled: boo
                      action="user.disabled" if disabled else "user.enabled", obj=f"user:{uid}")
 
 
+def change_password(ws: Workspace, user: User, current: str, new: str, *, keep_token: str | None = None) -> None:
+    """A logged-in user replaces their own password. The current one is checked and counted like a login
+    (so a stolen session cannot guess it freely); every other session of the user ends."""
+    pol = policy(ws)
+    with ws.db.read() as con:
+        found = rows(con, "SELECT username, password_hash FROM users WHERE id = ?", [user.id])
+    if not found:
+        raise NotFound("this account no longer exists")
+    _check_password(new, str(found[0]["username"]))
+    now = utcnow()
+    attempt = _reserve_attempt(ws, user.id, pol, now)
+    if attempt is None:
+        raise AccessDenied("too many wrong passwords: this account is locked for a while; try again later")
+    try:
+        ok: bool = _HASHER.verify(found[0]["password_hash"], current)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    with ws.db.write() as con:
+        if not ok:
+            audit.record(con, ws.keys, ws.settings, actor=user.actor, action="auth.password_change_failed",
+                         obj=f"user:{user.id}", details={"locked": attempt >= pol.max_failed_logins})
+        else:
+            con.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                        [_HASHER.hash(new), user.id])
+            con.execute("UPDATE sessions SET revoked = true WHERE user_id = ? AND token_hash <> ?",
+                        [user.id, hash_token(keep_token) if keep_token else ""])
+            audit.record(con, ws.keys, ws.settings, actor=user.actor, action="auth.password_changed",
+                         obj=f"user:{user.id}")
+    if not ok:
+        raise AccessDenied("the current password is wrong")
+
+
+def reset_password(ws: Workspace, actor: User | None, username: str, new: str) -> None:
+    """An administrator (or the command line) sets a new password for an account: its lock-out is lifted
+    and all its sessions end."""
+    if actor is not None and actor.role != "admin":
+        raise AccessDenied("only an administrator can reset passwords")
+    name = username.strip().lower()
+    _check_password(new, name)
+    with ws.db.write() as con:
+        found = con.execute("SELECT id FROM users WHERE username = ?", [name]).fetchall()
+        if not found:
+            raise NotFound(f"there is no user {username!r}")
+        uid = int(found[0][0])
+        con.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?",
+                    [_HASHER.hash(new), uid])
+        con.execute("UPDATE sessions SET revoked = true WHERE user_id = ?", [uid])
+        audit.record(con, ws.keys, ws.settings, actor=actor.actor if actor else "cli:local-admin",
+                     action="user.password_reset", obj=f"user:{uid}")
+
+
 def list_users(ws: Workspace, actor: User | None, role: str | None = None) -> list[dict[str, Any]]:
     """Accounts without personal data (id, user name, role, created, disabled). Staff only."""
     if actor is not None and not actor.is_staff:

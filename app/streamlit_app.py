@@ -39,6 +39,8 @@ else:
     nav = st.navigation(groups)
     with st.sidebar:
         st.caption(f"Logged in as {ui.md(user.username)} ({user.role})")
+        if not st.user.get("is_logged_in", False):  # identity-provider users have no keytrace password
+            ui.password_form(ws, user)
         if st.button("Log out", key="kt_logout", icon=":material/logout:"):
             auth.logout(ws, str(st.session_state.get(ui.TOKEN_KEY, "")))
             st.session_state.pop(ui.TOKEN_KEY, None)

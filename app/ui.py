@@ -203,3 +203,20 @@ def dec(value: object) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def password_form(ws: Any, user: Any) -> None:
+    """The sidebar's "Change password" for the logged-in user (their other sessions end)."""
+    from app import auth
+
+    with st.popover("Change password", icon=":material/password:"), st.form("kt_password"):
+        current = st.text_input("Current password", type="password", key="kt_pw_current")
+        new = st.text_input("New password", type="password", key="kt_pw_new")
+        again = st.text_input("New password again", type="password", key="kt_pw_again")
+        if not st.form_submit_button("Change password"):
+            return
+        if new != again:
+            st.error("The two new passwords differ.")
+        elif act(lambda: auth.change_password(ws, user, current, new,
+                                              keep_token=str(st.session_state.get(TOKEN_KEY, "")))):
+            st.success("Your password is changed; your other sessions have ended.")

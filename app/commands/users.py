@@ -36,6 +36,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls.add_argument("--role", choices=auth.ROLES)
     add_json_flag(ls)
     ls.set_defaults(func=run_list)
+    pw = usub.add_parser("passwd", help="set a new password for an account",
+                         description="Set a new password for an account (e.g. one that forgot it, or whose "
+                                     "password leaked): its lock-out is lifted and its sessions end. The "
+                                     "password is read like `users add` reads it.",
+                         epilog="Example: KEYTRACE_NEW_PASSWORD=... keytrace --db case.duckdb users passwd alice")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add_json_flag(pw)
+    pw.set_defaults(func=run_passwd)
     for name, disabled in (("disable", True), ("enable", False)):
         d = usub.add_parser(name, help=f"{name} an account",
                             description=f"{name.capitalize()} an account"
@@ -83,4 +92,12 @@ def run_disable(args: argparse.Namespace) -> int:
     auth.set_disabled(ws, None, args.username, args.disabled)
     word = "disabled" if args.disabled else "enabled"
     emit(args, f"Account {args.username} {word}.", {"username": args.username, "disabled": args.disabled})
+    return 0
+
+
+def run_passwd(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.db)
+    auth.reset_password(ws, None, args.username, _password(args))
+    emit(args, f"New password set for {args.username.strip().lower()}; its sessions have ended.",
+         {"username": args.username.strip().lower()})
     return 0
