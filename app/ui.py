@@ -196,13 +196,11 @@ def dec(value: object) -> str:
     """An exact decimal as plain digits (no exponent, no trailing zeros): 0.0000009, 1250.5."""
     from decimal import Decimal
 
+    from reports.exports import dec as exact
+
     if value is None:
         return ""
-    d = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = format(d, "f")  # not normalize(): it rounds to the context's 28 digits
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return exact(value if isinstance(value, Decimal) else Decimal(str(value)))
 
 
 def password_form(ws: Any, user: Any) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from app.cli import build_parser, main
 from core.workspace import Workspace
+from tests.ingest.test_bad_inputs import workbook
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -179,21 +180,9 @@ def test_a_semicolon_file_names_no_row(ws: Workspace, tmp_path: Path, capsys: py
                    "file exactly as the exchange produced it\n")
 
 
-def _workbook(path: Path, rows: list[list[object]]) -> Path:
-    import openpyxl
-
-    wb = openpyxl.Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    wb.save(path)
-    return path
-
-
 def test_a_formula_in_a_workbook_names_the_header_column(ws: Workspace, tmp_path: Path,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
-    f = _workbook(tmp_path / "formula.xlsx", [TRADE_HEADER.strip().split(","),
+    f = workbook(tmp_path / "formula.xlsx", [TRADE_HEADER.strip().split(","),
                                               ["2021-06-14 21:52:18", "VETUSDT", "BUY", "=1+1", "70.1VET",
                                                "10.06USDT", "0.00001784BNB"]])
     status, _, err = _cli(capsys, "--db", str(ws.settings.db_path), "ingest", str(f), "--account", "1")
@@ -206,7 +195,7 @@ def test_an_unreadable_workbook_is_said_in_plain_words(ws: Workspace, tmp_path: 
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     import zipfile
 
-    good = _workbook(tmp_path / "good.xlsx", [TRADE_HEADER.strip().split(","), TRADE_GOOD.strip().split(",")])
+    good = workbook(tmp_path / "good.xlsx", [TRADE_HEADER.strip().split(","), TRADE_GOOD.strip().split(",")])
     renamed = tmp_path / "renamed.csv"
     renamed.write_bytes(good.read_bytes())
     db = str(ws.settings.db_path)

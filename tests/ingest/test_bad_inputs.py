@@ -131,18 +131,20 @@ def test_wrong_exchange_and_account(ws: Workspace, tmp_path: Path) -> None:
             exchange="kucoin")
 
 
-def _workbook(path: Path, rows: list[list[object]]) -> None:
+def workbook(path: Path, rows: list[list[object]]) -> Path:
+    """An .xlsx file at ``path`` whose first sheet holds ``rows``."""
     wb = openpyxl.Workbook()
     ws_ = wb.active
     assert ws_ is not None
     for r in rows:
         ws_.append(r)
     wb.save(path)
+    return path
 
 
 def test_xlsx_withdrawal_history_v2(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "Binance-Withdraw-History.xlsx"
-    _workbook(f, [["Date(UTC+0)", "Coin", "Network", "Amount", "Fee", "Address", "TXID", "Status"],
+    workbook(f, [["Date(UTC+0)", "Coin", "Network", "Amount", "Fee", "Address", "TXID", "Status"],
                   ["25-12-21 00:51:45", "USDT", "TRX", "250.5", "1", "TQaddr", "a1b2", "Completed"],
                   ["25-12-20 23:10:00", "ETH", "ETH", 0.75, 0.0001, "0xabc", "0xdef", "Completed"]])
     res = ingest_file(ws, f, account="a1")
@@ -154,7 +156,7 @@ def test_xlsx_withdrawal_history_v2(ws: Workspace, tmp_path: Path) -> None:
 
 def test_xlsx_with_a_formula_is_refused(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "f.xlsx"
-    _workbook(f, [["Date(UTC+0)", "Coin", "Network", "Amount", "Address", "TXID", "Status"],
+    workbook(f, [["Date(UTC+0)", "Coin", "Network", "Amount", "Address", "TXID", "Status"],
                   ["25-12-21 00:51:45", "USDT", "TRX", "=1+1", "TQ", "a1", "Completed"]])
     refused(ws, f, UnsafeFileError, r"^f\.xlsx, row 1, column 'Amount': the workbook holds a formula")
 
