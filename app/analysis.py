@@ -22,6 +22,7 @@ from app.auth import User
 from core.db import rows
 from core.errors import InputError
 from core.workspace import Workspace
+from queries import runner
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -65,6 +66,12 @@ def fetch(con: duckdb.DuckDBPyConnection, actor: User, name: str, **params: Any)
     access.require(actor.role, "analysis.read")
     text = sql(name)
     return rows(con, text, _bind(text, params))
+
+
+def fetch_finding(con: duckdb.DuckDBPyConnection, actor: User, name: str, **params: Any) -> list[dict[str, Any]]:
+    """A question of ``queries/sql/`` (the same one the reports ask), on the caller's read connection."""
+    access.require(actor.role, "analysis.read")
+    return runner.run(con, name, params)
 
 
 _PRESENT: dict[str, tuple[float, frozenset[str]]] = {}

@@ -35,6 +35,7 @@ from core.evidence import abandoned, store
 from core.workspace import Workspace
 from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX, QUOTE_ASSETS
 from ingest.formats.base import SQL_DIR, FileHead, FormatSpec, Options, column_names, header_offset_minutes
+from ingest.reconcile import reconcile
 
 STAGE_MEMORY_LIMIT = "1GB"
 MERGE_MEMORY_LIMIT = "1GB"
@@ -50,6 +51,7 @@ _NULL_COLUMN = re.compile(r"^\s+CAST\(NULL AS ([A-Z]+(?:\(\d+(?:,\s*\d+)?\))?)\)
                           re.MULTILINE)
 
 ProgressFn = Callable[[str, float], None]
+EXECUTION_KINDS = ("trades", "orders", "ledger_movements")  # the evidence executions are derived from
 
 
 @cache
@@ -337,14 +339,17 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
         for acct in accounts:
             con.execute("INSERT INTO accounts (exchange, account, first_seen_run) VALUES (?, ?, ?) "
                         "ON CONFLICT DO NOTHING", [exchange, acct, run_id])
+        if added and any(p.spec.kind in EXECUTION_KINDS for p in parts):
+            # the accounts' one execution history, re-derived from all their evidence (ingest/reconcile.py)
+            reconcile(con, [(exchange, acct) for acct in accounts])
         # account_from_file: the file's own rows name the account (a UID column), rather than --account
         con.execute(
             "INSERT INTO ingest_runs (run_id, started_at, finished_at, actor, evidence_sha256, source_name, "
-            "format, exchange, account, account_from_file, rows_read, rows_added, rows_rejected, status) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "format, exchange, account, account_from_file, rows_read, rows_added, rows_rejected, status, "
+            "evidence_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, started_at or utcnow(), utcnow(), actor, sha[0], staged.name, spec.name, exchange,
              ",".join(accounts) or None, bool(found) if accounts else None, sum(p.rows_read for p in parts),
-             added, rejected, "committed" if added else "no_change"])
+             added, rejected, "committed" if added else "no_change", spec.evidence_kind])
         audit.record(con, ws.keys, ws.settings, actor=actor, action="ingest", obj=f"evidence:{sha[0]}",
                      details={"run_id": run_id, "format": spec.name, "exchange": exchange,
                               "rows_read": sum(p.rows_read for p in parts), "rows_added": added,

@@ -29,7 +29,9 @@ from reports.facts import (
     ClaimFacts,
     ClaimHeader,
     CompromisedKey,
+    CoveragePeriod,
     CustodyEntry,
+    EvidenceConflict,
     EvidenceItem,
     FraudSignal,
     IncidentFacts,
@@ -45,6 +47,8 @@ from reports.facts import (
 )
 
 T = TypeVar("T")
+# a stretch without any evidence of executions longer than this is a gap (report_account_coverage.sql)
+COVERAGE_GAP_HOURS = 24
 
 LOSS_DEFINITION = (
     "Loss in USD: for each unauthorised trade, the value given up minus the fair value received, both at "
@@ -156,6 +160,8 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
             attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
             ledger_transfers=_make(LedgerTransfer, _q(con, "report_account_ledger_transfers", acct)),
             campaigns=_make(Campaign, _q(con, "report_account_campaigns", acct)),
+            coverage=_make(CoveragePeriod, _q(con, "report_account_coverage", {**acct, "gap_hours": COVERAGE_GAP_HOURS})),
+            conflicts=_make(EvidenceConflict, _q(con, "report_account_conflicts", acct)),
             evidence=_make(EvidenceItem, _q(con, "report_claim_evidence", scoped)),
             custody=_make(CustodyEntry, _q(con, "report_claim_custody", scoped)),
             generated_at=utcnow(),

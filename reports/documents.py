@@ -120,6 +120,34 @@ def _methodology(loss_definition: str, detection_run: dict[str, object] | None) 
     return Section("Methodology", blocks)
 
 
+COVERAGE_KINDS = {"fills": "trade history / fills", "orders": "filled orders", "statement": "statement / ledger"}
+
+
+def _coverage_blocks(f: ClaimFacts) -> list[Para | KeyValues | Table | Chart | Section]:
+    """Which periods the account's evidence covers, the gaps, and where its kinds of evidence disagree."""
+    covered = [c for c in f.coverage if c.kind != "none"]
+    gaps = [c for c in f.coverage if c.kind == "none"]
+    blocks: list[Para | KeyValues | Table | Chart | Section] = [Table(
+        ["evidence", "from (UTC)", "to (UTC)", "files", "rows"],
+        [[COVERAGE_KINDS.get(c.kind, c.kind), iso(c.first_utc), iso(c.last_utc), str(c.files), str(c.rows)]
+         for c in covered], numeric=[3, 4],
+        caption="Evidence coverage: the span from the first to the last row of each kind of the account's "
+                "evidence of executions (files whose spans overlap are one period).",
+        empty_text="No evidence of this account's executions is in the database.")]
+    if gaps:
+        blocks.append(Para("No evidence covers " + "; ".join(f"{iso(g.first_utc)} to {iso(g.last_utc)}" for g in gaps)
+                           + ": nothing is concluded about trading in these periods."))
+    blocks.append(Table(
+        ["time (UTC)", "pair", "conflict", "kept", "other", "other evidence:rows", "detail"],
+        [[iso(c.time_utc), c.pair or "", c.conflict.replace("_", " "), f"{c.kept_from or ''} {c.kept_value or ''}".strip(),
+          f"{c.other_from} {c.other_value or ''}".strip(), f"{c.other_sha256[:10]}:{c.other_rows}", c.detail]
+         for c in f.conflicts], wrap=[5, 6],
+        caption="Conflicts between kinds of evidence: where two records of the same executions disagree, the "
+                "higher kind (fills over orders over statements) is kept and the disagreement is listed, never merged.",
+        empty_text="The account's kinds of evidence agree wherever they record the same executions."))
+    return blocks
+
+
 def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     h = f.header
     ident = [("Case", h.case_id or "(none)"), ("Claim", str(h.claim_id)), ("Exchange", h.exchange),
@@ -169,8 +197,14 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
             ("First unauthorised trade", iso(loss.first_unauthorized_utc)),
             ("Last unauthorised trade", iso(loss.last_unauthorized_utc)),
             ("Method", f.loss_definition)]))
+    elif not any(c.kind != "none" for c in f.coverage):
+        loss_blocks.append(Para("No evidence of this account's executions (trade history, filled orders or "
+                                "statement) is in the database, so nothing can be concluded about unauthorised "
+                                "trading and no loss is computed."))
     else:
-        loss_blocks.append(Para("No unauthorised trade was found for this account, so no loss is computed."))
+        loss_blocks.append(Para("No unauthorised trade was found in the periods the account's evidence covers "
+                                "(below), so no loss is computed."))
+    loss_blocks.extend(_coverage_blocks(f))
     if f.campaigns:
         loss_blocks.append(Table(["campaign", "pair", "start (UTC)", "end (UTC)", "accounts", "trades", "loss USD"],
                                  [[c.campaign_id, c.pair, iso(c.start_utc), iso(c.end_utc), str(c.accounts),

@@ -249,6 +249,36 @@ class AttackerAddress:
 
 
 @dataclass(frozen=True)
+class CoveragePeriod:
+    """A period that one kind of the account's evidence of executions covers, or a gap (kind 'none')."""
+
+    kind: str                 # fills | orders | statement | none
+    first_utc: datetime
+    last_utc: datetime
+    files: int
+    rows: int
+
+
+@dataclass(frozen=True)
+class EvidenceConflict:
+    """Two kinds of the account's evidence disagree about its executions (the kept side stays)."""
+
+    time_utc: datetime
+    pair: str | None
+    side: str | None
+    conflict: str
+    kept_from: str | None
+    kept_value: str | None
+    other_from: str
+    other_value: str | None
+    evidence_sha256: str | None
+    source_row: int | None
+    other_sha256: str
+    other_rows: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class LedgerTransfer:
     """A withdrawal or deposit of the account with a transaction hash (IC3 'transactions')."""
 
@@ -280,6 +310,8 @@ class ClaimFacts:
     attacker_addresses: list[AttackerAddress]
     ledger_transfers: list[LedgerTransfer]
     campaigns: list[Campaign]
+    coverage: list[CoveragePeriod]
+    conflicts: list[EvidenceConflict]
     evidence: list[EvidenceItem]
     custody: list[CustodyEntry]
     generated_at: datetime

@@ -32,8 +32,9 @@ class Export:
 EXPORTS: dict[str, Export] = {
     "trades": Export("trades.sql",
                      ("exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity",
-                      "fee", "fee_asset", "evidence_sha256", "source_row"),
-                     "trades"),
+                      "fee", "fee_asset", "evidence_sha256", "source_row", "derived_from", "corroborated_by",
+                      "other_evidence"),
+                     "reconciled executions"),
     "transfers": Export("transfers.sql",
                         ("chain_id", "block_number", "time_utc", "tx_hash", "log_index", "token", "from", "to",
                          "value"),

@@ -6,6 +6,7 @@ import argparse
 
 from app.cli import add_json_flag, emit
 from core.workspace import Workspace
+from ingest.reconcile import derive_after_upgrade
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +23,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     ws = Workspace.open(args.db)
     applied = ws.init()
+    derive_after_upgrade(ws, applied)  # an older database's evidence gets its executions
     version = ws.db.schema_version()
     text = (f"Database {ws.settings.db_path} is at schema version {version}"
             + (f" (applied {', '.join(str(v) for v in applied)})." if applied else " (already current)."))

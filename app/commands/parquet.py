@@ -22,6 +22,8 @@ from core import audit
 from core.db import utcnow
 from core.errors import InputError
 from core.workspace import Workspace
+from ingest.load import EXECUTION_KINDS
+from ingest.reconcile import reconcile
 from queries.engines.schema import DERIVED, FORMAT_VERSION, TABLES, ParquetTable, exchanged_columns
 
 
@@ -148,6 +150,8 @@ def import_parquet(ws: Workspace, folder: Path, actor: str = "cli") -> dict[str,
                                  file=str(folder / "manifest.json"))
             if t.importable:
                 added[t.name] = _import_table(con, folder, t, entry)
+        if any(added.get(k) for k in EXECUTION_KINDS):
+            reconcile(con)  # executions are derived, never imported: re-derive them from the evidence
         audit.record(con, ws.keys, ws.settings, actor=actor, action="import.parquet",
                      obj=f"parquet:{folder.name}", details={"added": added})
     return added

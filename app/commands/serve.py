@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from core.workspace import Workspace
+from ingest.reconcile import derive_after_upgrade
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,5 +39,6 @@ def serve(db_path: Path, port: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     ws = Workspace.open(args.db)
-    ws.init()
+    applied = ws.init()
+    derive_after_upgrade(ws, applied)  # an older database's evidence gets its executions
     return serve(ws.settings.db_path, args.port)

@@ -2,4 +2,4 @@
 -- none has no computed loss because there is nothing to judge, not because nothing was unauthorised.)
 -- Grain: one row. Columns: has_trades (boolean).
 -- Parameters: $exchange, $account.
-SELECT EXISTS (SELECT 1 FROM trades WHERE exchange = $exchange AND account = $account) AS has_trades
+SELECT EXISTS (SELECT 1 FROM executions WHERE exchange = $exchange AND account = $account) AS has_trades

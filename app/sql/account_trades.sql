@@ -6,7 +6,7 @@
 -- Parameters: $exchange, $account, $limit.
 WITH t AS (
     SELECT time_utc, pair, side, price, quantity, quote_quantity, evidence_sha256, source_row
-    FROM trades
+    FROM executions
     WHERE exchange = $exchange AND account = $account
 ),
 s AS (

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from app import analysis, ui
+from reports.bundle import COVERAGE_GAP_HOURS
+from reports.documents import COVERAGE_KINDS
 
 LIMIT = 5000
 LIST_LIMIT = 500
@@ -34,6 +38,9 @@ def render() -> None:
         chosen = found[0]
         trades = analysis.fetch(con, user, "account_trades", exchange=chosen["exchange"],
                                 account=chosen["account"], limit=LIMIT)
+        acct = {"exchange": chosen["exchange"], "account": chosen["account"]}
+        coverage = analysis.fetch_finding(con, user, "report_account_coverage", gap_hours=COVERAGE_GAP_HOURS, **acct)
+        conflicts = analysis.fetch_finding(con, user, "report_account_conflicts", **acct)
     flagged = sum(1 for t in trades if t["unauthorized"])
     c1, c2, c3 = st.columns(3)
     c1.metric("Trades shown", f"{len(trades):,}")
@@ -41,6 +48,7 @@ def render() -> None:
     c3.metric("Computed loss (USD)", f"{chosen['loss_usd']:,.2f}" if chosen["loss_usd"] is not None else "none")
     if len(trades) == LIMIT:
         st.caption(f"The most recent {LIMIT:,} trades.")
+    _evidence(coverage, conflicts)
     if not trades:
         return
     import altair as alt
@@ -68,6 +76,32 @@ def render() -> None:
                "reference": ui.dec(t["reference_price"]),
                "unauthorised": t["unauthorized"], "reasons": t["reasons"] or "",
                "evidence": f"{t['evidence_sha256'][:12]} row {t['source_row']}"} for t in sel], key="av_table")
+
+
+def _evidence(coverage: list[dict[str, Any]], conflicts: list[dict[str, Any]]) -> None:
+    """Which periods the account's evidence covers, the gaps, and where its kinds of evidence disagree."""
+    st.subheader("Evidence coverage")
+    covered = [c for c in coverage if c["kind"] != "none"]
+    if not covered:
+        st.warning("No evidence of this account's executions (trade history, filled orders or statement) is in "
+                   "the database: nothing can be concluded about unauthorised trading.")
+    else:
+        ui.table([{"evidence": COVERAGE_KINDS.get(c["kind"], c["kind"]),
+                   "from (UTC)": c["first_utc"].strftime("%Y-%m-%d %H:%M:%S"),
+                   "to (UTC)": c["last_utc"].strftime("%Y-%m-%d %H:%M:%S"), "files": c["files"], "rows": c["rows"]}
+                  for c in covered], key="av_coverage")
+    for gap in (c for c in coverage if c["kind"] == "none"):
+        st.warning(f"No evidence covers {gap['first_utc']:%Y-%m-%d %H:%M} to {gap['last_utc']:%Y-%m-%d %H:%M} UTC: "
+                   "nothing is concluded about trading in this period.")
+    if conflicts:
+        st.subheader("Conflicts between kinds of evidence")
+        st.caption("Where two records of the same executions disagree, the higher kind (fills over orders over "
+                   "statements) is kept as the executions and the disagreement is listed here, never merged.")
+        ui.table([{"time (UTC)": c["time_utc"].strftime("%Y-%m-%d %H:%M:%S"), "conflict": c["conflict"],
+                   "kept": f"{c['kept_from'] or ''} {c['kept_value'] or ''}".strip(),
+                   "other": f"{c['other_from']} {c['other_value'] or ''}".strip(),
+                   "other evidence": f"{c['other_sha256'][:12]} rows {c['other_rows']}", "detail": c["detail"]}
+                  for c in conflicts], key="av_conflicts")
 
 
 if __name__ == "__main__":

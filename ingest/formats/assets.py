@@ -38,3 +38,14 @@ def split_pair(pair: str) -> tuple[str, str] | None:
     """Python twin of the SQL split (used by tests and the benchmark's generator)."""
     m = re.match(PAIR_REGEX, pair.upper())
     return (m.group(1), m.group(2)) if m else None
+
+
+# Which asset of a trade is its quote, when only its legs say what was traded (a statement, a ledger):
+# the first of the two in this list. Stablecoins quote everything (EUR/USDT), fiat quotes coins
+# (BTC/EUR), then the coins exchanges quote against (ETH/BTC, BNB/ETH). Two unlisted assets: by name.
+LEG_QUOTE_PRECEDENCE: tuple[str, ...] = (
+    "USDT", "FDUSD", "BUSD", "USDC", "TUSD", "USDP", "DAI", "PAX", "UST", "USDS", "AEUR", "EURI",
+    "USD", "EUR", "GBP", "TRY", "BRL", "AUD", "RUB", "UAH", "NGN", "ZAR", "PLN", "RON", "ARS", "COP", "MXN",
+    "CZK", "JPY", "IDRT", "BIDR", "BVND", "BKRW",
+    "BTC", "ETH", "BNB", "XRP", "TRX", "DOGE", "DOT", "SOL",
+)

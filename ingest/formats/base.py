@@ -145,6 +145,16 @@ class FormatSpec:
     # subquery), so the staging numbers rows by their order instead of a row_number() window, which
     # runs on one thread (tests/ingest/test_row_local.py checks the flag against each SQL's syntax tree)
     row_local: bool = True
+    # a ledger that records every balance change, trade legs included (a statement): its period is
+    # evidence of what was traded; a deposit or withdrawal history's is not
+    records_trades: bool = False
+
+    @property
+    def evidence_kind(self) -> str:
+        """fills | orders | statement | transfers | prices | bot_orders | api_keys (ingest_runs.evidence_kind)."""
+        if self.kind == "ledger_movements":
+            return "statement" if self.records_trades else "transfers"
+        return {"trades": "fills", "price_bars": "prices"}.get(self.kind, self.kind)
 
     def matches(self, head: FileHead) -> bool:
         if self.companion_only:

@@ -14,5 +14,6 @@ FORMATS: list[FormatSpec] = [
         time_column="utc_time",
         account_column="user_id",
         optional_columns=("user_id",),
+        records_trades=True,
     ),
 ]

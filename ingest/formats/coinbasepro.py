@@ -37,5 +37,6 @@ FORMATS: list[FormatSpec] = [
         time_column="timestamp",
         optional_columns=("timestamp", "time"),
         extra={"time_formats": ISO_Z},
+        records_trades=True,
     ),
 ]

@@ -49,6 +49,7 @@ FORMATS: list[FormatSpec] = [
         time_column="time",
         optional_columns=("subclass", "wallet", "amountusd"),
         params=_params,
+        records_trades=True,
     ),
     FormatSpec(
         name="kraken_trades",

@@ -153,6 +153,7 @@ FORMATS: list[FormatSpec] = [
         account_column="uid",
         optional_columns=("type",),
         default_offset_minutes=SINGAPORE,
+        records_trades=True,
     ),
     FormatSpec(
         name="kucoin_transfers_legacy",

@@ -26,6 +26,7 @@ FORMATS: list[FormatSpec] = [
         header=r"id,Order id,Time,Trade Type,Instrument,Type,Amount,Unit,PL,Fee,Position Change,Position Balance,"
                r"Balance Change,Balance,Unit,?",
         time_column="time",
+        records_trades=True,
     ),
     FormatSpec(
         name="okx_funding",
@@ -42,5 +43,6 @@ FORMATS: list[FormatSpec] = [
         description="OKX (OKEx) statement 2019, time,type,size,balance,fee,currency (CST = Asia/Shanghai)",
         header=r"time,type,size,balance,fee,currency,?",
         time_column="time",
+        records_trades=True,
     ),
 ]

@@ -40,6 +40,9 @@ TABLES: tuple[ParquetTable, ...] = (
     ParquetTable("trades", "trades", TRADE_KEY,
                  partition=(("exchange", "exchange"), ("month", "strftime(time_utc, '%Y-%m')"))),
     ParquetTable("orders", "orders", TRADE_KEY),
+    # derived from trades, orders and ledger_movements (ingest/reconcile.py): exported for Spark, recomputed
+    # on import rather than imported
+    ParquetTable("executions", "executions", TRADE_KEY, importable=False),
     ParquetTable("ledger_movements", "ledger_movements", TRADE_KEY),
     ParquetTable("price_bars", "price_bars", ("source", "pair", "interval", "open_time")),
     ParquetTable("bot_orders", "bot_orders", TRADE_KEY),

@@ -104,7 +104,7 @@ def register_input(spark: SparkSession, root: str | Path) -> dict[str, int]:
             path = f"{base.rstrip('/')}/{t.name}"
             df = spark.read.option("basePath", path).parquet(path)
             df = df.select(*[F.col(f"`{c}`").cast(spark_type(ty)).alias(c) for c, ty in columns])
-        if t.name in ("trades", "transfers"):
+        if t.name in ("executions", "transfers"):
             df = df.cache()
         df.createOrReplaceTempView(SPARK_VIEW.get(t.name, t.name))
         counts[t.name] = int(entry["rows"])

@@ -19,7 +19,7 @@ traced AS (
     -- only the claims asked about: a single claim's check does not scan the tables for every claim
     SELECT c.id FROM in_scope c
     WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.exchange = c.exchange AND a.account = c.account)
-       OR EXISTS (SELECT 1 FROM trades t WHERE t.exchange = c.exchange AND t.account = c.account)
+       OR EXISTS (SELECT 1 FROM executions t WHERE t.exchange = c.exchange AND t.account = c.account)
        OR EXISTS (SELECT 1 FROM ledger_movements m WHERE m.exchange = c.exchange AND m.account = c.account)
        OR EXISTS (SELECT 1 FROM orders o WHERE o.exchange = c.exchange AND o.account = c.account)
 ),

@@ -11,14 +11,14 @@ WITH ledger AS (
 trade_legs AS (
     SELECT time_utc, base_asset AS asset,
            CASE WHEN side = 'buy' THEN quantity ELSE -quantity END AS amount, 'trades' AS basis
-    FROM trades WHERE exchange = $exchange AND account = $account
+    FROM executions WHERE exchange = $exchange AND account = $account
     UNION ALL
     SELECT time_utc, quote_asset,
            CASE WHEN side = 'buy' THEN -quote_quantity ELSE quote_quantity END, 'trades'
-    FROM trades WHERE exchange = $exchange AND account = $account
+    FROM executions WHERE exchange = $exchange AND account = $account
     UNION ALL
     SELECT time_utc, fee_asset, -fee, 'trades'
-    FROM trades WHERE exchange = $exchange AND account = $account AND fee IS NOT NULL AND fee_asset IS NOT NULL
+    FROM executions WHERE exchange = $exchange AND account = $account AND fee IS NOT NULL AND fee_asset IS NOT NULL
 ),
 moves AS (
     SELECT * FROM ledger

@@ -10,7 +10,7 @@ WITH windows AS (
 )
 SELECT t.pair, t.time_utc, t.price,
        (u.source_row IS NOT NULL) AS unauthorized
-FROM trades t
+FROM executions t
 JOIN windows w ON w.pair = t.pair AND t.time_utc BETWEEN w.w_start AND w.w_end
 LEFT JOIN unauthorized_trades u ON u.evidence_sha256 = t.evidence_sha256 AND u.source_row = t.source_row
 WHERE t.exchange = $exchange AND t.account = $account

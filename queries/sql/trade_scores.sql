@@ -58,10 +58,10 @@ t AS (
            date_trunc('hour', time_utc) AS hour_utc,
            date_trunc('day', time_utc) AS day_utc,
            epoch(time_utc) AS ts
-    FROM trades
+    FROM executions
 ),
 pair_hours AS (
-    SELECT DISTINCT exchange, pair, date_trunc('hour', time_utc) AS hour_utc FROM trades
+    SELECT DISTINCT exchange, pair, date_trunc('hour', time_utc) AS hour_utc FROM executions
 ),
 bars_hourly AS (
     SELECT source, pair, date_trunc('hour', open_time) AS bucket, close FROM bars
@@ -79,7 +79,7 @@ reference AS (
     GROUP BY lh.exchange, lh.pair, lh.hour_utc
 ),
 pair_days AS (
-    SELECT DISTINCT pair, quote_asset, date_trunc('day', time_utc) AS day_utc FROM trades
+    SELECT DISTINCT pair, quote_asset, date_trunc('day', time_utc) AS day_utc FROM executions
 ),
 usd_bars AS (
     SELECT base_asset, date_trunc('hour', open_time) AS bucket, close FROM bars
@@ -121,15 +121,15 @@ adv AS (
 counter_orders AS (
     SELECT c.exchange, c.account, c.counter_order_id, c.fills, a.counter_accounts
     FROM (SELECT exchange, account, counter_order_id, count(*) AS fills
-          FROM trades WHERE counter_order_id IS NOT NULL
+          FROM executions WHERE counter_order_id IS NOT NULL
           GROUP BY exchange, account, counter_order_id) c
     JOIN (SELECT counter_order_id, count(DISTINCT exchange || ':' || account) AS counter_accounts
-          FROM trades WHERE counter_order_id IS NOT NULL
+          FROM executions WHERE counter_order_id IS NOT NULL
           GROUP BY counter_order_id) a ON a.counter_order_id = c.counter_order_id
 ),
 bot_explained AS (
     SELECT DISTINCT t.evidence_sha256, t.source_row
-    FROM trades t
+    FROM executions t
     JOIN bot_orders b ON b.account = t.account AND b.pair = t.pair AND b.side = t.side
                      AND (b.exchange IS NULL OR b.exchange = t.exchange)
     WHERE (b.order_id IS NOT NULL AND b.order_id = t.order_id)

@@ -23,7 +23,7 @@ WITH u AS (
            t.quantity, t.quote_quantity, t.fee, t.fee_asset,
            ca.campaign_id, an.anchor_utc
     FROM trade_scores s
-    JOIN trades t ON t.evidence_sha256 = s.evidence_sha256 AND t.source_row = s.source_row
+    JOIN executions t ON t.evidence_sha256 = s.evidence_sha256 AND t.source_row = s.source_row
     JOIN campaign_accounts ca ON ca.exchange = s.exchange AND ca.account = s.account
                              AND ca.session_id = s.session_id
     JOIN (SELECT campaign_id, exchange, account, min(first_utc) AS anchor_utc
@@ -45,7 +45,7 @@ bar_fair AS (
 tape_fair AS (
     SELECT a.exchange, a.pair, a.anchor_utc, median(t.price) AS price
     FROM pair_anchors a
-    JOIN trades t ON t.pair = a.pair AND t.time_utc >= a.anchor_utc - INTERVAL '24' HOUR
+    JOIN executions t ON t.pair = a.pair AND t.time_utc >= a.anchor_utc - INTERVAL '24' HOUR
                  AND t.time_utc < a.anchor_utc
     GROUP BY a.exchange, a.pair, a.anchor_utc
 ),

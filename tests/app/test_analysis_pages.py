@@ -11,6 +11,7 @@ import pytest
 
 from app import claims
 from core.workspace import Workspace
+from ingest.reconcile import reconcile
 from tests.app.conftest import AppFor, People
 from tests.app.test_pages import click, frame, texts
 
@@ -58,6 +59,7 @@ def incident(ws: Workspace, people: People) -> None:
                 loss_usd=Decimal(loss), unpriced_trades=0, compromised_key=leaked)
             put(con, "campaign_accounts", campaign_id="C1", pair="AKRO/BTC", exchange="binance", account=acct,
                 session_id=1, first_utc=T0 + first * m, last_utc=T0 + last * m, trades=n, loss_usd=Decimal(loss))
+        reconcile(con)  # the executions the ingest would have derived from these fills
         put(con, "campaigns", campaign_id="C1", pair="AKRO/BTC", start_utc=T0 + m, end_utc=T0 + 5 * m, accounts=2,
             trades=5, loss_usd=Decimal("604.80"))
         put(con, "compromised_keys", fingerprint="ab" * 32, exchange="binance", account="111", leak_id="L1",

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from app import claims
 from core.workspace import Workspace
+from ingest.reconcile import reconcile
 from tests.app.conftest import AppFor, People
 
 
@@ -37,6 +38,7 @@ def test_a_missing_loss_says_why(ws: Workspace, app_for: AppFor, people: People)
                     "quantity, quote_quantity, occurrence, evidence_sha256, source_row, ingest_run_id, format) "
                     "VALUES ('binance', '999', ?, 'BTC/USDT', 'BTC', 'USDT', 'buy', ?, 1, ?, 1, 'e', 1, 'r', 'f')",
                     [datetime(2022, 12, 25, tzinfo=UTC), Decimal(17000), Decimal(17000)])
+        reconcile(con)
     assert queue() == ("not computed", "Detection has not run yet (`keytrace detect`).")
     assert any(i.startswith("No loss has been computed for this account yet") for i in _info(ws, app_for, people))
 

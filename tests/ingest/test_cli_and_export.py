@@ -13,7 +13,7 @@ from core.workspace import Workspace
 from tests.ingest.helpers import FIX, snapshot
 
 EXPORT_COLUMNS = ["exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity", "fee",
-                  "fee_asset", "evidence_sha256", "source_row"]
+                  "fee_asset", "evidence_sha256", "source_row", "derived_from", "corroborated_by", "other_evidence"]
 
 
 def test_ingest_then_export_trades(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -29,7 +29,7 @@ def test_ingest_then_export_trades(ws: Workspace, tmp_path: Path, capsys: pytest
     assert got[0] == EXPORT_COLUMNS
     by_row = {r[11]: r for r in got[1:]}
     assert by_row["1"] == ["binance", "9001", "2024-03-04T09:15:00Z", "1INCH/USDT", "buy", "0.5312", "150", "79.68",
-                           "0.15", "1INCH", res["evidence_sha256"], "1"]
+                           "0.15", "1INCH", res["evidence_sha256"], "1", "fill", "", ""]
     assert by_row["4"][2:8] == ["2024-03-03T22:30:00Z", "BTC/USDT", "sell", "63012.55", "0.015", "945.18825"]
     assert len(got) == 6
 

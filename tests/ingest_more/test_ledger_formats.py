@@ -75,7 +75,7 @@ def test_okx_bills_duplicate_unit_header_and_bom(ws: Workspace) -> None:
     assert r.format == "okx_trades"
     m = stored(ws, "ledger_movements")
     assert [_m(x) for x in m] == [
-        ("trade", "Spot Buy", "MIR", D("420.0795"), D("0.4205"), "551200330001"),
+        ("trade", "Spot Buy", "MIR", D("420.5"), D("0.4205"), "551200330001"),  # balance change 420.0795
         ("trade", "Spot Sell", "USDT", D("-99.8127"), D("0"), "551200330001"),
         ("transfer", "Transfer Transfer in", "USDT", D("50"), D("0"), "551200339999"),
     ]

@@ -47,6 +47,15 @@ class Rows:
             [exchange, account, when, pair, base, quote, side, Decimal(price), Decimal(quantity), qq,
              Decimal(fee) if fee is not None else None, fee_asset, order_id or f"o{row}", f"t{row}",
              counter_order_id, channel, evidence, row])
+        # what the ingest's reconciliation derives from one fill of its own (ingest/reconcile.py)
+        self.con.execute(
+            "INSERT INTO executions SELECT exchange, account, time_utc, pair, base_asset, quote_asset, side, price,"
+            " quantity, quote_quantity, fee, fee_asset, order_id, trade_id, counter_order_id, channel, liquidity,"
+            " 'fill', NULL, 1, evidence_sha256, source_row, ingest_run_id, format FROM trades"
+            " WHERE evidence_sha256 = ? AND source_row = ?", [evidence, row])
+        self.con.execute(
+            "INSERT INTO execution_sources VALUES (?, ?, ?, ?, 'trades', ?, ?, 'test', 'primary', 'self')",
+            [exchange, account, evidence, row, evidence, row])
         return evidence, row
 
     def bars(self, source: str, pair: str, start: datetime, hours: int, close: str, quote_volume: str,

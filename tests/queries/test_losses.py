@@ -40,8 +40,8 @@ def test_audits_catch_what_must_not_exist(incident: Workspace) -> None:
     with incident.db.write() as con:
         con.execute("UPDATE account_losses SET loss_usd = -1 WHERE account = 'v2'")
         con.execute("UPDATE trade_scores SET bot_explained = true WHERE account = 'v1' AND side = 'sell'")
-        con.execute("DELETE FROM trades WHERE account = 'v2' AND source_row = (SELECT min(source_row) FROM trades"
-                    " WHERE account = 'v2')")
+        con.execute("DELETE FROM executions WHERE account = 'v2' AND source_row = (SELECT min(source_row)"
+                    " FROM executions WHERE account = 'v2')")
     with incident.db.read() as con:
         found = {name: len(got) for name, got in runner.run_audits(con).items()}
     assert found == {"audits/finding_without_evidence": 1, "audits/haircut_not_conserved": 0,

@@ -16,6 +16,7 @@ from pathlib import Path
 from core import evidence
 from core.db import utcnow
 from core.workspace import Workspace
+from ingest.reconcile import reconcile
 
 EXCHANGE = "binance"
 ACCOUNT = "UID-7001"
@@ -71,7 +72,7 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
         upload_sha = _store(ws, con, tmp, "screenshot.png", b"\x89PNG fake", "claim_upload", claim_id=1)
         run = "run-1"
         con.execute("INSERT INTO ingest_runs VALUES (?, ?, ?, 'test', ?, 'binance_trades.csv', 'binance_trade_history',"
-                    " ?, ?, ?, ?, 0, 'committed', false)", [run, now, now, export_sha, EXCHANGE, ACCOUNT, n_trades + 4,
+                    " ?, ?, ?, ?, 0, 'committed', false, 'fills')", [run, now, now, export_sha, EXCHANGE, ACCOUNT, n_trades + 4,
                                                        n_trades + 4])
         con.execute("INSERT INTO accounts VALUES (?, ?, ?)", [EXCHANGE, ACCOUNT, run])
         # unauthorised trades: generated in SQL so that the benchmark's thousands of rows go in at once
@@ -97,6 +98,7 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
                         " 'binance_trade_history')",
                         [EXCHANGE, ACCOUNT, t, pair, base, side, Decimal(price), Decimal(qty), Decimal(quote),
                          export_sha, row, run]).fetchall()
+        reconcile(con)  # the executions the ingest would have derived from these fills
         con.execute("""
             INSERT INTO unauthorized_trades
             SELECT exchange, account, evidence_sha256, source_row, time_utc, pair, side, price, quantity,
@@ -105,7 +107,7 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
                    CAST(quote_quantity AS DECIMAL(38,8)), CAST(quantity * 0.1 AS DECIMAL(38,8)),
                    CAST(fee AS DECIMAL(38,8)),
                    CAST(quote_quantity - CAST(quantity AS DECIMAL(30,8)) * 0.1 + fee AS DECIMAL(38,8))
-            FROM trades WHERE exchange = $ex AND account = $acct AND time_utc >= $start""",
+            FROM executions WHERE exchange = $ex AND account = $acct AND time_utc >= $start""",
                     {"ex": EXCHANGE, "acct": ACCOUNT, "start": START, "reasons": REASONS}).fetchall()
         con.execute("""
             INSERT INTO account_losses

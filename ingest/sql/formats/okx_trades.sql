@@ -1,7 +1,8 @@
 -- okx_trades: OKX trading-account bills (id,Order id,Time,Trade Type,Instrument,Type,Amount,Unit,PL,Fee,
 -- Position Change,Position Balance,Balance Change,Balance,Unit) as canonical ledger movements.
 -- Grain: one row per data row (one leg of a fill, a transfer, ...). Raw columns: `unit` is the traded
--- amount's unit, `unit_2` the balance's.
+-- amount's unit, `unit_2` the balance's. `amount` is the leg before its fee (Balance Change + Fee), as
+-- in every ledger format (balance = previous + amount - fee).
 -- Columns: source_row, account (NULL), the ledger_movements columns, _bad_column, _bad_reason.
 -- Params: $time_format.
 WITH parsed AS (
@@ -34,7 +35,7 @@ SELECT
     END AS kind,
     trim(p.trade_type) || ' ' || coalesce(trim(p.type), '') AS operation,
     upper(trim(p.balance_unit)) AS asset,
-    p.change_value AS amount,
+    p.change_value + coalesce(abs(p.fee_value), 0) AS amount,  -- before the fee: balance change = amount - fee
     abs(p.fee_value) AS fee,
     CAST(NULL AS VARCHAR) AS status,
     CAST(NULL AS VARCHAR) AS address,

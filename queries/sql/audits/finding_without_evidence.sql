@@ -1,12 +1,12 @@
 -- audit finding_without_evidence: findings that cannot be traced back to the evidence behind them.
--- Returns rows that must not exist: an unauthorised trade with no trades row at its provenance
+-- Returns rows that must not exist: an unauthorised trade with no execution at its provenance
 -- (evidence_sha256, source_row) or no unauthorised trade_scores row; a campaign without accounts;
 -- a compromised key with no leaked_keys row.
 -- Grain: one row per offending finding. Params: none.
 SELECT 'unauthorized_trades' AS finding, u.evidence_sha256 || ':' || CAST(u.source_row AS VARCHAR) AS id,
-       'no trade row at this provenance' AS problem
+       'no execution at this provenance' AS problem
 FROM unauthorized_trades u
-WHERE NOT EXISTS (SELECT 1 FROM trades t WHERE t.evidence_sha256 = u.evidence_sha256
+WHERE NOT EXISTS (SELECT 1 FROM executions t WHERE t.evidence_sha256 = u.evidence_sha256
                                            AND t.source_row = u.source_row)
 UNION ALL
 SELECT 'unauthorized_trades', u.evidence_sha256 || ':' || CAST(u.source_row AS VARCHAR),

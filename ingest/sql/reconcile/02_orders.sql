@@ -1,0 +1,56 @@
+-- 02_orders: every filled order (orders row with a filled quantity above 0) of the accounts being
+-- reconciled, as the execution it would be, with the order execution it belongs to.
+-- Grain: one row per orders row of an account in rc_scope with filled_quantity > 0.
+-- An order's execution is at its fill time (updated_utc, else created_utc), of its filled quantity and
+-- filled quote quantity, at its average price (else quote / quantity, see kt_ratio). An order repeated
+-- under one order id (two files) is one order; representatives of several files that agree on
+-- (second, pair, side, filled quantity, filled quote) and position k are the same order seen twice.
+-- Columns: exchange, account, time_utc, sec, pair, base_asset, quote_asset, side, price, quantity,
+--   quote_quantity, fee, fee_asset, order_id, channel, evidence_sha256, source_row, ingest_run_id,
+--   format, rk, exec_rk, matched_by (self | order_id | natural_key). Params: none.
+CREATE TEMP TABLE rc_order AS
+WITH o AS (
+    SELECT o.exchange, o.account,
+           coalesce(o.updated_utc, o.created_utc) AS time_utc,
+           date_trunc('second', coalesce(o.updated_utc, o.created_utc)) AS sec,
+           o.pair, split_part(o.pair, '/', 1) AS base_asset, split_part(o.pair, '/', 2) AS quote_asset,
+           o.side,
+           coalesce(o.avg_price, kt_ratio(o.filled_quote, o.filled_quantity)) AS price,
+           o.filled_quantity AS quantity, o.filled_quote AS quote_quantity,
+           o.fee, o.fee_asset, o.order_id, o.channel,
+           o.evidence_sha256, o.source_row, o.ingest_run_id, o.format,
+           o.evidence_sha256 || ':' || lpad(CAST(o.source_row AS VARCHAR), 12, '0') AS rk
+    FROM orders AS o
+    SEMI JOIN rc_scope AS s ON s.exchange = o.exchange AND s.account = o.account
+    WHERE o.filled_quantity > 0 AND o.filled_quote > 0
+),
+id_reps AS (
+    SELECT exchange, account, order_id, min(rk) AS id_rk
+    FROM o
+    WHERE order_id IS NOT NULL
+    GROUP BY exchange, account, order_id
+),
+with_id AS (
+    SELECT o.*, coalesce(i.id_rk, o.rk) AS id_rk
+    FROM o
+    LEFT JOIN id_reps AS i ON i.exchange = o.exchange AND i.account = o.account AND i.order_id = o.order_id
+),
+numbered AS (
+    SELECT w.rk,
+           min(w.rk) OVER (PARTITION BY w.exchange, w.account, w.sec, w.pair, w.side, w.quantity,
+                                        w.quote_quantity, w.k) AS exec_rk
+    FROM (
+        SELECT x.*,
+               row_number() OVER (PARTITION BY x.exchange, x.account, x.evidence_sha256, x.sec, x.pair, x.side,
+                                               x.quantity, x.quote_quantity ORDER BY x.source_row) AS k
+        FROM with_id AS x
+        WHERE x.id_rk = x.rk
+    ) AS w
+)
+SELECT w.* EXCLUDE (id_rk),
+       n.exec_rk,
+       CASE WHEN w.rk = n.exec_rk THEN 'self'
+            WHEN w.id_rk <> w.rk THEN 'order_id'
+            ELSE 'natural_key' END AS matched_by
+FROM with_id AS w
+JOIN numbered AS n ON n.rk = w.id_rk
