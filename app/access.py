@@ -68,6 +68,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "claims.read_notes": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
     "claims.read_uploads": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
     "analysis.read": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
+    "detection.run": frozenset({INVESTIGATOR, ADMIN}),
+    "trace.run": frozenset({INVESTIGATOR, ADMIN}),
     "sql.console": frozenset({INVESTIGATOR, ADMIN}),
     "reports.generate": frozenset({LEGAL, INVESTIGATOR, ADMIN}),
     "users.create": frozenset({ADMIN}),

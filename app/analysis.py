@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,54 @@ def normalise_fingerprint(text: str) -> str:
 
 def key_lookup(ws: Workspace, actor: User, fingerprint: str) -> list[dict[str, Any]]:
     return run(ws, actor, "key_lookup", fingerprint=normalise_fingerprint(fingerprint))
+
+
+def freshness(ws: Workspace) -> dict[str, Any]:
+    """When detection last ran, on how many executions, and what evidence came in since
+    (queries/sql/detection_freshness.sql): every page shows it, so no figure is read as current by mistake."""
+    if not has_detection(present(ws)):
+        return {"finished_at": None, "executions_scored": None, "executions_now": 0, "files_since": 0,
+                "rows_since": 0, "stale": False}
+    with ws.db.read() as con:
+        return runner.run(con, "detection_freshness", {})[0]
+
+
+def freshness_text(fresh: dict[str, Any], *, staff: bool) -> tuple[str, bool]:
+    """(one sentence, stale?) for a page: staff see the counts, victims when the evidence was last analysed."""
+    ran = fresh["finished_at"]
+    if ran is None:
+        return ("Detection has not run yet: no finding is computed." if staff else
+                "keytrace has not analysed the evidence yet.", bool(fresh["stale"]))
+    when = f"{ran.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if not staff:
+        return (f"Evidence last analysed {when}." + (" New evidence has arrived since; the figures will be "
+                                                     "updated when it is analysed." if fresh["stale"] else ""),
+                bool(fresh["stale"]))
+    text = f"Detection ran {when} on {fresh['executions_scored']:,} executions."
+    if fresh["stale"]:
+        text += (f" Out of date: {fresh['files_since']:,} file(s) with {fresh['rows_since']:,} rows came in since, "
+                 f"and {fresh['executions_now']:,} executions are held now. Run detection again.")
+    return text, bool(fresh["stale"])
+
+
+def run_detection(ws: Workspace, actor: User, progress: Callable[[str, float], None] | None = None) -> dict[str, Any]:
+    """`keytrace detect` from the app (investigators and admins), with progress."""
+    access.require(actor.role, "detection.run")
+    from queries.detect import detect
+
+    summary = detect(ws, actor=actor.actor, progress=progress)
+    _PRESENT.pop(str(ws.settings.db_path), None)
+    return summary.as_dict()
+
+
+def run_trace(ws: Workspace, actor: User, seeds: list[str], model: str, hops: int) -> dict[str, Any]:
+    """`keytrace trace` from the app (investigators and admins); the result is stored like the CLI's."""
+    access.require(actor.role, "trace.run")
+    from queries.trace import trace
+
+    result = trace(ws, seeds, model, hops, actor=actor.actor)
+    _PRESENT.pop(str(ws.settings.db_path), None)
+    return result.as_dict()
 
 
 def last_detection(ws: Workspace) -> datetime | None:

@@ -39,6 +39,7 @@ else:
     nav = st.navigation(groups)
     with st.sidebar:
         st.caption(f"Logged in as {ui.md(user.username)} ({user.role})")
+        ui.freshness_note(ws, user)
         if not st.user.get("is_logged_in", False):  # identity-provider users have no keytrace password
             ui.password_form(ws, user)
         if st.button("Log out", key="kt_logout", icon=":material/logout:"):

@@ -218,3 +218,11 @@ def password_form(ws: Any, user: Any) -> None:
         elif act(lambda: auth.change_password(ws, user, current, new,
                                               keep_token=str(st.session_state.get(TOKEN_KEY, "")))):
             st.success("Your password is changed; your other sessions have ended.")
+
+
+def freshness_note(ws: Workspace, user: User) -> None:
+    """When detection last ran and whether evidence came in since (on every page, in the sidebar)."""
+    from app import analysis
+
+    text, stale = analysis.freshness_text(analysis.freshness(ws), staff=user.is_staff)
+    (st.warning if stale else st.caption)(text)

@@ -29,7 +29,8 @@ from core.workspace import Workspace
 from ingest.formats.assets import LEG_QUOTE_PRECEDENCE
 
 RECONCILE_DIR = Path(__file__).resolve().parent / "sql" / "reconcile"
-TEMP_TABLES = ("rc_source", "rc_exec", "rc_match", "rc_ledger_group", "rc_leg", "rc_order", "rc_fill", "rc_scope")
+TEMP_TABLES = ("rc_source", "rc_exec", "rc_match", "rc_ledger_group", "rc_leg", "rc_order", "rc_fill", "rc_file",
+               "rc_scope")
 DERIVED_TABLES = ("executions", "execution_sources", "execution_conflicts")
 
 

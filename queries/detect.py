@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,7 +102,8 @@ def thresholds(ws: Workspace) -> dict[str, int | float]:
     return out
 
 
-def detect(ws: Workspace, actor: str = "cli") -> DetectionSummary:
+def detect(ws: Workspace, actor: str = "cli", progress: Callable[[str, float], None] | None = None) -> DetectionSummary:
+    """Recompute every findings table; ``progress(step, fraction)`` hears of each step (the app's bar)."""
     params = thresholds(ws)
     started = utcnow()
     run_id = uuid.uuid4().hex
@@ -111,8 +113,12 @@ def detect(ws: Workspace, actor: str = "cli") -> DetectionSummary:
         con.execute("SET preserve_insertion_order = false").fetchall()
         for table in TABLES:
             con.execute(f"DELETE FROM {table}").fetchall()
-        for name, table in STEPS:
+        for i, (name, table) in enumerate(STEPS):
+            if progress is not None:
+                progress(name, i / len(STEPS))
             runner.execute(con, name, params, into=table or None)
+        if progress is not None:
+            progress("done", 1.0)
         counts = con.execute(
             "SELECT (SELECT count(*) FROM trade_scores), (SELECT count(*) FROM unauthorized_trades),"
             " (SELECT count(*) FROM account_losses), (SELECT count(*) FROM campaigns),"

@@ -17,6 +17,7 @@ from core.db import utcnow
 from core.errors import NotFound
 from core.workspace import Workspace
 from queries import ownership, runner
+from queries.coverage import COVERAGE_GAP_HOURS
 from reports.facts import (
     AccountLoss,
     AttackerAddress,
@@ -47,8 +48,6 @@ from reports.facts import (
 )
 
 T = TypeVar("T")
-# a stretch without any evidence of executions longer than this is a gap (report_account_coverage.sql)
-COVERAGE_GAP_HOURS = 24
 
 LOSS_DEFINITION = (
     "Loss in USD: for each unauthorised trade, the value given up minus the fair value received, both at "
@@ -166,6 +165,7 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
             custody=_make(CustodyEntry, _q(con, "report_claim_custody", scoped)),
             generated_at=utcnow(),
             detection_run=_detection_run(con),
+            freshness=_q(con, "detection_freshness")[0],
             loss_definition=LOSS_DEFINITION,
             extra={"trace_scope": trace_scope},
         )
@@ -192,6 +192,7 @@ def gather_incident(ws: Workspace, *, with_trades: bool = True) -> IncidentFacts
             evidence=_make(EvidenceItem, _q(con, "report_incident_evidence")),
             generated_at=utcnow(),
             detection_run=_detection_run(con),
+            freshness=_q(con, "detection_freshness")[0],
             loss_definition=LOSS_DEFINITION,
         )
     return facts

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Context, Decimal
+from typing import Any
 
+from queries.coverage import COVERAGE_KINDS
 from reports.bundle import downsample, thin_markers
 from reports.exports import coin_name, dec, iso, token_amount, usd
 from reports.facts import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
@@ -120,7 +122,16 @@ def _methodology(loss_definition: str, detection_run: dict[str, object] | None) 
     return Section("Methodology", blocks)
 
 
-COVERAGE_KINDS = {"fills": "trade history / fills", "orders": "filled orders", "statement": "statement / ledger"}
+def freshness_note(fresh: dict[str, Any] | None) -> str:
+    """The cover's statement of when detection ran, on how much data, and whether evidence came in since."""
+    if not fresh or fresh.get("finished_at") is None:
+        return "FINDINGS NOT COMPUTED: detection has not run on this database; nothing below is a finding."
+    text = f"Findings of the detection run of {iso(fresh['finished_at'])} on {fresh['executions_scored']:,} executions."
+    if fresh.get("stale"):
+        text += (f" OUT OF DATE: {fresh['files_since']:,} evidence file(s) with {fresh['rows_since']:,} rows were "
+                 f"added after it started ({fresh['executions_now']:,} executions are held now); run detection "
+                 "again before relying on these figures.")
+    return text
 
 
 def _coverage_blocks(f: ClaimFacts) -> list[Para | KeyValues | Table | Chart | Section]:
@@ -210,9 +221,14 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
                                  [[c.campaign_id, c.pair, iso(c.start_utc), iso(c.end_utc), str(c.accounts),
                                    str(c.trades), usd(c.loss_usd)] for c in f.campaigns], numeric=[4, 5, 6],
                                  caption="Campaigns this account's unauthorised trades belong to."))
+    gains = sum(1 for t in f.trades if t.loss_usd is not None and t.loss_usd < 0)
     trades = Table(TRADE_COLUMNS, _trade_rows(f.trades), numeric=[3, 4, 5, 6, 7, 9], wrap=[8],
                    caption=f"{len(f.trades)} unauthorised trades; evidence:row = first 10 hex digits of the "
-                           "evidence file's SHA-256 (full hashes in the evidence list) and the row in that file.",
+                           "evidence file's SHA-256 (full hashes in the evidence list) and the row in that file."
+                           + (f" {gains} of them show a negative loss: they received more than their fair value "
+                              "(typically the sells that funded the pump, at or above the pre-attack price); they "
+                              "are netted against the account's other unauthorised trades, and the account's loss "
+                              "is never below zero." if gains else ""),
                    empty_text="No unauthorised trade was found for this account.")
 
     # charts
@@ -294,7 +310,7 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
                     f"{loss.unpriced_trades if loss else len(f.trades)} of them).")
     else:
         headline = "No unauthorised trade was found for this account, so keytrace computes no loss."
-    notes = [headline,
+    notes = [headline, freshness_note(f.freshness),
              "This report is signed (PAdES); see the methodology appendix for how to check it." if signed
              else "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
     return ReportDocument(
@@ -320,7 +336,7 @@ def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
     total = sum((v.loss_usd for v in f.victims if v.loss_usd is not None), Decimal(0))
     ident = [("Incident", "3Commas API-key leak"), ("Scope", "every account in this database")]
     notes = [f"{len(f.victims)} victim accounts, {f.trade_count} unauthorised trades, {len(f.campaigns)} "
-             f"campaigns; total loss {usd(total)} USD.",
+             f"campaigns; total loss {usd(total)} USD.", freshness_note(f.freshness),
              "This report is signed (PAdES)." if signed else
              "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
     campaigns = Table(["campaign", "pair", "start (UTC)", "end (UTC)", "accounts", "trades", "loss USD"],

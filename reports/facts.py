@@ -316,6 +316,7 @@ class ClaimFacts:
     custody: list[CustodyEntry]
     generated_at: datetime
     detection_run: dict[str, object] | None = None
+    freshness: dict[str, object] | None = None    # queries/sql/detection_freshness.sql
     loss_definition: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -333,4 +334,5 @@ class IncidentFacts:
     evidence: list[EvidenceItem]
     generated_at: datetime
     detection_run: dict[str, object] | None = None
+    freshness: dict[str, object] | None = None    # queries/sql/detection_freshness.sql
     loss_definition: str = ""

@@ -7,8 +7,7 @@ from typing import Any
 import streamlit as st
 
 from app import analysis, ui
-from reports.bundle import COVERAGE_GAP_HOURS
-from reports.documents import COVERAGE_KINDS
+from queries.coverage import COVERAGE_GAP_HOURS, COVERAGE_KINDS
 
 LIMIT = 5000
 LIST_LIMIT = 500

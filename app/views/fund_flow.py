@@ -10,9 +10,14 @@ from typing import Any
 
 import streamlit as st
 
-from app import analysis, ui
+from app import access, analysis, ui
+from app.auth import User
+from core.errors import KeytraceError
+from core.workspace import Workspace
+from queries.trace import MODELS
 
 EDGE_LIMIT = 300
+MAX_HOPS = 10
 _SAFE = re.compile(r"[^0-9A-Za-z .,~:_()/-]")
 
 
@@ -39,12 +44,37 @@ def amount(row: dict[str, Any], *, short: bool = False) -> str:
     return f"{mark}{shown:,f} {unit}"
 
 
+def _trace_form(ws: Workspace, user: User) -> None:
+    """Run a trace from the page (the same computation as `keytrace trace`); the new trace is stored."""
+    with st.expander("Run a trace", expanded=False), st.form("ff_run"):
+        seeds = st.text_area("Start addresses (0x..., one per line)", key="ff_seeds")
+        c1, c2 = st.columns(2)
+        model = c1.selectbox("Taint model", MODELS, key="ff_model",
+                             help="poison: any contact taints all; haircut: proportional; fifo: first in, first out")
+        hops = int(c2.number_input("Hops", min_value=1, max_value=MAX_HOPS, value=5, key="ff_hops"))
+        if st.form_submit_button("Trace"):
+            wanted = [s.strip() for s in seeds.splitlines() if s.strip()]
+            if not wanted:
+                st.error("Give at least one start address.")
+                return
+            try:
+                with st.spinner("Tracing the funds"):
+                    done = analysis.run_trace(ws, user, wanted, model, hops)
+            except KeytraceError as exc:
+                st.error(f"The trace failed: {exc}")
+                return
+            st.success(f"Trace {done['trace_id'][:12]} followed {len(done['edges']):,} transfers to "
+                       f"{len(done['cash_out_points']):,} cash-out points; pick it below.")
+
+
 def render() -> None:
     ws, user = ui.guard("fund_flow")
     st.title("Fund flow")
+    if access.can(user.role, "trace.run"):
+        _trace_form(ws, user)
     traces = analysis.run(ws, user, "trace_list")
     if not traces:
-        st.info("No trace has been run yet: `keytrace trace --from ADDR --model haircut` computes one.")
+        st.info("No trace has been run yet: run one above, or `keytrace trace --from ADDR --model haircut`.")
         return
     ids = [t["trace_id"] for t in traces]
     by_id = {t["trace_id"]: t for t in traces}

@@ -3,12 +3,22 @@ by exchange, pair and campaign)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import streamlit as st
 
-from app import analysis, ui
+from app import access, analysis, ui
+from app.auth import User
 from app.views import home
+from core.errors import KeytraceError
+from core.workspace import Workspace
+
+PAIR_ROWS = 15
+STEP_LABELS = {"compromised_keys": "leaked keys", "trade_scores": "scoring every execution",
+               "campaign_accounts": "attack sessions", "unauthorized_trades": "losses of unauthorised trades",
+               "campaign_account_losses": "losses per campaign", "campaigns": "campaigns",
+               "account_losses": "losses per account", "done": "done"}
 
 
 def _f(value: Any) -> float:
@@ -30,6 +40,34 @@ def _step_chart(cumulative: Any) -> Any:
                  alt.Tooltip("USD:Q", format=",.2f", title="cumulative USD")])
 
 
+def _pair_label(row: dict[str, Any]) -> str:
+    if row["kind"] == "other":
+        return "all other pairs"
+    if row["kind"] == "floor":
+        return f"accounts that netted a gain, counted as 0 ({row['accounts']:,})"
+    return f"{row['pair']} (netted a gain)" if row["netted_gain"] else str(row["pair"])
+
+
+def _detection_control(ws: Workspace, user: User) -> None:
+    """Run detection from the page, with a progress bar (the same run as `keytrace detect`)."""
+    text, stale = analysis.freshness_text(analysis.freshness(ws), staff=True)
+    (st.warning if stale else st.caption)(text)
+    if st.button("Run detection now", key="ov_detect", icon=":material/play_arrow:", type="primary" if stale else "secondary"):
+        bar = st.progress(0.0, text="Starting detection")
+
+        def advance(step: str, fraction: float) -> None:
+            bar.progress(fraction, text=f"Detection: {STEP_LABELS.get(step, step)}")
+
+        try:
+            done = analysis.run_detection(ws, user, progress=advance)
+        except KeytraceError as exc:
+            st.error(f"Detection failed: {exc}")
+            return
+        st.success(f"Detection scored {done['trades_scored']:,} executions: {done['unauthorized']:,} unauthorised "
+                   f"trades in {done['accounts']:,} accounts, {done['campaigns']:,} campaigns, loss "
+                   f"{ui.usd_exact(Decimal(done['loss_usd']))} USD.")
+
+
 def render() -> None:
     ws, user = ui.guard("overview")
     st.title("Incident overview")
@@ -40,9 +78,11 @@ def render() -> None:
             totals = analysis.fetch(con, user, "overview_totals")[0]
             by_day = analysis.fetch(con, user, "losses_by_day")
             ex = analysis.fetch(con, user, "losses_by_exchange")
-            pairs = analysis.fetch(con, user, "losses_by_pair", limit=15)
+            pairs = analysis.fetch(con, user, "losses_by_pair", limit=PAIR_ROWS)
             camps = analysis.fetch(con, user, "losses_by_campaign")
     home.render_holdings(figures)
+    if access.can(user.role, "detection.run"):
+        _detection_control(ws, user)
     if not detection:
         st.info("Detection has not been set up in this database yet (run `keytrace init`, then "
                 "`keytrace detect`); its results will appear here.")
@@ -76,12 +116,18 @@ def render() -> None:
         ui.table([{"exchange": r["exchange"], "accounts": r["accounts"], "trades": r["trades"],
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in ex], key="ov_exchange")
     with right:
-        st.markdown("**By pair (largest 15 losses)**")
-        st.bar_chart(pd.DataFrame({"pair": [r["pair"] for r in pairs],
-                                   "loss (USD)": [_f(r["loss_usd"]) for r in pairs]}), x="pair", y="loss (USD)",
+        st.markdown(f"**By pair (largest {PAIR_ROWS} losses; the rows add up to the total)**")
+        lost = [r for r in pairs if r["kind"] == "pair" and r["loss_usd"] > 0]
+        st.bar_chart(pd.DataFrame({"pair": [r["pair"] for r in lost],
+                                   "loss (USD)": [_f(r["loss_usd"]) for r in lost]}), x="pair", y="loss (USD)",
                      horizontal=True, sort="-loss (USD)")
-        ui.table([{"pair": r["pair"], "accounts": r["accounts"], "trades": r["trades"],
+        ui.table([{"pair": _pair_label(r), "accounts": r["accounts"], "trades": r["trades"],
                    "loss (USD)": f"{r['loss_usd']:,.2f}"} for r in pairs], key="ov_pair")
+        if any(r["netted_gain"] or r["kind"] == "floor" for r in pairs):
+            st.caption("A negative figure: the pair's unauthorised trades received more than their fair value "
+                       "(typically the sells that funded a pump, at or above the pre-attack price). An account is "
+                       "never counted below zero, so the gains of accounts that netted one are added back in the "
+                       "last row.")
     st.markdown("**By campaign**")
     if camps:  # bars by loss, labelled pair first (long campaign ids are cut); the table keeps time order
         st.bar_chart(pd.DataFrame({"campaign": [f"{r['pair']} · {r['campaign_id']}" for r in camps],

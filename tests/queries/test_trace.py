@@ -41,6 +41,11 @@ S, A, B, C, X, M, Z = (addr(c) for c in "5abc9ed")
 
 @pytest.fixture
 def graph(ws: Workspace) -> Workspace:
+    return build_graph(ws)
+
+
+def build_graph(ws: Workspace) -> Workspace:
+    """Transfers from S through A, B, C to an exchange X and a mixer M (the hand-computed cases below)."""
     moves = [(10, Z, A, 100), (11, S, A, 100), (12, A, B, 50), (13, A, X, 150), (14, B, M, 50),
              (15, S, C, 30), (16, C, X, 30)]
     with ws.db.write() as con:

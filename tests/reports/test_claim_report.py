@@ -244,3 +244,18 @@ def test_a_trace_from_the_claimants_own_wallet_is_the_claims_fund_flow(ws: Works
     assert tx in text and cb.TX_SEED not in text
     assert "incident's proceeds as a whole" not in text
     assert "fund flow, 1 traced transfers; 1 cash-out points" in text
+
+
+def test_an_unauthorised_trade_with_a_negative_loss_is_explained(ws: Workspace, case: cb.Case, tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "claim.pdf"
+    assert _report(ws, case, out, "--unsigned") == 0
+    assert "show a negative loss" not in flat(" ".join(pdf_pages(out)))
+    with ws.db.write() as con:  # the sell that funded the pump fetched more than its fair value
+        con.execute("UPDATE unauthorized_trades SET loss_usd = -12.5 WHERE source_row = "
+                    "(SELECT min(source_row) FROM unauthorized_trades)")
+    assert _report(ws, case, out, "--unsigned") == 0
+    capsys.readouterr()
+    text = flat(" ".join(pdf_pages(out)))
+    assert ("1 of them show a negative loss: they received more than their fair value (typically the sells that "
+            "funded the pump, at or above the pre-attack price)") in text

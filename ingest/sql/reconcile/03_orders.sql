@@ -1,8 +1,8 @@
--- 02_orders: every filled order (orders row with a filled quantity above 0) of the accounts being
--- reconciled, as the execution it would be, with the order execution it belongs to.
--- Grain: one row per orders row of an account in rc_scope with filled_quantity > 0.
+-- 03_orders: every filled order (orders row with a filled quantity and total above 0) of the accounts
+-- being reconciled, as the execution it would be, with the order execution it belongs to.
+-- Grain: one row per such orders row of an account in rc_scope.
 -- An order's execution is at its fill time (updated_utc, else created_utc), of its filled quantity and
--- filled quote quantity, at its average price (else quote / quantity, see kt_ratio). An order repeated
+-- filled quote quantity, at its average price (else quote / quantity, kt_ratio). An order repeated
 -- under one order id (two files) is one order; representatives of several files that agree on
 -- (second, pair, side, filled quantity, filled quote) and position k are the same order seen twice.
 -- Columns: exchange, account, time_utc, sec, pair, base_asset, quote_asset, side, price, quantity,
@@ -19,9 +19,10 @@ WITH o AS (
            o.filled_quantity AS quantity, o.filled_quote AS quote_quantity,
            o.fee, o.fee_asset, o.order_id, o.channel,
            o.evidence_sha256, o.source_row, o.ingest_run_id, o.format,
-           o.evidence_sha256 || ':' || lpad(CAST(o.source_row AS VARCHAR), 12, '0') AS rk
+           2305843009213693952 + fl.file_no * 68719476736 + o.source_row AS rk
     FROM orders AS o
     SEMI JOIN rc_scope AS s ON s.exchange = o.exchange AND s.account = o.account
+    JOIN rc_file AS fl ON fl.sha = o.evidence_sha256
     WHERE o.filled_quantity > 0 AND o.filled_quote > 0
 ),
 id_reps AS (
@@ -29,6 +30,7 @@ id_reps AS (
     FROM o
     WHERE order_id IS NOT NULL
     GROUP BY exchange, account, order_id
+    HAVING count(*) > 1
 ),
 with_id AS (
     SELECT o.*, coalesce(i.id_rk, o.rk) AS id_rk
@@ -40,7 +42,7 @@ numbered AS (
            min(w.rk) OVER (PARTITION BY w.exchange, w.account, w.sec, w.pair, w.side, w.quantity,
                                         w.quote_quantity, w.k) AS exec_rk
     FROM (
-        SELECT x.*,
+        SELECT x.rk, x.exchange, x.account, x.sec, x.pair, x.side, x.quantity, x.quote_quantity,
                row_number() OVER (PARTITION BY x.exchange, x.account, x.evidence_sha256, x.sec, x.pair, x.side,
                                                x.quantity, x.quote_quantity ORDER BY x.source_row) AS k
         FROM with_id AS x

@@ -1,25 +1,25 @@
--- 07_sources: every evidence row behind each reconciled execution, before they are stored.
+-- 08_sources: every evidence row behind each reconciled execution, before they are stored.
 -- Grain: one row per (execution, contributing evidence row).
 -- An execution's own rows: its primary row; for a fill or order, the duplicates it stands for (same
 -- id, or the same fill in an overlapping file); for a ledger execution, its trade legs and the fee legs
--- of its side. The rows of a match's lower kind (an order, a statement group, with their duplicates and
--- legs) corroborate the match's first kept execution (role corroborating).
+-- of its side. The rows of a match's lower kind (an order, a statement group side, with their
+-- duplicates and legs) corroborate the match's first kept execution (role corroborating).
 -- Columns: exec_rk, source_table, src_sha256, src_row, src_format, role, matched_by, member_rk. Params: none.
 CREATE TEMP TABLE rc_source AS
 WITH group_sides AS (
-    SELECT gk, count(*) AS n_sides FROM rc_ledger_group WHERE ok GROUP BY gk
+    SELECT gid, count(*) AS n_sides FROM rc_ledger_group WHERE ok GROUP BY gid
 ),
 ledger_rows AS (   -- (ledger group side rk, leg) for every readable group side
-    SELECT g.rk AS member_rk, l.evidence_sha256, l.source_row, l.format, l.ref_id,
-           CASE WHEN l.leg_role = 'fee_leg' THEN 'fee_leg' WHEN l.rk = g.rk THEN 'primary' ELSE 'leg' END AS role
+    SELECT g.rk AS member_rk, l.evidence_sha256, l.source_row, l.format,
+           CASE WHEN l.is_fee THEN 'fee_leg' WHEN l.rk = g.rk THEN 'primary' ELSE 'leg' END AS role,
+           CASE WHEN l.rk = g.rk THEN 'self' WHEN l.ref_id IS NOT NULL THEN 'ref_id' ELSE 'second' END AS matched_by
     FROM rc_ledger_group AS g
-    JOIN group_sides AS n ON n.gk = g.gk
-    JOIN rc_leg AS l ON l.gk = g.gk
+    JOIN group_sides AS n ON n.gid = g.gid
+    JOIN rc_leg AS l ON l.gid = g.gid
     WHERE g.ok
-      AND ((l.leg_role = 'leg' AND l.leg_side = g.side)
-           OR (l.leg_role = 'fee_leg' AND (n.n_sides = 1
-                                            OR (g.side = 'buy' AND l.asset = g.base_asset)
-                                            OR (g.side = 'sell' AND l.asset = g.quote_asset))))
+      AND ((NOT l.is_fee AND l.leg_side = g.side)
+           OR (l.is_fee AND (n.n_sides = 1 OR (g.side = 'buy' AND l.asset = g.base_asset)
+                             OR (g.side = 'sell' AND l.asset = g.quote_asset))))
 ),
 order_rows AS (
     SELECT o.exec_rk AS member_rk, o.evidence_sha256, o.source_row, o.format,
@@ -42,8 +42,7 @@ UNION ALL
 SELECT o.member_rk, 'orders', o.evidence_sha256, o.source_row, o.format, o.role, o.matched_by, o.member_rk
 FROM order_rows AS o SEMI JOIN rc_exec AS e ON e.rk = o.member_rk
 UNION ALL
-SELECT l.member_rk, 'ledger_movements', l.evidence_sha256, l.source_row, l.format, l.role,
-       CASE WHEN l.role = 'primary' THEN 'self' WHEN l.ref_id IS NOT NULL THEN 'ref_id' ELSE 'second' END,
+SELECT l.member_rk, 'ledger_movements', l.evidence_sha256, l.source_row, l.format, l.role, l.matched_by,
        l.member_rk
 FROM ledger_rows AS l SEMI JOIN rc_exec AS e ON e.rk = l.member_rk
 UNION ALL

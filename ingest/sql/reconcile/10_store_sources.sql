@@ -1,4 +1,4 @@
--- 09_store_sources: store the evidence rows behind each reconciled execution.
+-- 10_store_sources: store the evidence rows behind each reconciled execution.
 -- Grain: inserts one execution_sources row per rc_source row whose execution is stored.
 -- Params: none.
 INSERT INTO execution_sources (exchange, account, evidence_sha256, source_row, source_table, src_sha256, src_row,

@@ -1,4 +1,4 @@
--- 08_store_executions: store the reconciled executions of the accounts being reconciled.
+-- 09_store_executions: store the reconciled executions of the accounts being reconciled.
 -- Grain: inserts one executions row per rc_exec row, with the kinds that corroborate it (the lower
 -- kinds of every match in which it is kept) and the number of evidence rows behind it.
 -- Params: none.
