@@ -169,7 +169,7 @@ def big_incident(incident: None, ws: Workspace) -> None:  # noqa: F811 - the imp
                 fee_usd=0, loss_usd=loss)
         put(con, "account_losses", exchange="binance", account="333", first_unauthorized_utc=T0 + timedelta(days=3),
             last_unauthorized_utc=T0 + timedelta(days=3), unauthorized_trades=2,
-            net_value_change_usd=Decimal("2385814.48306584"), loss_usd=Decimal("2385815.69306584"),
+            net_value_change_usd=Decimal("2385814.48306584"), loss_usd=Decimal("2385814.48306584"),
             unpriced_trades=0, compromised_key=False)
 
 
@@ -187,10 +187,11 @@ def test_the_overview_headline_fits_and_the_charts_tell_the_truth(app_for: AppFo
     assert not at.exception
     loss = next(m for m in at.metric if m.label == "Computed loss")
     assert loss.value == "$2.39M"
-    assert "2,386,420.49306584 USD" in loss.proto.help
+    assert "2,386,419.28306584 USD" in loss.proto.help
     pairs = frame(at, "pair")
-    assert list(pairs["pair"]) == ["ZRX/USDT", "AKRO/BTC"]  # largest loss first; DOGE/USDT's gain left out
-    assert list(pairs["loss (USD)"]) == ["2,385,815.69", "604.80"]
+    # largest loss first; DOGE/USDT's gain shown as such, so that the rows add up to the headline
+    assert list(pairs["pair"]) == ["ZRX/USDT", "AKRO/BTC", "DOGE/USDT (netted a gain)"]
+    assert list(pairs["loss (USD)"]) == ["2,385,815.69", "604.80", "-1.21"]
     bars = json.dumps(_spec(at, "pair"))
     assert '"-x"' in bars or '"descending"' in bars, bars  # bars ordered by loss, not by name
     assert '"interpolate": "step-after"' in json.dumps(_spec(at, "step-after"))

@@ -28,6 +28,15 @@ with_id AS (
     FROM f
     LEFT JOIN id_reps AS i ON i.exchange = f.exchange AND i.account = f.account AND i.trade_id = f.trade_id
 ),
+reps AS (
+    SELECT * FROM with_id WHERE id_rk = rk
+),
+repeated AS (   -- natural keys held by more than one representative: only their rows are numbered
+    SELECT exchange, account, sec, pair, side, quantity, quote_quantity
+    FROM reps
+    GROUP BY exchange, account, sec, pair, side, quantity, quote_quantity
+    HAVING count(*) > 1
+),
 numbered AS (
     SELECT w.rk,
            min(w.rk) OVER (PARTITION BY w.exchange, w.account, w.sec, w.pair, w.side, w.quantity,
@@ -36,14 +45,16 @@ numbered AS (
         SELECT x.rk, x.exchange, x.account, x.sec, x.pair, x.side, x.quantity, x.quote_quantity,
                row_number() OVER (PARTITION BY x.exchange, x.account, x.evidence_sha256, x.sec, x.pair, x.side,
                                                x.quantity, x.quote_quantity ORDER BY x.source_row) AS k
-        FROM with_id AS x
-        WHERE x.id_rk = x.rk
+        FROM reps AS x
+        SEMI JOIN repeated AS r ON r.exchange = x.exchange AND r.account = x.account AND r.sec = x.sec
+                                AND r.pair = x.pair AND r.side = x.side AND r.quantity = x.quantity
+                                AND r.quote_quantity = x.quote_quantity
     ) AS w
 )
 SELECT w.* EXCLUDE (id_rk),
-       n.exec_rk,
-       CASE WHEN w.rk = n.exec_rk THEN 'self'
+       coalesce(n.exec_rk, w.id_rk) AS exec_rk,
+       CASE WHEN w.rk = coalesce(n.exec_rk, w.id_rk) THEN 'self'
             WHEN w.id_rk <> w.rk THEN 'trade_id'
             ELSE 'natural_key' END AS matched_by
 FROM with_id AS w
-JOIN numbered AS n ON n.rk = w.id_rk
+LEFT JOIN numbered AS n ON n.rk = w.id_rk

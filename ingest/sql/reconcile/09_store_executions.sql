@@ -13,12 +13,12 @@ WITH corroboration AS (
     WHERE k.kept
     GROUP BY k.member_rk
 ),
-counts AS (
-    SELECT exec_rk AS rk, count(*) AS n FROM rc_source GROUP BY exec_rk
+counts AS (   -- besides its one primary row
+    SELECT exec_rk AS rk, count(*) AS n FROM rc_source WHERE role <> 'primary' GROUP BY exec_rk
 )
 SELECT e.exchange, e.account, e.time_utc, e.pair, e.base_asset, e.quote_asset, e.side, e.price, e.quantity,
        e.quote_quantity, e.fee, e.fee_asset, e.order_id, e.trade_id, e.counter_order_id, e.channel, e.liquidity,
-       e.derived_from, c.kinds, coalesce(n.n, 1), e.evidence_sha256, e.source_row, e.ingest_run_id, e.format
+       e.derived_from, c.kinds, 1 + coalesce(n.n, 0), e.evidence_sha256, e.source_row, e.ingest_run_id, e.format
 FROM rc_exec AS e
 LEFT JOIN corroboration AS c ON c.rk = e.rk
 LEFT JOIN counts AS n ON n.rk = e.rk

@@ -1,0 +1,83 @@
+"""The reconciliation rules on real-shaped exports: ids deduplicate, orders are matched to their fills by
+order id (across seconds), disagreements are stored and never merged, unreadable legs are named."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from core.workspace import Workspace
+from ingest.api import ingest_file
+from tests.ingest.helpers import FIX
+
+ORDER = "65c0a1b2c3d4e50007a1b2c3"
+
+
+def _q(ws: Workspace, sql: str) -> list[tuple[object, ...]]:
+    with ws.db.read() as con:
+        return con.execute(sql).fetchall()
+
+
+def test_a_kucoin_fill_repeated_under_one_trade_id_is_one_fill(ws: Workspace, tmp_path: Path) -> None:
+    doc = json.loads((FIX / "kucoin_api_fills_item_2019.json").read_text())
+    items = doc["data"]["items"]
+    items.append(dict(items[0]))  # the same fill again, as a second copy of the API response carries it
+    doc["data"]["totalNum"] = len(items)
+    path = tmp_path / "fills.json"
+    path.write_text(json.dumps(doc))
+    ingest_file(ws, path, account="ku1")
+    assert _q(ws, "SELECT count(*) FROM trades") == [(3,)]  # the evidence keeps every row it was given
+    assert _q(ws, "SELECT count(*), sum(source_count) FROM executions") == [(2, 3)]
+    assert _q(ws, "SELECT role, matched_by, src_row FROM execution_sources WHERE role = 'duplicate'") == [
+        ("duplicate", "trade_id", 3)]
+
+
+def test_an_order_and_its_fills_in_two_seconds_count_once_and_their_difference_is_stored(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "kucoin_filled_orders_utc3.csv")
+    assert _q(ws, "SELECT derived_from, count(*) FROM executions GROUP BY ALL ORDER BY 1") == [("order", 2)]
+    ingest_file(ws, FIX / "kucoin_order_splitting.csv")  # the fills of the DAG order, 52 s apart
+    got = _q(ws, "SELECT derived_from, pair, quantity, corroborated_by FROM executions ORDER BY time_utc")
+    assert got == [("fill", "DAG/USDT", Decimal("400000"), "order"),
+                   ("fill", "DAG/USDT", Decimal("251020.4417"), "order"),
+                   ("order", "BTC/USDT", Decimal("0.01"), None)]
+    conflicts = _q(ws, "SELECT conflict, kept_from, kept_value, other_from, other_value, other_rows, detail "
+                       "FROM execution_conflicts ORDER BY conflict")
+    assert [c[:6] for c in conflicts] == [
+        ("fee", "fill", "40.37079799865 USDT", "order", "40.3752212540081 USDT", "1"),
+        ("quote_quantity", "fill", "40370.79799865 USDT", "order", "40375.2212540081 USDT", "1")]
+    assert conflicts[1][6] == (f"the filled orders of order {ORDER} record a quote quantity of 40375.2212540081 "
+                               "USDT, the fills 40370.79799865 USDT; the fills are kept as the executions")
+
+
+def test_statement_legs_that_cannot_be_paired_are_named_not_guessed(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "statement.csv"
+    path.write_text("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                    "501,2022-12-25 22:30:00,Spot,Transaction Buy,AKRO,1000,\n"
+                    "501,2022-12-25 22:30:00,Spot,Transaction Buy,MIR,20,\n"
+                    "501,2022-12-25 22:30:00,Spot,Transaction Spend,USDT,-35,\n"
+                    "501,2022-12-25 22:31:00,Spot,Transaction Buy,AKRO,500,\n"
+                    "501,2022-12-25 22:31:00,Spot,Transaction Spend,USDT,-5,\n"
+                    "501,2022-12-25 22:31:00,Spot,Transaction Fee,AKRO,-0.5,\n")
+    ingest_file(ws, path)
+    assert _q(ws, "SELECT pair, side, price, quantity, quote_quantity, fee, fee_asset, source_count FROM executions") \
+        == [("AKRO/USDT", "buy", Decimal("0.01"), Decimal("500"), Decimal("5"), Decimal("0.5"), "AKRO", 3)]
+    [(kind, rows, detail)] = _q(ws, "SELECT conflict, other_rows, detail FROM execution_conflicts")
+    assert (kind, rows) == ("legs_unpaired", "1;2;3")
+    assert detail == ("the statement legs at 2022-12-25 22:30:00 UTC (3 assets) cannot be read as trades: its legs "
+                      "cannot be paired into one trade of one base asset per side")
+
+
+def test_a_price_derived_from_legs_is_exact_to_18_places(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "statement.csv"
+    path.write_text("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                    "502,2023-01-02 10:00:00,Spot,Sell,ETH,-3,\n"
+                    "502,2023-01-02 10:00:00,Spot,Sell,BTC,0.1,\n"
+                    "502,2023-01-02 11:00:00,Spot,Buy,SHIB,100000000000.5,\n"
+                    "502,2023-01-02 11:00:00,Spot,Buy,USDT,-1,\n")
+    ingest_file(ws, path)
+    assert _q(ws, "SELECT pair, side, price FROM executions") == [
+        ("ETH/BTC", "sell", Decimal("0.033333333333333333"))]  # 0.1 / 3, truncated, never a float
+    [(kind, value)] = _q(ws, "SELECT conflict, other_value FROM execution_conflicts")
+    assert kind == "price_not_derivable"  # base of 1e11 units or more: no exact price, not counted
+    assert value == "1 USDT for 100000000000.5 SHIB"
