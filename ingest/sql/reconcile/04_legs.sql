@@ -2,8 +2,8 @@
 -- trades they make and given the side they belong to.
 -- Grain: one row per ledger_movements row of kind trade (with a non-zero amount or fee) or fee (with a
 -- non-zero amount) of an account in rc_scope.
--- Groups: legs sharing a ref_id (Kraken refid, Coinbase Pro trade id, OKX bill id, Binance statement
--- 'UTC_Time|Account') are one group; legs without one are grouped by (wallet, second), because a
+-- Groups (within one evidence file): legs sharing a ref_id (Kraken refid, Coinbase Pro trade id, OKX bill
+-- id, Binance statement 'UTC_Time|Account') are one group; legs without one are grouped by (wallet, second), because a
 -- statement second can hold many fills and its legs do not come paired. gid, the group's id, is its
 -- first leg's rk. A group's quote asset is its trade legs' asset that ranks first in $quote_rank
 -- (stablecoins, then fiat, then BTC, ETH, BNB, ...; unlisted assets after, by name). A trade leg's
@@ -19,7 +19,7 @@ WITH l AS (
     SELECT m.exchange, m.account, m.time_utc, m.wallet, m.kind, m.operation, m.asset, m.amount, m.fee, m.ref_id,
            m.evidence_sha256, m.source_row, m.ingest_run_id, m.format,
            3458764513820540928 + fl.file_no * 68719476736 + m.source_row AS rk,
-           CASE WHEN m.ref_id IS NOT NULL THEN 'r|' || m.ref_id
+           CAST(fl.file_no AS VARCHAR) || CASE WHEN m.ref_id IS NOT NULL THEN 'r|' || m.ref_id
                 ELSE 'w|' || coalesce(m.wallet, '') || '|' || strftime(m.time_utc, '%Y-%m-%d %H:%M:%S') END AS gkey,
            m.kind = 'fee' AS is_fee
     FROM ledger_movements AS m

@@ -8,9 +8,13 @@
 -- price = quote / base exactly, truncated to 18 decimal places (the units of kt_units, divided on
 -- HUGEINT integers in two 9-digit steps; NULL when the base holds 1e11 or more whole units or the
 -- price has more than 20 integer digits: a `price_not_derivable` conflict).
+-- The same group side in several statements of the account (two exports of one period, in either
+-- operation style) agrees on (second, pair, side, quantity, quote quantity) and its position k among such
+-- sides of its own file: one stands for all (exec_rk, the first by rk), like overlapping fills.
 -- Columns: gid, exchange, account, side (NULL for an unread group), ok, reason, time_utc, sec, pair,
 --   base_asset, quote_asset, quantity, quote_quantity, price, fee, fee_asset, ref_id, rk (the first trade
---   leg of the side, or the group's id). Params: none.
+--   leg of the side, or the group's id), exec_rk (the side that stands for it; NULL when unread).
+-- Params: none.
 CREATE TEMP TABLE rc_ledger_group AS
 WITH sides AS (
     SELECT gid, leg_side AS side,
@@ -85,15 +89,28 @@ readable AS (
 divided AS (
     SELECT r.*, r.qu // r.bu AS int_part, (r.qu % r.bu) * 1000000000 AS rem9
     FROM readable AS r
+),
+out AS (
+    SELECT d.gid, d.exchange, d.account, d.side, TRUE AS ok, CAST(NULL AS VARCHAR) AS reason, d.time_utc, d.sec,
+           d.base || '/' || d.quote AS pair, d.base AS base_asset, d.quote AS quote_asset,
+           d.base_qty AS quantity, d.quote_qty AS quote_quantity,
+           kt_from_units(d.int_part, (d.rem9 // d.bu) * 1000000000 + ((d.rem9 % d.bu) * 1000000000) // d.bu) AS price,
+           d.fee, d.fee_asset, d.ref_id, d.rk
+    FROM divided AS d
+    UNION ALL
+    SELECT v.gid, v.exchange, v.account, NULL, FALSE, v.reason, v.time_utc, v.sec, NULL, NULL, NULL, NULL, NULL,
+           NULL, NULL, NULL, v.ref_id, v.gid
+    FROM verdict AS v
+    WHERE v.reason IS NOT NULL
+),
+numbered AS (
+    SELECT o.*,
+           CASE WHEN o.ok THEN row_number() OVER (PARTITION BY o.exchange, o.account, o.rk // 68719476736, o.sec,
+                                                               o.pair, o.side, o.quantity, o.quote_quantity
+                                                  ORDER BY o.rk) END AS k
+    FROM out AS o
 )
-SELECT d.gid, d.exchange, d.account, d.side, TRUE AS ok, CAST(NULL AS VARCHAR) AS reason, d.time_utc, d.sec,
-       d.base || '/' || d.quote AS pair, d.base AS base_asset, d.quote AS quote_asset,
-       d.base_qty AS quantity, d.quote_qty AS quote_quantity,
-       kt_from_units(d.int_part, (d.rem9 // d.bu) * 1000000000 + ((d.rem9 % d.bu) * 1000000000) // d.bu) AS price,
-       d.fee, d.fee_asset, d.ref_id, d.rk
-FROM divided AS d
-UNION ALL
-SELECT v.gid, v.exchange, v.account, NULL, FALSE, v.reason, v.time_utc, v.sec, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, NULL, v.ref_id, v.gid
-FROM verdict AS v
-WHERE v.reason IS NOT NULL
+SELECT n.* EXCLUDE (k),
+       CASE WHEN n.ok THEN min(n.rk) OVER (PARTITION BY n.exchange, n.account, n.ok, n.sec, n.pair, n.side, n.quantity,
+                                                        n.quote_quantity, n.k) END AS exec_rk
+FROM numbered AS n

@@ -14,7 +14,7 @@
 CREATE TEMP TABLE rc_match AS
 WITH fx AS (SELECT * FROM rc_fill WHERE rk = exec_rk),
 ox AS (SELECT * FROM rc_order WHERE rk = exec_rk),
-lx AS (SELECT * FROM rc_ledger_group WHERE ok),
+lx AS (SELECT * FROM rc_ledger_group WHERE ok AND rk = exec_rk),
 ko AS (
     SELECT o.rk AS order_rk, f.rk AS fill_rk
     FROM ox AS o

@@ -2,7 +2,7 @@
 -- Grain: one row per (execution, contributing evidence row).
 -- An execution's own rows: its primary row; for a fill or order, the duplicates it stands for (same
 -- id, or the same fill in an overlapping file); for a ledger execution, its trade legs and the fee legs
--- of its side. The rows of a match's lower kind (an order, a statement group side, with their
+-- of its side, and those of the same side in another statement of the account (duplicate). The rows of a match's lower kind (an order, a statement group side, with their
 -- duplicates and legs) corroborate the match's first kept execution (role corroborating).
 -- Columns: exec_rk, source_table, src_sha256, src_row, src_format, role, matched_by, member_rk. Params: none.
 CREATE TEMP TABLE rc_source AS

@@ -112,7 +112,7 @@ underivable AS (
             WHERE x.gid = g.gid AND x.evidence_sha256 = l.evidence_sha256) AS rows_text
     FROM rc_ledger_group AS g
     JOIN rc_leg AS l ON l.rk = g.rk
-    WHERE g.ok AND g.price IS NULL
+    WHERE g.ok AND g.rk = g.exec_rk AND g.price IS NULL
 )
 SELECT f.exchange, f.account, f.sec, f.pair, f.side, f.field, f.kept_from, f.kept_value, f.other_from, f.other_value,
        e.evidence_sha256, e.source_row, t.sha, t.rows_text,
