@@ -81,3 +81,28 @@ def test_a_price_derived_from_legs_is_exact_to_18_places(ws: Workspace, tmp_path
     [(kind, value)] = _q(ws, "SELECT conflict, other_value FROM execution_conflicts")
     assert kind == "price_not_derivable"  # base of 1e11 units or more: no exact price, not counted
     assert value == "1 USDT for 100000000000.5 SHIB"
+
+
+def test_a_statement_second_with_several_fills_is_one_execution_that_the_fills_then_stand_for(
+        ws: Workspace, tmp_path: Path) -> None:
+    statement = tmp_path / "statement.csv"
+    statement.write_text("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
+                         "503,2022-12-25 22:40:00,Spot,Transaction Buy,AKRO,1000,\n"
+                         "503,2022-12-25 22:40:00,Spot,Transaction Fee,AKRO,-1,\n"
+                         "503,2022-12-25 22:40:00,Spot,Transaction Buy,AKRO,3000,\n"
+                         "503,2022-12-25 22:40:00,Spot,Transaction Spend,USDT,-9,\n"
+                         "503,2022-12-25 22:40:00,Spot,Transaction Spend,USDT,-30,\n"
+                         "503,2022-12-25 22:40:00,Spot,Transaction Fee,AKRO,-3,\n")
+    ingest_file(ws, statement)
+    assert _q(ws, "SELECT derived_from, price, quantity, quote_quantity, fee, fee_asset, source_count "
+                  "FROM executions") == [("ledger", Decimal("0.00975"), Decimal("4000"), Decimal("39"),
+                                          Decimal("4"), "AKRO", 6)]
+    history = tmp_path / "history.csv"
+    history.write_text("Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
+                       "2022-12-25 22:40:00,AKROUSDT,BUY,0.01,3000AKRO,30USDT,3AKRO\n"
+                       "2022-12-25 22:40:00,AKROUSDT,BUY,0.009,1000AKRO,9USDT,1AKRO\n")
+    ingest_file(ws, history, account="503")
+    assert _q(ws, "SELECT derived_from, quantity, corroborated_by FROM executions ORDER BY quantity") == [
+        ("fill", Decimal("1000"), "ledger"), ("fill", Decimal("3000"), "ledger")]
+    assert _q(ws, "SELECT count(*) FROM execution_conflicts") == [(0,)]
+    assert _q(ws, "SELECT count(*) FROM execution_sources WHERE role = 'corroborating'") == [(6,)]
