@@ -50,6 +50,7 @@ FORMATS: list[FormatSpec] = [
         optional_columns=("subclass", "wallet", "amountusd"),
         params=_params,
         records_trades=True,
+        row_local=False,  # pending duplicates are left out, and each balance is checked against the previous
     ),
     FormatSpec(
         name="kraken_trades",

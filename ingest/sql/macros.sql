@@ -11,6 +11,7 @@
 -- kt_listed_quote(pair, q5, q4, q3) -> the longest listed quote asset that ends pair and leaves a base
 --                                  (q5, q4, q3: the listed quotes of 5, 4 and 3 letters)
 -- kt_blank(text)                -> NULL for blank text, else the trimmed text
+-- kt_plain_text(dec)            -> a decimal as text without trailing zeros ('498.4002', '0')
 -- kt_formula(text)              -> true when a spreadsheet would run the text as a formula (=cmd|...)
 CREATE MACRO kt_num_text(x) AS replace(trim(x), ',', '');
 CREATE MACRO kt_dec(x) AS try_cast(kt_num_text(x) AS DECIMAL(38, 18));
@@ -35,3 +36,5 @@ CREATE MACRO kt_listed_quote(p, q5, q4, q3) AS
 CREATE MACRO kt_blank(x) AS nullif(trim(x), '');
 CREATE MACRO kt_formula(x) AS
     (left(x, 1) IN ('=', '+', '@', chr(9), chr(13)) OR (left(x, 1) = '-' AND NOT regexp_matches(x, '^-[0-9.]')));
+CREATE MACRO kt_plain_text(x) AS
+    CASE WHEN x = 0 THEN '0' ELSE rtrim(rtrim(CAST(CAST(x AS DECIMAL(38, 18)) AS VARCHAR), '0'), '.') END;

@@ -106,3 +106,37 @@ def test_a_statement_second_with_several_fills_is_one_execution_that_the_fills_t
         ("fill", Decimal("1000"), "ledger"), ("fill", Decimal("3000"), "ledger")]
     assert _q(ws, "SELECT count(*) FROM execution_conflicts") == [(0,)]
     assert _q(ws, "SELECT count(*) FROM execution_sources WHERE role = 'corroborating'") == [(6,)]
+
+
+KRAKEN = ('"txid","refid","time","type","subtype","aclass","asset","amount","fee","balance"\n'
+          '"L1AAAA-AAAAA-AAAAAA","D1","2022-12-20 09:00:00","deposit","","currency","ZUSD",1000.0000,0.0000,1000.0000\n'
+          '"","T1","2022-12-25 22:30:00","trade","","currency","ZUSD",-500.0000,0.8000,""\n'
+          '"L2AAAA-AAAAA-AAAAAA","T1","2022-12-25 22:30:00","trade","","currency","ZUSD",-500.0000,0.8000,499.2000\n'
+          '"L3AAAA-AAAAA-AAAAAA","T1","2022-12-25 22:30:00","trade","","currency","XXBT",0.0300000000,0.0000000000,'
+          '0.0300000000\n')
+
+
+def test_kraken_pending_duplicates_are_not_movements_and_fees_count(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "ledgers.csv"
+    path.write_text(KRAKEN)
+    ingest_file(ws, path, account="kr1")
+    assert _q(ws, "SELECT source_row, asset, amount, fee FROM ledger_movements ORDER BY source_row") == [
+        (1, "USD", Decimal("1000"), Decimal("0")), (3, "USD", Decimal("-500"), Decimal("0.8")),
+        (4, "BTC", Decimal("0.03"), Decimal("0"))]
+    assert _q(ws, "SELECT pair, side, quantity, quote_quantity, fee, fee_asset FROM executions") == [
+        ("BTC/USD", "buy", Decimal("0.03"), Decimal("500"), Decimal("0.8"), "USD")]
+
+
+def test_a_kraken_balance_that_does_not_follow_is_refused_naming_the_row(ws: Workspace, tmp_path: Path) -> None:
+    import pytest
+
+    from core.errors import ValidationError
+
+    path = tmp_path / "ledgers.csv"
+    path.write_text(KRAKEN.replace("0.8000,499.2000", "0.8000,500.0000"))  # the fee left out of the balance
+    with pytest.raises(ValidationError) as info:
+        ingest_file(ws, path, account="kr1")
+    assert str(info.value).startswith(
+        "ledgers.csv, row 3, column 'balance': the balance 500 does not follow from the previous balance 1000 + "
+        "amount -500 - fee 0.8 = 499.2")
+    assert _q(ws, "SELECT count(*) FROM ledger_movements") == [(0,)]

@@ -1,6 +1,10 @@
 -- kraken_ledgers: Kraken ledger export (txid,refid,time,type,subtype,aclass,[subclass,]asset,[wallet,]amount,
 -- fee,balance[,amountusd]) as canonical ledger movements.
--- Grain: one row per data row (one balance change; the two legs of a trade share refid).
+-- Grain: one row per data row that is a movement (one balance change; the two legs of a trade share
+-- refid). A row with an empty txid and an empty balance is Kraken's pending duplicate of a completed row,
+-- not a movement: it is left out. Kraken's `amount` is the movement before its fee: the file's own
+-- balance must equal the previous balance of the asset (and wallet) + amount - fee; a row where it does
+-- not is refused, naming the balance column and both figures (the first row of an asset sets it).
 -- Columns: source_row, account (NULL), the ledger_movements columns, _bad_column, _bad_reason.
 -- Params: $time_format, $kraken_legacy_codes (X/Z asset codes).
 WITH parsed AS (
@@ -15,17 +19,22 @@ WITH parsed AS (
         r.wallet,
         r.amount,
         r.fee,
+        r.balance,
+        kt_dec(r.balance) AS balance_value,
         upper(trim(r.asset)) AS code,
         kt_time(r.time, $time_format, 0) AS time_utc,
         lower(trim(r.type)) AS type_text,
         kt_dec(r.amount) AS amount_value,
         kt_dec(r.fee) AS fee_value
     FROM raw AS r
+    WHERE NOT (kt_blank(r.txid) IS NULL AND kt_blank(r.balance) IS NULL)
 ),
 named AS (
     SELECT
         p.*,
-        CASE WHEN list_contains($kraken_legacy_codes, p.code) THEN substr(p.code, 2) ELSE p.code END AS plain
+        CASE WHEN list_contains($kraken_legacy_codes, p.code) THEN substr(p.code, 2) ELSE p.code END AS plain,
+        lag(p.balance_value) OVER (PARTITION BY p.code, coalesce(trim(p.wallet), '')
+                                   ORDER BY p.time_utc, p.source_row) AS previous_balance
     FROM parsed AS p
 )
 SELECT
@@ -58,6 +67,8 @@ SELECT
         WHEN n.type_text IS NULL THEN 'type'
         WHEN n.amount_value IS NULL THEN 'amount'
         WHEN kt_bad(n.fee) THEN 'fee'
+        WHEN kt_bad(n.balance) THEN 'balance'
+        WHEN n.previous_balance + n.amount_value - coalesce(n.fee_value, 0) <> n.balance_value THEN 'balance'
     END AS _bad_column,
     CASE
         WHEN n.time_utc IS NULL AND n.time IS NULL THEN 'the time is missing'
@@ -66,5 +77,12 @@ SELECT
         WHEN n.type_text IS NULL THEN 'the type is missing'
         WHEN n.amount_value IS NULL THEN 'the amount ' || kt_quoted(n.amount) || ' is not a number'
         WHEN kt_bad(n.fee) THEN 'the fee ' || kt_quoted(n.fee) || ' is not a number'
+        WHEN kt_bad(n.balance) THEN 'the balance ' || kt_quoted(n.balance) || ' is not a number'
+        WHEN n.previous_balance + n.amount_value - coalesce(n.fee_value, 0) <> n.balance_value
+            THEN 'the balance ' || kt_plain_text(n.balance_value) || ' does not follow from the previous balance '
+                 || kt_plain_text(n.previous_balance) || ' + amount ' || kt_plain_text(n.amount_value) || ' - fee '
+                 || kt_plain_text(coalesce(n.fee_value, 0)) || ' = '
+                 || kt_plain_text(n.previous_balance + n.amount_value - coalesce(n.fee_value, 0))
+                 || ' (a row missing or edited before it?)'
     END AS _bad_reason
 FROM named AS n
