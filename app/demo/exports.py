@@ -99,26 +99,41 @@ def binance_trade_history(acc: Account) -> tuple[bytes, dict[int, int]]:
     return (("\ufeff" if acc.export == "bom" else "") + text).encode(), rows
 
 
-def binance_statement(acc: Account) -> bytes:
-    """Transaction History statement: one row per balance change, a trade spread over 2-3 rows."""
+STATEMENT_OPERATIONS = {   # (base leg, quote leg, fee) operations of a buy and a sell, per statement style
+    ("classic", "buy"): ("Buy", "Buy", "Fee"), ("classic", "sell"): ("Sell", "Sell", "Fee"),
+    ("2023", "buy"): ("Transaction Buy", "Transaction Spend", "Transaction Fee"),
+    ("2023", "sell"): ("Transaction Sold", "Transaction Revenue", "Transaction Fee"),
+}
+
+
+def binance_statement(acc: Account) -> tuple[bytes, dict[int, int]]:
+    """Transaction History statement: one row per balance change, a trade spread over 2-3 rows.
+
+    The legs of one fill share its second (and so do the legs of every fill of that second). Operations
+    in the account's ``statement_style``: ``classic`` (Buy, Sell, Fee) or ``2023`` (Transaction Buy /
+    Spend / Sold / Revenue / Fee). Also returns the data row of each fill's first leg.
+    """
     events: list[tuple[int, int, list[tuple[str, str, Decimal, str]]]] = []
     for mv in acc.movements:
         op = "Deposit" if mv.kind == "deposit" else "Withdraw"
         amount = mv.amount if mv.kind == "deposit" else -(mv.amount + mv.fee)
         events.append((mv.t, 0, [(op, mv.asset, amount, "")]))
     for f in acc.fills:
-        op = "Buy" if f.side == "buy" else "Sell"
+        base_op, quote_op, fee_op = STATEMENT_OPERATIONS[(acc.statement_style, f.side)]
         sign = 1 if f.side == "buy" else -1
-        legs = [(op, f.base, sign * f.quantity, ""), (op, f.quote, -sign * f.quote_quantity, "")]
+        legs = [(base_op, f.base, sign * f.quantity, ""), (quote_op, f.quote, -sign * f.quote_quantity, "")]
         if f.fee:
-            legs.append(("Fee", f.fee_asset, -f.fee, ""))
+            legs.append((fee_op, f.fee_asset, -f.fee, ""))
         events.append((f.t, f.seq, legs))
     events.sort(key=lambda e: (e[0], e[1]))
     lines = [BINANCE_STATEMENT + "\n"]
-    for t, _, legs in events:
+    rows: dict[int, int] = {}
+    for t, seq, legs in events:
+        if seq:
+            rows[seq] = len(lines)
         for op, coin, change, remark in legs:
             lines.append(_csv_line([acc.uid, _dt(t), "Spot", op, coin, binance_change(change), remark]))
-    return "".join(lines).encode()
+    return "".join(lines).encode(), rows
 
 
 def binance_movements(acc: Account, kind: str) -> bytes:
@@ -144,7 +159,7 @@ def binance_api_restrictions(acc: Account) -> bytes:
 # ---------------------------------------------------------------------------------------------- KuCoin
 def kucoin_zone(acc: Account) -> str:
     zones = sorted(KUCOIN_ZONES)
-    return zones[int(acc.uid) % len(zones)] if acc.export == "order_splitting" else "UTC+08:00"
+    return zones[int(acc.uid) % len(zones)] if acc.export in ("order_splitting", "filled_orders") else "UTC+08:00"
 
 
 def kucoin_v3(acc: Account) -> tuple[bytes, dict[int, int]]:
@@ -160,19 +175,31 @@ def kucoin_v3(acc: Account) -> tuple[bytes, dict[int, int]]:
 
 
 def kucoin_filled_orders(acc: Account, markets: Markets) -> tuple[bytes, dict[int, int]]:
-    """Spot Orders > Filled Orders export (one row per order; the zone is in the header)."""
+    """Spot Orders > Filled Orders export (one row per order; the zone is in the header).
+
+    The fills sharing an order id (the parts of one order, in one second) make one row with their summed
+    amounts and fees; the row of every fill is its order's.
+    """
     zone = kucoin_zone(acc)
     minutes = KUCOIN_ZONES[zone]
     lines = [KUCOIN_FILLED_ORDERS.format(zone=zone) + "\n"]
+    orders: dict[str, list[Fill]] = {}
+    for f in newest_first(acc.fills):
+        orders.setdefault(f.order_id, []).append(f)
     rows: dict[int, int] = {}
-    for n, f in enumerate(newest_first(acc.fills), start=1):
-        rows[f.seq] = n
-        usdt = f.quote_quantity if f.quote == "USDT" else f.quote_quantity * markets.bar_at(f"{f.quote}/USDT", f.t).close
+    for n, parts in enumerate(orders.values(), start=1):
+        f = min(parts, key=lambda p: p.seq)
+        for p in parts:
+            rows[p.seq] = n
+        qty = sum((p.quantity for p in parts), Decimal(0))
+        quote = sum((p.quote_quantity for p in parts), Decimal(0))
+        fee = sum((p.fee for p in parts), Decimal(0))
+        usdt = quote if f.quote == "USDT" else quote * markets.bar_at(f"{f.quote}/USDT", f.t).close
         placed = f.t - (0 if f.order_type == "market" else (f.seq * 7) % 50)
         lines.append(_csv_line([
             acc.uid, "mainAccount", f.order_id, _dt(placed, minutes), BY_NAME[f.pair].dashed, f.side.upper(),
-            f.order_type.upper(), plain(f.price), plain(f.quantity), plain(f.price), plain(f.quantity),
-            plain(f.quote_quantity), plain(usdt), _dt(f.t, minutes), plain(f.fee), f.fee_asset, "", "deal",
+            f.order_type.upper(), plain(f.price), plain(qty), plain(f.price), plain(qty),
+            plain(quote), plain(usdt), _dt(f.t, minutes), plain(fee), f.fee_asset, "", "deal",
             "CLASSIC"]))
     return "".join(lines).encode(), rows
 

@@ -3,12 +3,14 @@
 Layout (every path is listed in ``manifest.json`` with how the build step loads it)::
 
     exchanges/binance/<uid>/trade_history.csv           Spot Trade History (plain, BOM or quoted)
-    exchanges/binance/<uid>/transaction_statement.csv    Transaction History statement (some accounts)
+    exchanges/binance/<uid>/transaction_statement.csv    Transaction History statement (some accounts; for some
+                                                         victims the only record of their trades)
     exchanges/binance/<uid>/deposit_history.csv          Deposit / withdrawal history v1 (some accounts)
     exchanges/binance/<uid>/withdrawal_history.csv
     exchanges/binance/<uid>/api_key_permissions.json     GET /sapi/v1/account/apiRestrictions (victims)
     exchanges/kucoin/<uid>/trade_history.csv             v3 export, or the current export's fills
-    exchanges/kucoin/<uid>/order_splitting.csv, filled_orders.csv   (order-splitting and filled orders)
+    exchanges/kucoin/<uid>/order_splitting.csv, filled_orders.csv   (order-splitting and filled orders; for
+                                                         some victims Filled Orders alone)
     exchanges/kucoin/<uid>/fills_pageN.json, orders_pageN.json   REST /api/v1/fills, /api/v1/orders
     exchanges/kucoin/<uid>/deposits.csv, withdrawals.csv
     3commas/<exchange>_<uid>_deals.json                  GET /ver1/deals with each deal's market orders
@@ -39,7 +41,7 @@ from app.demo import exports
 from app.demo.chain import Chain
 from app.demo.claims import ClaimSpec, attach_uploads, choose_claimants, claims_json, price_claims
 from app.demo.markets import BY_NAME, PAIRS, T0, T_END, Markets
-from app.demo.truth import LOSS_DEFINITION, account_loss, first_unauthorized, trade_loss
+from app.demo.truth import LOSS_DEFINITION, account_loss, executions, first_unauthorized, trade_loss
 from app.demo.world import BINANCE, KUCOIN, Account, WorldBuilder, kucoin_id, rand_str
 from core.errors import InputError
 
@@ -171,14 +173,18 @@ def _write_account(w: _Writer, acc: Account, markets: Markets, rows: dict[int, t
     base = f"exchanges/{acc.exchange}/{acc.uid}"
     who = {"exchange": acc.exchange, "account": acc.uid}
     if acc.exchange == BINANCE:
-        data, r = exports.binance_trade_history(acc)
-        rel = w.put(f"{base}/trade_history.csv", data, load="ingest", format="binance_trade_history",
-                    variant=acc.export, **who)
-        rows.update({seq: (rel, n) for seq, n in r.items()})
-        if acc.ledger == "statement":
-            w.put(f"{base}/transaction_statement.csv", exports.binance_statement(acc), load="ingest",
-                  format="binance_transaction_statement", **who)
-        elif acc.ledger == "histories":
+        if acc.evidence != "statement":
+            data, r = exports.binance_trade_history(acc)
+            rel = w.put(f"{base}/trade_history.csv", data, load="ingest", format="binance_trade_history",
+                        variant=acc.export, **who)
+            rows.update({seq: (rel, n) for seq, n in r.items()})
+        if acc.ledger == "statement" or acc.evidence in ("statement", "both"):
+            data, r = exports.binance_statement(acc)
+            rel = w.put(f"{base}/transaction_statement.csv", data, load="ingest",
+                        format="binance_transaction_statement", style=acc.statement_style, **who)
+            if acc.evidence == "statement":   # the statement's legs are the only record of the trades
+                rows.update({seq: (rel, n) for seq, n in r.items()})
+        if acc.ledger == "histories":
             w.put(f"{base}/deposit_history.csv", exports.binance_movements(acc, "deposit"), load="ingest",
                   format="binance_deposit_history_v1", **who)
             if exports.movements_of(acc, "withdrawal"):
@@ -198,12 +204,17 @@ def _write_account(w: _Writer, acc: Account, markets: Markets, rows: dict[int, t
             data, r = exports.kucoin_v3(acc)
             rel = w.put(f"{base}/trade_history.csv", data, load="ingest", format="kucoin_trade_history_v3", **who)
             rows.update({seq: (rel, n) for seq, n in r.items()})
+        elif acc.export == "filled_orders":   # the Filled Orders view is the only record of the trades
+            data, r = exports.kucoin_filled_orders(acc, markets)
+            rel = w.put(f"{base}/filled_orders.csv", data, load="ingest", format="kucoin_filled_orders",
+                        zone=exports.kucoin_zone(acc), rows_are=acc.order_rows, **who)
+            rows.update({seq: (rel, n) for seq, n in r.items()})
         else:
             data, r = exports.kucoin_order_splitting(acc, markets)
             rel = w.put(f"{base}/order_splitting.csv", data, load="ingest", format="kucoin_order_splitting",
                         zone=exports.kucoin_zone(acc), **who)
             rows.update({seq: (rel, n) for seq, n in r.items()})
-            if int(acc.uid) % 3 == 0:  # the orders view of the same export (one row per order)
+            if int(acc.uid) % 3 == 0 or acc.evidence == "both":  # the orders view of the same export
                 w.put(f"{base}/filled_orders.csv", exports.kucoin_filled_orders(acc, markets)[0], load="ingest",
                       format="kucoin_filled_orders", zone=exports.kucoin_zone(acc), **who)
         if acc.ledger == "histories":
@@ -277,18 +288,22 @@ def _csv(header: list[str], rows: list[list[Any]]) -> bytes:
 def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain: Chain,
                   losses: dict[tuple[str, str], Decimal], specs: list[ClaimSpec],
                   rows: dict[int, tuple[str, int]], proceeds: dict[str, Decimal]) -> dict[str, Any]:
+    # one row per execution as the account's evidence records it (truth.executions): a fill, or the fills
+    # one Filled Orders row or one statement second holds, summed (trade_seq: its first fill)
     trade_rows = []
     for acc in world.accounts:
         t0 = first_unauthorized(acc.fills)
-        for f in sorted(acc.fills, key=lambda f: f.seq):
+        for ex in sorted(executions(acc), key=lambda e: e.first.seq):
+            f = ex.first
             rel, n = rows[f.seq]
-            loss = trade_loss(f, t0, m).quantize(Decimal("1e-8")) if f.unauthorized and t0 is not None else None
+            loss = sum((trade_loss(p, t0, m) for p in ex.fills), Decimal(0)).quantize(Decimal("1e-8")) \
+                if f.unauthorized and t0 is not None else None
             # the time as the file gives it: KuCoin's REST fills carry milliseconds
             when = iso(f.t) if acc.export != "rest_fills" else iso(f.t)[:-1] + f".{f.ms:03d}Z"
-            trade_rows.append([f.seq, f.exchange, f.account, when, f.pair, f.side, exports.plain(f.price),
-                               exports.plain(f.quantity), exports.plain(f.quote_quantity), exports.plain(f.fee),
-                               f.fee_asset, f.order_id if f.exchange == KUCOIN else "",
-                               f.counter_order_id if f.exchange == KUCOIN else "", f.channel,
+            counter = f.counter_order_id if f.exchange == KUCOIN and acc.evidence != "filled_orders" else ""
+            trade_rows.append([f.seq, f.exchange, f.account, when, f.pair, f.side, exports.plain(ex.price),
+                               exports.plain(ex.quantity), exports.plain(ex.quote_quantity), exports.plain(ex.fee),
+                               f.fee_asset, f.order_id if f.exchange == KUCOIN else "", counter, f.channel,
                                "true" if f.unauthorized else "false", f.campaign, f.deal_id, rel, w.sha256[rel], n,
                                None if loss is None else exports.plain(loss)])
     w.put("ground_truth/trades.csv", _csv(
@@ -300,18 +315,19 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
     for acc in world.accounts:
         t0 = first_unauthorized(acc.fills)
         loss = losses[(acc.exchange, acc.uid)]
+        execs = executions(acc)
         acc_rows.append([acc.exchange, acc.uid, acc.role, "true" if acc.key_leaked else "false", acc.campaign,
-                         iso(t0) if t0 else None, sum(1 for f in acc.fills if f.unauthorized), len(acc.fills),
+                         iso(t0) if t0 else None, sum(1 for e in execs if e.unauthorized), len(execs),
                          exports.fixed(loss, 2), exports.plain(loss.quantize(Decimal("1e-8"))),
-                         acc.wallet])
+                         acc.wallet, acc.evidence])
     w.put("ground_truth/accounts.csv", _csv(
         ["exchange", "account", "role", "key_leaked", "campaign", "first_unauthorized_utc", "unauthorized_trades",
-         "trades", "loss_usd", "loss_usd_exact", "own_wallet"], acc_rows))
+         "trades", "loss_usd", "loss_usd_exact", "own_wallet", "trade_evidence"], acc_rows))
 
     campaigns: list[dict[str, Any]] = []
     for c in world.campaigns:
         victims = [world.account(c.exchange, uid) for uid in c.victims]
-        fills = [f for a in victims for f in a.fills if f.unauthorized]
+        fills = [e.first for a in victims for e in executions(a) if e.unauthorized]
         loss = sum((losses[(c.exchange, a.uid)] for a in victims), Decimal(0))
         buys = [f for f in fills if f.pair == c.pair]
         campaigns.append({
@@ -342,10 +358,12 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
         claim_rows))
 
     total_loss = sum(losses.values(), Decimal(0))
-    n_unauth = sum(1 for a in world.accounts for f in a.fills if f.unauthorized)
+    n_unauth = sum(1 for a in world.accounts for e in executions(a) if e.unauthorized)
+    evidence = [a.evidence for a in world.accounts if a.role == "victim"]
     summary = {
         "accounts": len(world.accounts), "victims": sum(1 for a in world.accounts if a.role == "victim"),
-        "trades": sum(len(a.fills) for a in world.accounts), "unauthorized_trades": n_unauth,
+        "trades": sum(len(executions(a)) for a in world.accounts), "unauthorized_trades": n_unauth,
+        "victims_by_trade_evidence": {k: evidence.count(k) for k in sorted(set(evidence))},
         "campaigns": len(world.campaigns), "total_loss_usd": exports.fixed(total_loss, 2),
         "leaked_keys_of_demo_accounts": sum(1 for a in world.accounts if a.key_leaked),
         "claims": len(specs), "fraudulent_claims": sum(1 for s in specs if s.fraud),
@@ -357,6 +375,13 @@ def _ground_truth(w: _Writer, seed: int, world: WorldBuilder, m: Markets, chain:
         "roles": {"victim": "attacked in one campaign after months of clean bot trading",
                   "ordinary": "bot trading in liquid pairs only", "active": "very active legitimate trader",
                   "thin_legit": "legitimate trades in thin pairs at market prices"},
+        "trade_evidence": {
+            "trades": "a fills export only (trade history, order splitting, REST fills)",
+            "statement": "a Binance Transaction History statement only: each second's legs of one side are one "
+                         "execution (fills summed, price = quote / base truncated to 18 decimal places)",
+            "filled_orders": "a KuCoin Filled Orders export only: each order (a fill, or the fills of one order in "
+                             "one second) is one execution",
+            "both": "a fills export and a statement or Filled Orders of the same trades: each fill counts once"},
         "campaigns": campaigns,
         "attacker_addresses": sorted({a for addrs in chain.attacker_addresses.values() for a in addrs}
                                      | {chain.master}),

@@ -115,6 +115,11 @@ class Account:
     three_commas: bool
     platform_account_id: int
     api_restrictions: bool = False   # the victim saved the key's apiRestrictions record
+    # the victim's evidence of its trades (Binance: trade history and/or statement; KuCoin: the fills
+    # export of ``export`` and/or Filled Orders): trades | statement | filled_orders | both
+    evidence: str = "trades"
+    statement_style: str = "classic"    # Binance statement operations: classic (Buy/Sell/Fee) | 2023 (Transaction ...)
+    order_rows: str = "fill"            # KuCoin Filled Orders: fill (one order per execution) | order (an order's fills of one second)
     campaign: str | None = None
     attack_start: int | None = None
     wallet: str | None = None   # claimant's own wallet (set by claims.py)
@@ -206,6 +211,33 @@ class WorldBuilder:
             self._trade(acc, arng)
         for camp in self.campaigns:
             self._attack(camp)
+        self._choose_evidence()
+
+    def _choose_evidence(self) -> None:
+        """Which victims' only trade evidence is a statement (Binance) or Filled Orders (KuCoin), and which
+        hold both kinds; drawn from its own seeded stream, so the rest of the world stays as it was."""
+        rng = random.Random(f"keytrace-demo-evidence:{self.seed}")
+        for exchange in (BINANCE, KUCOIN):
+            victims = [a for a in self.accounts if a.exchange == exchange and a.role == "victim"]
+            rng.shuffle(victims)
+            n = len(victims)
+            if n == 0:
+                continue
+            if exchange == BINANCE:
+                n_only = max(2, n // 4) if n >= 3 else 1
+                n_both = max(1, n // 6) if n > n_only else 0
+                for i, acc in enumerate(victims[:n_only + n_both]):
+                    acc.evidence = "statement" if i < n_only else "both"
+                    acc.statement_style = "classic" if i % 2 == 0 else "2023"
+            else:
+                n_only = max(2, n // 3) if n >= 3 else 1
+                n_both = max(1, n // 6) if n > n_only else 0
+                for i, acc in enumerate(victims[:n_only + n_both]):
+                    acc.evidence = "filled_orders" if i < n_only else "both"
+                    acc.export = "filled_orders" if i < n_only else "order_splitting"
+                    acc.order_rows = "order" if i % 2 == 0 or i >= n_only else "fill"
+                    if acc.order_rows == "order":
+                        _one_order_per_second(acc.fills)
 
     def _make_campaigns(self) -> None:
         count = min(len(CAMPAIGN_PLAN), max(3, self.n // 30))
@@ -505,6 +537,17 @@ class WorldBuilder:
                 counter = camp.attacker_orders[rng.randrange(len(camp.attacker_orders))]
                 for part in _split(qty, 1 if rng.random() < 0.7 else 2, pair.step, rng):
                     self._fill(acc, rng, tt, camp.pair, "buy", price, part, counter=counter, **kw)  # type: ignore[arg-type]
+
+
+def _one_order_per_second(fills: list[Fill]) -> None:
+    """Fills of one second, pair, side and price are the parts of one order: they take its order id."""
+    first: dict[tuple[int, str, str, Decimal], Fill] = {}
+    for f in sorted(fills, key=lambda f: (f.t, f.seq)):
+        key = (f.t, f.pair, f.side, f.price)
+        if key in first and first[key].unauthorized == f.unauthorized:
+            f.order_id = first[key].order_id
+        else:
+            first[key] = f
 
 
 def _split(qty: Decimal, parts: int, step: Decimal, rng: random.Random) -> list[Decimal]:

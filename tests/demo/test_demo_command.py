@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -69,9 +71,13 @@ def test_the_database_holds_the_generated_trades_and_no_secret(built: tuple[Path
     with ws.db.read() as con:
         n_trades = con.execute("SELECT count(*) FROM trades").fetchall()[0][0]
         accounts = {r[0] for r in con.execute("SELECT account FROM accounts").fetchall()}
+        n_executions = con.execute("SELECT count(*) FROM executions").fetchall()[0][0]
     ingested_formats = {s["step"] for s in out["steps"] if s["status"] == "done"}
     if "exchange exports" in ingested_formats:
-        assert n_trades == len(truth) - 1
+        # the ground truth lists executions; the victims whose only record is a statement or Filled Orders
+        # have none in trades
+        assert n_executions == len(truth) - 1
+        assert 0 < n_trades < n_executions
     gt_accounts = {line.split(",")[1] for line in (files / "ground_truth" / "accounts.csv").read_text().splitlines()[1:]}
     assert accounts <= gt_accounts and accounts
     # the dump's secrets and passphrases reach neither the database nor the evidence folder
@@ -158,3 +164,62 @@ def test_claimants_evidence_levels_follow_what_they_proved(built: tuple[Path, di
             assert level[cid] == 40, c["ref"]
         else:   # no upload, or a trade history without a UID: stored under the claim's UID, so not proof
             assert level[cid] < 40, c["ref"]
+
+
+TRADE_FILES = {"binance_trade_history", "kucoin_trade_history_v3", "kucoin_order_splitting", "kucoin_api_fills"}
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_victims_whose_trades_a_statement_or_filled_orders_record_are_detected_and_counted_once(
+        built: tuple[Path, dict[str, Any]]) -> None:
+    """Statement-only, Filled-Orders-only and both-kinds victims: reconciliation finds each execution once."""
+    db, out = built
+    files = Path(out["out"])
+    truth = {(a["exchange"], a["account"]): a for a in _csv_rows(files / "ground_truth" / "accounts.csv")}
+    manifest = json.loads((files / "manifest.json").read_text())["files"]
+    own: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in manifest:
+        if f["load"] == "ingest":
+            own.setdefault((f["exchange"], f["account"]), []).append(f)
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    for key, a in truth.items():
+        if a["role"] == "victim":
+            kinds.setdefault(a["trade_evidence"], []).append(key)
+    assert {"trades", "statement", "filled_orders", "both"} <= set(kinds)
+    assert {ex for ex, _ in kinds["both"]} == {"binance", "kucoin"}
+    for key in kinds["statement"]:
+        formats = {f["format"] for f in own[key]}
+        assert key[0] == "binance" and "binance_transaction_statement" in formats and not formats & TRADE_FILES
+    for key in kinds["filled_orders"]:
+        formats = {f["format"] for f in own[key]}
+        assert key[0] == "kucoin" and "kucoin_filled_orders" in formats and not formats & TRADE_FILES
+    for key in kinds["both"]:
+        formats = {f["format"] for f in own[key]}
+        assert formats & TRADE_FILES and formats & {"binance_transaction_statement", "kucoin_filled_orders"}
+    # both statement styles, several fills in one second; Filled Orders of single and aggregated fills
+    statements = [f for key in kinds["statement"] + kinds["both"] for f in own[key]
+                  if f["format"] == "binance_transaction_statement"]
+    assert {f["style"] for f in statements} == {"classic", "2023"}
+    legs_per_second = Counter((f["path"], r["UTC_Time"]) for f in statements for r in _csv_rows(files / f["path"])
+                              if r["Operation"] not in ("Deposit", "Withdraw"))
+    assert max(legs_per_second.values()) > 3
+    assert {f["rows_are"] for key in kinds["filled_orders"] for f in own[key]
+            if f["format"] == "kucoin_filled_orders"} == {"fill", "order"}
+    ws = Workspace.open(db)
+    with ws.db.read() as con:
+        executions = dict(((r[0], r[1]), r[2]) for r in con.execute(
+            "SELECT exchange, account, count(*) FROM executions GROUP BY ALL").fetchall())
+        flagged = dict(((r[0], r[1]), r[2]) for r in con.execute(
+            "SELECT exchange, account, count(*) FROM unauthorized_trades GROUP BY ALL").fetchall())
+        derived = dict(((r[0], r[1]), set(r[2])) for r in con.execute(
+            "SELECT exchange, account, list(DISTINCT derived_from) FROM executions GROUP BY ALL").fetchall())
+    for kind, expected in (("statement", {"ledger"}), ("filled_orders", {"order"}), ("both", {"fill"})):
+        for key in kinds[kind]:
+            assert executions.get(key) == int(truth[key]["trades"]), (kind, key)
+            assert derived[key] == expected, (kind, key)
+            if int(truth[key]["unauthorized_trades"]):
+                assert flagged.get(key), (kind, key)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -267,8 +267,40 @@ def test_attacks_look_like_the_incident(demo: Generated) -> None:
         assert Decimal("0.9") < Decimal(t["price"]) / ref < Decimal("1.1")
 
 
-def _parse_file_row(path: Path, row: int) -> dict[str, Any]:
+FEE_OPS = ("Fee", "Transaction Fee")
+
+
+def _parse_statement(path: Path, row: int, pair: str) -> dict[str, Any]:
+    """The execution whose first leg is ``row``: the legs of its second and side, summed."""
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        recs = list(csv.DictReader(fh))
+    when = recs[row - 1]["UTC_Time"]
+    base, quote = pair.split("/")
+    legs = [r for r in recs if r["UTC_Time"] == when and r["Operation"] not in ("Deposit", "Withdraw")]
+
+    def side(r: dict[str, str]) -> str:
+        change = Decimal(r["Change"])
+        return ("buy" if change > 0 else "sell") if r["Coin"] == base else ("buy" if change < 0 else "sell")
+
+    mine = side(recs[row - 1])
+    trades = [r for r in legs if r["Operation"] not in FEE_OPS and side(r) == mine]
+    sides = {side(r) for r in legs if r["Operation"] not in FEE_OPS}
+    fees = [r for r in legs if r["Operation"] in FEE_OPS
+            and (len(sides) == 1 or r["Coin"] == (base if mine == "buy" else quote))]
+    qty = sum((abs(Decimal(r["Change"])) for r in trades if r["Coin"] == base), Decimal(0))
+    quote_qty = sum((abs(Decimal(r["Change"])) for r in trades if r["Coin"] == quote), Decimal(0))
+    with localcontext() as ctx:
+        ctx.prec = 80
+        price = (quote_qty / qty).quantize(Decimal("1e-18"), rounding=ROUND_DOWN)
+    return {"time": datetime.strptime(when, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC), "pair": pair, "side": mine,
+            "price": price, "qty": qty,
+            "quote": quote_qty, "fee": sum((-Decimal(r["Change"]) for r in fees), Decimal(0))}
+
+
+def _parse_file_row(path: Path, row: int, pair: str) -> dict[str, Any]:
     """Read one trade back from an export file in the exchange's own format (independent of the generator)."""
+    if path.name == "transaction_statement.csv":
+        return _parse_statement(path, row, pair)
     if path.suffix == ".json":
         item = json.loads(path.read_text())["data"]["items"][row - 1]
         return {"time": datetime.fromtimestamp(item["createdAt"] / 1000, tz=UTC), "pair": item["symbol"].replace("-", "/"),
@@ -305,8 +337,10 @@ def test_ground_truth_names_the_file_and_row_of_every_trade(demo: Generated) -> 
     out = demo.out
     trades = table(out / "ground_truth" / "trades.csv")
     seen_rows: set[tuple[str, str]] = set()
-    for t in trades[::7]:   # a spread sample: every format, every role
-        got = _parse_file_row(out / t["file"], int(t["source_row"]))
+    sample = trades[::7] + [t for t in trades if t["file"].endswith(("transaction_statement.csv", "filled_orders.csv"))][::5]
+    assert any(t["file"].endswith("transaction_statement.csv") for t in sample)
+    for t in sample:   # a spread sample: every format, every role
+        got = _parse_file_row(out / t["file"], int(t["source_row"]), t["pair"])
         assert got["time"] == _when(t["time_utc"])
         assert t["file_sha256"] == hashlib.sha256((out / t["file"]).read_bytes()).hexdigest()
         assert (got["pair"], got["side"]) == (t["pair"], t["side"])
