@@ -5,7 +5,7 @@
 -- (FormatSpec.evidence_kind); runs recorded before this column existed are filled in from their format.
 ALTER TABLE ingest_runs ADD COLUMN evidence_kind VARCHAR;
 UPDATE ingest_runs SET evidence_kind = CASE
-    WHEN format IN ('binance_transaction_statement', 'kucoin_account_history', 'kraken_ledgers', 'coinbasepro_account',
+    WHEN format IN ('binance_transaction_statement', 'binance_transaction_statement_2024', 'kucoin_account_history', 'kraken_ledgers', 'coinbasepro_account',
                     'okx_trades', 'okx_statement_2019') THEN 'statement'
     WHEN format IN ('binance_order_history', 'kucoin_filled_orders', 'kucoin_orders_v3', 'kucoin_api_orders') THEN 'orders'
     WHEN format IN ('binance_klines', 'kucoin_api_candles') THEN 'prices'

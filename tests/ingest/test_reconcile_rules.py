@@ -140,3 +140,16 @@ def test_a_kraken_balance_that_does_not_follow_is_refused_naming_the_row(ws: Wor
         "ledgers.csv, row 3, column 'balance': the balance 500 does not follow from the previous balance 1000 + "
         "amount -500 - fee 0.8 = 499.2")
     assert _q(ws, "SELECT count(*) FROM ledger_movements") == [(0,)]
+
+
+def test_the_2024_statement_header_is_read_like_the_older_ones(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "statement-2024.csv"
+    path.write_text("User ID,Time,Account,Operation,Coin,Change,Remark\n"
+                    "504,2024-06-21 14:03:17,Spot,Transaction Spend,USDT,-50,\n"
+                    "504,2024-06-21 14:03:17,Spot,Transaction Buy,HIGH,20,\n"
+                    "504,2024-06-21 14:03:17,Spot,Transaction Fee,HIGH,-0.02,\n")
+    result = ingest_file(ws, path)
+    assert (result.format, result.account) == ("binance_transaction_statement_2024", "504")
+    assert _q(ws, "SELECT pair, side, price, quantity, fee, fee_asset FROM executions") == [
+        ("HIGH/USDT", "buy", Decimal("2.5"), Decimal("20"), Decimal("0.02"), "HIGH")]
+    assert _q(ws, "SELECT evidence_kind FROM ingest_runs") == [("statement",)]
