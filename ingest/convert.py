@@ -7,7 +7,8 @@ ordinary CSV or XLSX export, and otherwise the path of a CSV it wrote into the p
   ``BTCUSDT-1m-2022-12.zip``): checked against zip bombs and path tricks, its one CSV or JSON member
   extracted and prepared in turn;
 * a **Binance kline file** (``BTCUSDT-1m-2022-12.csv``, no header): the header Binance documents is
-  written above the untouched lines, so the ``binance_klines`` format recognises it;
+  written above the untouched lines, so the ``binance_klines`` format recognises it; it ends like the
+  file's first line (``\r\n`` or ``\n``), since a file mixing line ends cannot be read as CSV;
 * a **JSON document**: KuCoin REST responses (fills, orders, candles; one response, a list of items, or
   a bundle of recorded responses keyed by endpoint), a Binance ``apiRestrictions`` record, or 3Commas
   deals (with or without their market orders). Each becomes one CSV whose first column names the
@@ -64,8 +65,10 @@ def prepare(path: Path, head: bytes, workdir: Path, name: str) -> Path | None:
         return _prepare_json(path, workdir, name)
     if KLINE_NAME.match(name) and _looks_headerless_kline(head):
         out = workdir / "klines.csv"
+        # the header ends the way the file's lines end: DuckDB refuses a file mixing \n and \r\n
+        newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"
         with path.open("rb") as src, out.open("wb") as dst:
-            dst.write((",".join(KLINE_HEADER) + "\n").encode())
+            dst.write((",".join(KLINE_HEADER) + newline).encode())
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
         return out
