@@ -100,7 +100,8 @@ def sniff_text(text: str, name: str, *, complete: bool) -> Sniffed:
         head_fields = tuple(normalise_field(f) for f in raw)
         rest = [ln for ln in lines[i + 1:] if ln.strip()]
         head = FileHead(name=name, header=head_fields, raw_header=raw, header_line=i,
-                        sample=tuple(tuple(_fields(ln, ",")) for ln in rest[:SAMPLE_ROWS]))
+                        sample=tuple(tuple(_fields(ln, ",")) for ln in rest[:SAMPLE_ROWS]),
+                        preamble=tuple(ln for j, ln in nonblank if j < i))
         for spec in specs:
             if spec.matches(head):
                 if rest and all(_is_empty_marker(ln, spec.empty_markers) for ln in rest):

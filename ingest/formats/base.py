@@ -100,6 +100,7 @@ class FileHead:
     header_line: int                 # 0-based line index of the header in the file
     sample: tuple[tuple[str, ...], ...]  # the first data rows, split into fields
     delimiter: str = ","
+    preamble: tuple[str, ...] = ()   # the non-blank lines above the header (OKX: ``UID:...,Time Zone:UTC+8``)
 
     @property
     def header_text(self) -> str:
