@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.workspace import Workspace
-from tests.ingest_more.helpers import D, ingest, stored, table_counts
+from tests.ingest_more.helpers import EXPORTS, D, ingest, stored, table_counts
 
 
 def _key(r: dict[str, object]) -> tuple[object, ...]:
@@ -97,6 +97,41 @@ def test_bitstamp_market_rows_and_ap_style_dates(ws: Workspace) -> None:
         (4, "withdrawal", "EUR", D("-3000.00"), D("2.50")),
     ]
     assert m[-1]["time_utc"] == datetime(2022, 5, 2, 23, 58, tzinfo=UTC)
+
+
+def test_bitstamp_2025_separate_currency_columns_iso_times_and_order_ids(ws: Workspace) -> None:
+    r = ingest(ws, "bitstamp_transactions_2025.csv", account="bs")
+    assert (r.format, r.parts) == ("bitstamp_transactions_2025",
+                                   ("bitstamp_transactions_2025", "bitstamp_transactions_2025_ledger"))
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("BTC/EUR", "buy", D("96020"), D("0.0145"), D("1392.29"), D("3.48073"), "EUR"),
+        ("ETH/BTC", "sell", D("0.031536"), D("0.35"), D("0.0110376"), D("0.0000276"), "BTC"),
+    ]
+    assert [(x["source_row"], x["time_utc"], x["order_id"], x["trade_id"]) for x in t] == [
+        (2, datetime(2025, 2, 3, 9, 30, 5, tzinfo=UTC), "1840557301", "401230057"),
+        (3, datetime(2025, 2, 4, 17, 1, 59, tzinfo=UTC), "1840601122", "401230102")]
+    m = stored(ws, "ledger_movements")
+    assert sorted((x["source_row"], x["kind"], x["asset"], x["amount"], x["fee"], x["ref_id"]) for x in m) == [
+        (1, "deposit", "EUR", D("1500.00"), None, "401230001"),
+        (2, "fee", "EUR", D("-3.48073"), None, "401230057"),
+        (2, "trade", "BTC", D("0.0145"), None, "401230057"),
+        (2, "trade", "EUR", D("-1392.29"), None, "401230057"),
+        (3, "fee", "BTC", D("-0.0000276"), None, "401230102"),
+        (3, "trade", "BTC", D("0.0110376"), None, "401230102"),
+        (3, "trade", "ETH", D("-0.35"), None, "401230102"),
+        (4, "withdrawal", "BTC", D("-0.01"), D("0.00005"), "401230188"),
+    ]
+    assert {x["wallet"] for x in m} == {"Main Account"}
+
+
+def test_bitstamp_2025_rate_in_another_currency_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "Transactions.csv"
+    lines = (EXPORTS / "bitstamp_transactions_2025.csv").read_text().splitlines()
+    p.write_text(lines[0] + "\n" + lines[2].replace("96020,EUR", "96020,USD") + "\n")
+    with pytest.raises(ValidationError, match=r"Transactions.csv, row 1, column 'Rate currency': the rate currency "
+                                              r"'USD' is not the value currency EUR"):
+        ingest(ws, p, account="bs")
 
 
 def test_binance_card_purchases_completed_only(ws: Workspace) -> None:
