@@ -111,3 +111,45 @@ def test_legacy_deposits_and_withdrawals(ws: Workspace) -> None:
         (datetime(2020, 3, 13, 23, 0, tzinfo=UTC), "withdrawal", "ETH", D("-3.5"), None,
          "0x3333333333333333333333333333333333333333"),
     ]
+
+
+def test_order_splitting_without_tax_column(ws: Workspace) -> None:
+    r = ingest_file(ws, FIX / "kucoin_order_splitting_no_tax.csv")
+    assert (r.format, r.account) == ("kucoin_order_splitting", "40771892")
+    got = [(t["source_row"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"],
+            t["fee"], t["fee_asset"], t["order_id"], t["liquidity"]) for t in table(ws, "trades")]
+    assert got == [
+        (1, datetime(2024, 3, 11, 12, 7, 52, tzinfo=UTC), "XRP/USDT", "buy", D("0.61275"), D("8150.2"),
+         D("4994.03505"), D("4.99403505"), "USDT", None, "taker"),
+        (2, datetime(2024, 3, 12, 7, 30, tzinfo=UTC), "ATOM/USDT", "sell", D("10.4312"), D("95.5"), D("996.1796"),
+         D("0.9961796"), "USDT", None, "taker"),
+    ]
+
+
+def test_bundle_deposits_and_withdrawals_with_reordered_columns(ws: Workspace) -> None:
+    d = ingest_file(ws, FIX / "kucoin_deposits_bundle.csv")
+    w = ingest_file(ws, FIX / "kucoin_withdrawals_bundle.csv")
+    assert (d.format, w.format, d.account) == ("kucoin_deposits_bundle", "kucoin_withdrawals_bundle", "40771892")
+    got = [(m["format"], m["time_utc"], m["kind"], m["asset"], m["amount"], m["fee"], m["status"], m["network"],
+            m["address"]) for m in table(ws, "ledger_movements", "format")]
+    assert got == [
+        ("kucoin_deposits_bundle", datetime(2024, 3, 10, 6, 0, 12, tzinfo=UTC), "deposit", "USDT", D("6000"), D("0"),
+         "SUCCESS", "TRC20", None),
+        ("kucoin_withdrawals_bundle", datetime(2024, 3, 12, 10, 2, 45, tzinfo=UTC), "withdrawal", "XRP", D("-8100"),
+         D("0.02"), "SUCCESS", "XRP", "rN7n3473SaZBCG4dFL83w7a1RXtXtbk2D9"),
+    ]
+
+
+def test_convert_with_and_without_tax_exact_price_only_successful(ws: Workspace) -> None:
+    r = ingest_file(ws, FIX / "kucoin_convert.csv", account="40771892")
+    assert (r.format, r.account) == ("kucoin_convert", "40771892")
+    ingest_file(ws, FIX / "kucoin_convert_tax.csv")
+    got = [(t["source_row"], t["format"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"],
+            t["quote_quantity"], t["fee"], t["account"]) for t in table(ws, "trades", "time_utc")]
+    assert got == [
+        # sold KAS for DOGE at the file's own "1 KAS=1.5253602011423717 DOGE" (16 decimals kept); row 2 failed
+        (1, "kucoin_convert", datetime(2024, 3, 12, 19, 15, 3, tzinfo=UTC), "KAS/DOGE", "sell",
+         D("1.5253602011423717"), D("5120.75"), D("7811.2408"), None, "40771892"),
+        (1, "kucoin_convert", datetime(2024, 3, 14, 3, 44, 10, tzinfo=UTC), "ETH/USDT", "sell", D("3406.64"),
+         D("0.25"), D("851.66"), None, "40771892"),
+    ]
