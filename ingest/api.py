@@ -8,6 +8,7 @@ stores the evidence and merges the rows in one short transaction (see :mod:`inge
 from __future__ import annotations
 
 import os
+import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -170,10 +171,26 @@ def _fingerprint(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
+def _mask_matches(masked: str, uid: str) -> bool:
+    """Whether ``uid`` shows the visible characters of ``masked`` (``*****3866`` matches ``80213866``)."""
+    pattern = ".+".join(re.escape(piece) for piece in re.split(r"\*+", masked))
+    return re.fullmatch(pattern, uid) is not None
+
+
 def _resolve_account(parts: list[load.Staged], account: str | None, name: str) -> str:
     staged = parts[0]
     given = account.strip() if account else None
+    masked = tuple(dict.fromkeys(m for p in parts for m in p.masked_accounts))
     found = tuple(dict.fromkeys(a for p in parts for a in p.accounts))
+    if masked:  # a masked UID is not an account: the real one is --account, or the file's unmasked UID
+        uid = given or (found[0] if len(found) == 1 else None)
+        if uid is None:
+            raise UsageError(f"{name} shows the account only masked ({', '.join(masked)}); give the full UID "
+                             "with --account")
+        wrong = [m for m in masked if not _mask_matches(m, uid)]
+        if wrong:
+            raise UsageError(f"{name} shows the masked account {', '.join(wrong)}, which does not match "
+                             f"{'--account ' if given else 'the UID '}{uid}; give the account the export belongs to")
     with_rows = [p for p in parts if p.rows_read] or [staged]
     if not found and not any(p.spec.needs_account for p in with_rows):
         return given or ""  # reference prices and the like belong to no account

@@ -86,6 +86,7 @@ class Staged:
     accounts: tuple[str, ...]       # UIDs found in the file
     flagged: tuple[Problem, ...]    # rows holding formula-like text (stored inert)
     flagged_count: int
+    masked_accounts: tuple[str, ...] = ()  # masked UIDs the file shows (KuCoin: *****3866), not accounts
 
 
 @contextmanager
@@ -257,6 +258,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         con.execute("CREATE VIEW final AS " + sql_text(f"finalize_{spec.kind}"))
         rows_good = rows_read - int(run(con, "SELECT count(DISTINCT source_row) FROM problems")[0][0])
         accounts = tuple(str(r[0]) for r in run(con, sql_text("staged_accounts")))
+        masked = _masked_accounts(con, spec, names, head)
         by_kind = SQL_DIR / f"formula_cells_{spec.kind}.sql"
         if by_kind.exists():  # the stored text columns of the kind (cheap: no second pass over the file)
             flagged_rows = con.execute(by_kind.read_text()).fetchall()
@@ -275,7 +277,22 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     finally:
         con.close()
     return Staged(db_path, spec, head.name, rows_read, rows_good, problems, rows_bad, accounts, flagged,
-                  len(flagged_rows))
+                  len(flagged_rows), masked)
+
+
+def _masked_accounts(con: duckdb.DuckDBPyConnection, spec: FormatSpec, names: list[str],
+                     head: FileHead) -> tuple[str, ...]:
+    """The masked UIDs (``*****3866``) of the spec's account column; the file is read again only when its
+    first rows show one (the format SQL stores no account for them)."""
+    column = spec.account_column
+    if not column or column not in names or not _IDENT.match(column):
+        return ()
+    idx = names.index(column)
+    if not any(idx < len(row) and "*" in row[idx] for row in head.sample):
+        return ()
+    found = con.execute(f"SELECT DISTINCT trim({column}) FROM raw_numbered "  # noqa: S608 - checked identifier
+                        f"WHERE contains({column}, '*') ORDER BY 1 LIMIT 20").fetchall()
+    return tuple(str(r[0]) for r in found)
 
 
 def _header_of(column: str | None, names: list[str], head: FileHead) -> str:

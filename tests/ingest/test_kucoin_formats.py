@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
-from core.errors import InputError
+from core.errors import InputError, UsageError
 from core.workspace import Workspace
 from ingest.api import ingest_file
 from tests.ingest.helpers import FIX, snapshot, table
@@ -153,3 +154,29 @@ def test_convert_with_and_without_tax_exact_price_only_successful(ws: Workspace)
         (1, "kucoin_convert", datetime(2024, 3, 14, 3, 44, 10, tzinfo=UTC), "ETH/USDT", "sell", D("3406.64"),
          D("0.25"), D("851.66"), None, "40771892"),
     ]
+
+
+def test_masked_uid_is_not_an_account_and_must_match_the_given_one(ws: Workspace, tmp_path: Path) -> None:
+    # KuCoin masks the UID in some exports (*****3866): it must not become the account, and --account must
+    # show the same visible digits
+    p = tmp_path / "kucoin_order_splitting_masked.csv"
+    text = (FIX / "kucoin_order_splitting_no_tax.csv").read_text().replace("40771892,", "*****3866,")
+    p.write_text(text)
+    before = snapshot(ws)
+    with pytest.raises(UsageError, match=r"kucoin_order_splitting_masked.csv shows the account only masked "
+                                         r"\(\*\*\*\*\*3866\); give the full UID with --account"):
+        ingest_file(ws, p)
+    with pytest.raises(UsageError, match=r"shows the masked account \*\*\*\*\*3866, which does not match "
+                                         r"--account 40771892"):
+        ingest_file(ws, p, account="40771892")
+    assert snapshot(ws) == before
+    r = ingest_file(ws, p, account="80213866")
+    assert (r.account, r.rows_added) == ("80213866", 2)
+    assert {t["account"] for t in table(ws, "trades")} == {"80213866"}
+    # the real UID's own export is then the same account, not refused
+    q = tmp_path / "kucoin_order_splitting_real.csv"
+    q.write_text((FIX / "kucoin_order_splitting_no_tax.csv").read_text().replace("40771892,", "80213866,"))
+    assert ingest_file(ws, q).account == "80213866"
+    with ws.db.read() as con:
+        assert con.execute("SELECT account FROM accounts WHERE exchange = 'kucoin' ORDER BY 1").fetchall() == [
+            ("80213866",)]
