@@ -32,7 +32,7 @@ class IngestResult:
     evidence_sha256: str
     exchange: str
     account: str
-    rows_read: int
+    rows_read: int                         # the file's data rows (header and preamble excluded)
     rows_added: int
     rows_rejected: int
     source_name: str
@@ -41,17 +41,23 @@ class IngestResult:
     flagged: tuple[Problem, ...] = ()      # rows with formula-like text, stored inert
     flagged_count: int = 0
     parts: tuple[str, ...] = ()            # the formats that read the file (the format and its companions)
+    # the canonical rows the file made, over all parts: fewer than rows_read when a format leaves rows out
+    # (a failed conversion, a deposit in a trades format), more when it splits one (a trade's two legs)
+    rows_staged: int | None = None
 
     @property
     def rows_already_known(self) -> int:
-        return self.rows_read - self.rows_rejected - self.rows_added
+        """Canonical rows the account already had (the staged rows neither added nor rejected)."""
+        staged = self.rows_read if self.rows_staged is None else self.rows_staged
+        return max(staged - self.rows_rejected - self.rows_added, 0)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "run_id": self.run_id, "format": self.format, "evidence_sha256": self.evidence_sha256,
             "exchange": self.exchange, "account": self.account, "rows_read": self.rows_read,
             "rows_added": self.rows_added, "rows_rejected": self.rows_rejected,
-            "rows_already_known": self.rows_already_known, "source_name": self.source_name,
+            "rows_already_known": self.rows_already_known, "rows_staged": self.rows_staged,
+            "source_name": self.source_name,
             "kind": self.kind, "evidence_is_new": self.evidence_is_new,
             "formula_like_rows": self.flagged_count,
             "formula_like": [p.sentence() for p in self.flagged],
@@ -125,7 +131,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 read = sum(p.rows_read for p in parts)
                 if sum(p.rows_good for p in parts) == 0 and read > 0:
                     problems = [q for p in parts for q in p.problems]
-                    raise InputError(f"none of the {read} rows is valid; nothing was stored "
+                    raise InputError(f"none of the {staged.file_rows} rows is valid; nothing was stored "
                                      f"(first problem: {problems[0].sentence() if problems else '?'})",
                                      file=name)
                 resolved = _resolve_account(parts, account, name)
@@ -146,7 +152,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
         _drop_unused_copy(sealing)
     return IngestResult(
         run_id=outcome.run_id, format=spec.name, evidence_sha256=sha[0], exchange=spec.exchange,
-        account=resolved, rows_read=read, rows_added=outcome.rows_added,
+        account=resolved, rows_read=staged.file_rows, rows_staged=read, rows_added=outcome.rows_added,
         rows_rejected=outcome.rows_rejected, source_name=name, kind=spec.kind,
         evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count,
         parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read))

@@ -87,6 +87,8 @@ class Staged:
     flagged: tuple[Problem, ...]    # rows holding formula-like text (stored inert)
     flagged_count: int
     masked_accounts: tuple[str, ...] = ()  # masked UIDs the file shows (KuCoin: *****3866), not accounts
+    file_rows: int = 0              # the file's data rows (rows_read counts staged rows, which a format
+                                    # that filters or multiplies rows makes fewer or more)
 
 
 @contextmanager
@@ -244,6 +246,8 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
                         f"FROM raw_numbered AS r WHERE ({any_filled}) AND r.source_row NOT IN "  # noqa: S608
                         "(SELECT p.source_row FROM problems AS p)")
         rows_read = int(run(con, "SELECT count(*) FROM staged")[0][0])
+        # a row-local format stages one row per data row; any other is counted on the file (one more pass)
+        file_rows = rows_read if spec.row_local else int(run(con, "SELECT count(*) FROM raw_file")[0][0])
         rows_bad = int(run(con, "SELECT count(*) FROM problems")[0][0])
         shown = con.execute(
             "SELECT source_row, column_name, reason FROM problems ORDER BY source_row LIMIT ?",
@@ -277,7 +281,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     finally:
         con.close()
     return Staged(db_path, spec, head.name, rows_read, rows_good, problems, rows_bad, accounts, flagged,
-                  len(flagged_rows), masked)
+                  len(flagged_rows), masked, file_rows)
 
 
 def _masked_accounts(con: duckdb.DuckDBPyConnection, spec: FormatSpec, names: list[str],
@@ -360,11 +364,11 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
             "format, exchange, account, account_from_file, rows_read, rows_added, rows_rejected, status) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, started_at or utcnow(), utcnow(), actor, sha[0], staged.name, spec.name, exchange,
-             ",".join(accounts) or None, bool(found) if accounts else None, sum(p.rows_read for p in parts),
+             ",".join(accounts) or None, bool(found) if accounts else None, staged.file_rows,
              added, rejected, "committed" if added else "no_change"])
         audit.record(con, ws.keys, ws.settings, actor=actor, action="ingest", obj=f"evidence:{sha[0]}",
                      details={"run_id": run_id, "format": spec.name, "exchange": exchange,
-                              "rows_read": sum(p.rows_read for p in parts), "rows_added": added,
+                              "rows_read": staged.file_rows, "rows_added": added,
                               "rows_rejected": rejected, "formula_like_rows": staged.flagged_count,
                               "parts": [p.spec.name for p in parts]})
     return MergeOutcome(run_id, added, rejected, record.is_new)

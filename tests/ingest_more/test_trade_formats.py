@@ -46,7 +46,8 @@ def test_coinbasepro_fills_quote_amount_from_signed_total(ws: Workspace) -> None
 def test_coinbase_2024_preamble_symbols_and_advanced_trade_market(ws: Workspace) -> None:
     r = ingest(ws, "coinbase_transactions_2024.csv", account="cb")
     assert r.parts == ("coinbase_transactions", "coinbase_transactions_ledger")
-    assert r.rows_read == 3 + 7  # 3 trades; 6 balance changes and the received leg of the Convert
+    assert r.rows_read == 6  # the file's data rows (its preamble and header excluded)
+    assert r.rows_staged == 3 + 7  # 3 trades; 6 balance changes and the received leg of the Convert
     t = stored(ws, "trades")
     assert [_key(x) for x in t] == [
         ("BTC/USD", "buy", D("72304.15"), D("0.00137"), D("99.06"), D("1.99"), "USD"),
@@ -136,7 +137,8 @@ def test_bitstamp_2025_rate_in_another_currency_is_refused(ws: Workspace, tmp_pa
 
 def test_binance_card_purchases_completed_only(ws: Workspace) -> None:
     r = ingest(ws, "binance_card_purchases.csv", account="b-1")
-    assert (r.format, r.exchange, r.rows_read) == ("binance_card_purchases", "binance", 2)
+    # three data rows; the failed purchase moved nothing and makes no trade
+    assert (r.format, r.exchange, r.rows_read, r.rows_staged) == ("binance_card_purchases", "binance", 3, 2)
     t = stored(ws, "trades")
     assert [_key(x) for x in t] == [
         ("USDT/EUR", "buy", D("0.94512876"), D("311.06872676"), D("294.00"), D("6.00"), "EUR"),
@@ -201,3 +203,13 @@ def test_kraken_trades_2024_header_with_asset_class_and_position_columns(ws: Wor
     [t] = stored(ws, "trades")
     assert _key(t) == ("BTC/EUR", "sell", D("61000.1"), D("0.01"), D("610.001"), D("1.586"), "EUR")
     assert t["time_utc"] == datetime(2024, 5, 16, 12, 57, 55, 123400, tzinfo=UTC)
+
+
+def test_rows_read_counts_the_files_data_rows_not_the_rows_made(ws: Workspace) -> None:
+    # Bitstamp: 4 data rows make 2 trades and 8 balance changes; the run records the file's 4 rows
+    r = ingest(ws, "bitstamp_transactions.csv", account="bs")
+    assert (r.rows_read, r.rows_staged, r.rows_added, r.rows_already_known) == (4, 10, 10, 0)
+    with ws.db.read() as con:
+        assert con.execute("SELECT rows_read, rows_added FROM ingest_runs").fetchall() == [(4, 10)]
+    again = ingest(ws, "bitstamp_transactions.csv", account="bs")
+    assert (again.rows_read, again.rows_added, again.rows_already_known) == (4, 0, 10)
