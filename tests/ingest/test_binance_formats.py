@@ -179,3 +179,17 @@ def test_binance_convert_without_wallet_and_a_price_too_fine_to_store(ws: Worksp
     [t] = table(ws, "trades")
     assert (t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"]) == (
         "LTC/ETH", "buy", D("0.0366187"), D("1.63850661"), D("0.06"))
+
+
+def test_rows_quoted_whole_are_read(ws: Workspace) -> None:
+    # every line one quoted field (inner quotes doubled): unquoted line for line, then read as usual
+    res = ingest_file(ws, FIX / "binance_spot_trade_history_rows_quoted_whole.csv", account="9001")
+    assert (res.format, res.rows_read, res.rows_added) == ("binance_trade_history", 2, 2)
+    got = [(t["source_row"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"],
+            t["fee"], t["fee_asset"]) for t in table(ws, "trades")]
+    assert got == [
+        (1, datetime(2021, 1, 1, 10, 0, tzinfo=UTC), "BTC/USDT", "buy", D("29105.52"), D("0.00345"), D("100.414044"),
+         D("0.00000345"), "BTC"),
+        (2, datetime(2021, 1, 1, 10, 3, 41, tzinfo=UTC), "1INCH/USDT", "sell", D("1.245"), D("100"), D("124.5"),
+         D("0.1245"), "USDT"),
+    ]
