@@ -22,7 +22,15 @@ from core.workspace import Workspace
 from ingest import load
 from ingest.convert import prepare
 from ingest.formats.base import Options, registry, spec_named
-from ingest.sniff import check_regular_file, decode_head, is_xlsx, read_head, sniff_text
+from ingest.sniff import (
+    DELIMITERS,
+    check_number_format,
+    check_regular_file,
+    decode_head,
+    is_xlsx,
+    read_head,
+    sniff_text,
+)
 
 
 @dataclass(frozen=True)
@@ -69,14 +77,22 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 actor: str = "cli", skip_bad_rows: bool = False, dayfirst: bool = False,
                 claim_id: int | None = None, case_id: str | None = None,
                 progress: load.ProgressFn | None = None, original_name: str | None = None,
-                api_key: str | None = None) -> IngestResult:
+                api_key: str | None = None, delimiter: str = ",", decimal_comma: bool = False) -> IngestResult:
     """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot.
+
+    ``delimiter`` and ``decimal_comma`` say how a spreadsheet re-saved the file (``;`` and ``1.234,56``, a
+    European re-save); without them such a file is refused by name, never guessed.
 
     ``api_key`` names the key an API-key record (Binance apiRestrictions) describes; it is reduced to
     its :func:`core.fingerprint.api_key_fingerprint` at once and never stored.
     """
     path = Path(path)
     name = safe_name(original_name or path.name)
+    if delimiter not in DELIMITERS:
+        raise UsageError(f"--delimiter must be one of {', '.join(repr(d) for d in DELIMITERS)}, not {delimiter!r}")
+    if decimal_comma and delimiter == ",":
+        raise UsageError("--decimal-comma needs --delimiter: a comma-separated file cannot write decimal commas "
+                         "unquoted")
     started = utcnow()
     check_regular_file(path, name)
     before = _fingerprint(path)
@@ -98,7 +114,8 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 data = read_head(csv_path)
             complete = csv_path.stat().st_size <= len(data)
             text = decode_head(data, name, complete=complete)
-            sniffed = sniff_text(text, name, complete=complete)
+            sniffed = sniff_text(text, name, complete=complete, delimiter=delimiter)
+            check_number_format(sniffed.head, decimal_comma)
             spec = sniffed.spec
             # a bot platform's log (3Commas) is not an exchange's export: --exchange names the exchange its
             # orders went to
@@ -112,7 +129,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {given}")
             fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
             options = Options(exchange=target, account=account, dayfirst=dayfirst,
-                              api_key_fingerprint=fingerprint)
+                              api_key_fingerprint=fingerprint, decimal_comma=decimal_comma)
             if progress:
                 progress("hashing", 0.0)
             # hash and encrypt the evidence copy on a thread while DuckDB parses the file

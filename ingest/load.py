@@ -184,7 +184,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     params: dict[str, Any] = {
         "path": str(path),
         "skip": head.header_line + 1,
-        "delimiter": csv_delimiter,
+        "delimiter": head.delimiter if csv_delimiter == "," else csv_delimiter,
         "columns": {n: "VARCHAR" for n in names},
         "time_format": formats,
         "offset_minutes": offset,
@@ -197,6 +197,8 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     if spec.params is not None:
         params.update(spec.params(head, options))
     con = _connect_stage(db_path)
+    if options.decimal_comma:  # --decimal-comma: 1.234,56 -> 1234.56 in every number the format parses
+        con.execute("CREATE OR REPLACE MACRO kt_num_text(x) AS replace(replace(trim(x), '.', ''), ',', '.')")
     try:
         if progress:
             progress("reading", 0.1)

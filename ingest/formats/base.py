@@ -115,6 +115,7 @@ class Options:
     account: str | None = None
     dayfirst: bool = False
     api_key_fingerprint: str | None = None    # core.fingerprint of --api-key; the key itself is not kept
+    decimal_comma: bool = False               # --decimal-comma: numbers written 1.234,56 (a European re-save)
 
 
 @dataclass(frozen=True)

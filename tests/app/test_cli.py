@@ -176,8 +176,9 @@ def test_a_semicolon_file_names_no_row(ws: Workspace, tmp_path: Path, capsys: py
     status, _, err = _cli(capsys, "--db", str(ws.settings.db_path), "ingest", str(f))
     assert status == 1
     assert err == ("keytrace: semi.csv: this looks like a Binance Spot Trade History export but its fields are "
-                   "separated by semicolons, not commas (was it re-saved by a spreadsheet?); please ingest the "
-                   "file exactly as the exchange produced it\n")
+                   "separated by semicolons, not commas (was it re-saved by a spreadsheet?); ingest the file as "
+                   "the exchange produced it, or say how it was saved: --delimiter ';', and --decimal-comma if "
+                   "its numbers are written like 1.234,56\n")
 
 
 def test_a_formula_in_a_workbook_names_the_header_column(ws: Workspace, tmp_path: Path,

@@ -195,3 +195,46 @@ def test_more_fields_than_the_header(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "wide.csv"
     f.write_text(HEADER + GOOD + GOOD.strip() + ",extra,fields\n")
     refused(ws, f, ValidationError, r"^wide\.csv, row 2: the row has more fields than the header")
+
+
+SEMI = Path(__file__).resolve().parent.parent / "fixtures" / "exchange_exports" / \
+    "binance_spot_trade_history_semicolon_decimal_comma.csv"
+
+
+def test_semicolons_and_decimal_commas_only_when_the_user_says_so(ws: Workspace,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(ws)
+    refused(ws, SEMI, InputError, r"fields are separated by semicolons, not commas .*--delimiter ';', and "
+                                  r"--decimal-comma if its numbers are written like 1.234,56")
+    # ';' alone: the decimal commas would read 0,0229210000 as 229210000, so the file is refused by row and column
+    with pytest.raises(InputError, match=r"row 1, column 'Executed': the number '0,0146000000BTC' is written with "
+                                         r"a decimal comma; pass --decimal-comma"):
+        ingest_file(ws, SEMI, account="9001", delimiter=";", dayfirst=True)
+    with pytest.raises(UsageError, match=r"--decimal-comma needs --delimiter"):
+        ingest_file(ws, SEMI, account="9001", decimal_comma=True)
+    with pytest.raises(UsageError, match=r"--delimiter must be one of"):
+        ingest_file(ws, SEMI, account="9001", delimiter=":")
+    assert snapshot(ws) == before
+    res = ingest_file(ws, SEMI, account="9001", delimiter=";", decimal_comma=True, dayfirst=True)
+    assert (res.format, res.rows_read, res.rows_added) == ("binance_trade_history", 2, 2)
+    got = [(t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"], t["fee"],
+            t["fee_asset"]) for t in table(ws, "trades")]
+    assert got == [
+        (datetime(2020, 4, 14, 10, 41, tzinfo=UTC), "BTC/USDT", "buy", D("6853.21"), D("0.0146"), D("100.056866"),
+         D("0.0000146"), "BTC"),
+        (datetime(2020, 4, 14, 11, 2, tzinfo=UTC), "ETH/BTC", "sell", D("0.022921"), D("1.5"), D("0.0343815"),
+         D("0.00003438"), "BTC"),
+    ]
+    # the command line says the same with --delimiter ';' --decimal-comma
+    from app.cli import main
+    assert main(["--db", str(ws.settings.db_path), "ingest", str(SEMI), "--account", "9001", "--delimiter", ";",
+                 "--decimal-comma", "--dayfirst"]) == 0
+    assert "2 rows read, 0 added, 2 already known" in capsys.readouterr().out
+
+
+def test_decimal_comma_refuses_decimal_points(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "semi_points.csv"
+    f.write_text(SEMI.read_text().replace("0,0229210000", "0.0229210000"))
+    with pytest.raises(InputError, match=r"semi_points.csv, row 2, column 'Price': the number '0.0229210000' has "
+                                         r"a decimal point, but --decimal-comma"):
+        ingest_file(ws, f, account="9001", delimiter=";", decimal_comma=True, dayfirst=True)
