@@ -81,7 +81,7 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {
                    "trade_count"),
     # the bot platform's log: platform is the spec's exchange (3commas)
     "bot_orders": ("exchange", "platform_account_id", "deal_id", "bot_id", "order_id", "time_utc", "base_asset",
-                   "quote_asset", "side", "quantity", "price"),
+                   "quote_asset", "side", "quantity", "price", "price_text"),
     # API-key records (fingerprint from Options.api_key_fingerprint, never the key)
     "api_keys": ("fingerprint", "created_utc", "permissions", "ip_restricted"),
 }

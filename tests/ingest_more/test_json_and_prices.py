@@ -260,3 +260,17 @@ def test_kline_file_with_crlf_line_ends(ws: Workspace, tmp_path: Path) -> None:
     assert [(b["open_time"], b["open"], b["close"], b["volume"], b["trade_count"]) for b in bars] == [
         (datetime(2022, 12, 26, tzinfo=UTC), D("16541.77"), D("16529.67"), D("88.41273"), 3012),
         (datetime(2022, 12, 26, 0, 1, tzinfo=UTC), D("16529.67"), D("16525.01"), D("12.5"), 900)]
+
+
+def test_3commas_average_price_past_18_decimals_keeps_its_exact_text(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "deals.json"
+    p.write_text('[{"id": 7, "bot_id": 8, "account_id": 9, "pair": "USDT_BTC", "created_at": "2024-10-30T06:17:22.363Z",'
+                 ' "bought_amount": "0.0123", "bought_average_price": "67250.12345678901234567891"}]')
+    r = ingest(ws, p)
+    assert (r.format, r.rows_added) == ("threecommas_deals", 1)
+    [row] = stored(ws, "bot_orders")
+    # DECIMAL(38,18) cannot hold 20 decimals: the number is rounded, the text is kept exactly
+    assert (row["price_text"], row["quantity"], row["time_utc"]) == (
+        "67250.12345678901234567891", D("0.0123"), datetime(2024, 10, 30, 6, 17, 22, 363000, tzinfo=UTC))
+    assert row["price"] == D("67250.123456789012345679")
+    assert D(row["price_text"]) != row["price"]
