@@ -27,6 +27,7 @@ from ingest.sniff import (
     check_number_format,
     check_regular_file,
     decode_head,
+    detect_resave,
     is_xlsx,
     read_head,
     sniff_text,
@@ -52,6 +53,7 @@ class IngestResult:
     # the canonical rows the file made, over all parts: fewer than rows_read when a format leaves rows out
     # (a failed conversion, a deposit in a trades format), more when it splits one (a trade's two legs)
     rows_staged: int | None = None
+    notices: tuple[str, ...] = ()          # how the file was read when that was not said (a spreadsheet re-save)
 
     @property
     def rows_already_known(self) -> int:
@@ -65,6 +67,7 @@ class IngestResult:
             "exchange": self.exchange, "account": self.account, "rows_read": self.rows_read,
             "rows_added": self.rows_added, "rows_rejected": self.rows_rejected,
             "rows_already_known": self.rows_already_known, "rows_staged": self.rows_staged,
+            "notices": list(self.notices),
             "source_name": self.source_name,
             "kind": self.kind, "evidence_is_new": self.evidence_is_new,
             "formula_like_rows": self.flagged_count,
@@ -77,20 +80,23 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 actor: str = "cli", skip_bad_rows: bool = False, dayfirst: bool = False,
                 claim_id: int | None = None, case_id: str | None = None,
                 progress: load.ProgressFn | None = None, original_name: str | None = None,
-                api_key: str | None = None, delimiter: str = ",", decimal_comma: bool = False) -> IngestResult:
+                api_key: str | None = None, delimiter: str | None = None,
+                decimal_comma: bool = False) -> IngestResult:
     """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot.
 
     ``delimiter`` and ``decimal_comma`` say how a spreadsheet re-saved the file (``;`` and ``1.234,56``, a
-    European re-save); without them such a file is refused by name, never guessed.
+    European re-save). When neither is given and the file's head shows both unambiguously
+    (:func:`ingest.sniff.detect_resave`), it is read so and the result's ``notices`` say how; when it
+    does not, the file is refused naming the flags. ``delimiter=","`` reads commas only.
 
     ``api_key`` names the key an API-key record (Binance apiRestrictions) describes; it is reduced to
     its :func:`core.fingerprint.api_key_fingerprint` at once and never stored.
     """
     path = Path(path)
     name = safe_name(original_name or path.name)
-    if delimiter not in DELIMITERS:
+    if delimiter is not None and delimiter not in DELIMITERS:
         raise UsageError(f"--delimiter must be one of {', '.join(repr(d) for d in DELIMITERS)}, not {delimiter!r}")
-    if decimal_comma and delimiter == ",":
+    if decimal_comma and delimiter in (None, ","):
         raise UsageError("--decimal-comma needs --delimiter: a comma-separated file cannot write decimal commas "
                          "unquoted")
     started = utcnow()
@@ -114,7 +120,19 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 data = read_head(csv_path)
             complete = csv_path.stat().st_size <= len(data)
             text = decode_head(data, name, complete=complete)
-            sniffed = sniff_text(text, name, complete=complete, delimiter=delimiter)
+            notices: list[str] = []
+            try:
+                sniffed = sniff_text(text, name, complete=complete, delimiter=delimiter or ",")
+            except InputError:
+                resave = detect_resave(text, name, complete=complete) if delimiter is None else None
+                if resave is None:
+                    raise
+                delimiter, decimal_comma = resave
+                sniffed = sniff_text(text, name, complete=complete, delimiter=delimiter)
+                notices.append(f"{name} was re-saved by a spreadsheet: read with fields separated by "
+                               f"{DELIMITERS[delimiter]} and {'decimal commas (1.234,56)' if decimal_comma else 'decimal points'}"
+                               ", as its header and first rows show; give --delimiter (and --decimal-comma) "
+                               "to say otherwise")
             check_number_format(sniffed.head, decimal_comma)
             spec = sniffed.spec
             # a bot platform's log (3Commas) is not an exchange's export: --exchange names the exchange its
@@ -172,7 +190,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
         account=resolved, rows_read=staged.file_rows, rows_staged=read, rows_added=outcome.rows_added,
         rows_rejected=outcome.rows_rejected, source_name=name, kind=spec.kind,
         evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count,
-        parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read))
+        parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read), notices=tuple(notices))
 
 
 def _hash_and_seal(ws: Workspace, path: Path, cancel: threading.Event) -> tuple[tuple[str, int], Path | None]:

@@ -152,6 +152,7 @@ _ASSET = r"(\s*[A-Za-z][A-Za-z0-9]*)?\s*$"  # a fused or spaced asset after the 
 _DECIMAL_COMMA = re.compile(r"^\s*[-+]?\d+,(\d{1,2}|\d{4,})" + _ASSET)  # 0,5  12,25  0,00012 (not 1,234)
 _DECIMAL_POINT = re.compile(r"^\s*[-+]?\d+\.(\d{1,2}|\d{4,})" + _ASSET)  # 0.5  12.25  0.00012
 _AMBIGUOUS_COMMA = re.compile(r"^\s*[-+]?\d{1,3}(,\d{3})+" + _ASSET)  # 1,234: a thousands group or 1.234?
+_AMBIGUOUS_POINT = re.compile(r"^\s*[-+]?\d{1,3}(\.\d{3})+" + _ASSET)  # 1.234: 1234 or 1.234?
 
 
 def check_number_format(head: FileHead, decimal_comma: bool) -> None:
@@ -173,6 +174,38 @@ def check_number_format(head: FileHead, decimal_comma: bool) -> None:
                 raise InputError(f"the number {text.strip()!r} could be a thousands group or a decimal comma; "
                                  "pass --decimal-comma if the comma is the decimal mark", file=head.name, row=n,
                                  column=column)
+
+
+def detect_resave(text: str, name: str, *, complete: bool) -> tuple[str, bool] | None:
+    """How a spreadsheet re-saved the file, when its head shows it unambiguously: ``(delimiter, decimal_comma)``.
+
+    The delimiter is the one other than a comma under which the header, and only under it, is a known
+    format's; the decimal mark is a comma when the first rows hold numbers with a decimal comma (``0,5``)
+    and none with a decimal point, a point in the opposite case, and either when they hold only whole
+    numbers. Anything else (``1,234`` alone, or both marks) is not unambiguous: None, and the caller refuses
+    the file naming the flags."""
+    lines = text.splitlines()
+    if not complete and lines:
+        lines = lines[:-1]
+    found: list[tuple[str, Sniffed]] = []
+    for delim in DELIMITERS:
+        if delim == ",":
+            continue
+        try:
+            found.append((delim, sniff_text("\n".join(lines), name, complete=True, delimiter=delim)))
+        except (InputError, UnknownFormatError):
+            continue
+    if len(found) != 1:
+        return None
+    delim, sniffed = found[0]
+    fields = [f for row in sniffed.head.sample for f in row]
+    commas = any(_DECIMAL_COMMA.match(f) for f in fields)
+    points = any(_DECIMAL_POINT.match(f) for f in fields)
+    if commas and points:
+        return None
+    if not commas and not points and any(_AMBIGUOUS_COMMA.match(f) or _AMBIGUOUS_POINT.match(f) for f in fields):
+        return None
+    return delim, commas
 
 
 def sniff(path: Path, name: str) -> Sniffed:
