@@ -8,6 +8,7 @@ stores the evidence and merges the rows in one short transaction (see :mod:`inge
 from __future__ import annotations
 
 import os
+import re
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +22,16 @@ from core.workspace import Workspace
 from ingest import load
 from ingest.convert import prepare
 from ingest.formats.base import Options, registry, spec_named
-from ingest.sniff import check_regular_file, decode_head, is_xlsx, read_head, sniff_text
+from ingest.sniff import (
+    DELIMITERS,
+    check_number_format,
+    check_regular_file,
+    decode_head,
+    detect_resave,
+    is_xlsx,
+    read_head,
+    sniff_text,
+)
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ class IngestResult:
     evidence_sha256: str
     exchange: str
     account: str
-    rows_read: int
+    rows_read: int                         # the file's data rows (header and preamble excluded)
     rows_added: int
     rows_rejected: int
     source_name: str
@@ -40,17 +50,25 @@ class IngestResult:
     flagged: tuple[Problem, ...] = ()      # rows with formula-like text, stored inert
     flagged_count: int = 0
     parts: tuple[str, ...] = ()            # the formats that read the file (the format and its companions)
+    # the canonical rows the file made, over all parts: fewer than rows_read when a format leaves rows out
+    # (a failed conversion, a deposit in a trades format), more when it splits one (a trade's two legs)
+    rows_staged: int | None = None
+    notices: tuple[str, ...] = ()          # how the file was read when that was not said (a spreadsheet re-save)
 
     @property
     def rows_already_known(self) -> int:
-        return self.rows_read - self.rows_rejected - self.rows_added
+        """Canonical rows the account already had (the staged rows neither added nor rejected)."""
+        staged = self.rows_read if self.rows_staged is None else self.rows_staged
+        return max(staged - self.rows_rejected - self.rows_added, 0)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "run_id": self.run_id, "format": self.format, "evidence_sha256": self.evidence_sha256,
             "exchange": self.exchange, "account": self.account, "rows_read": self.rows_read,
             "rows_added": self.rows_added, "rows_rejected": self.rows_rejected,
-            "rows_already_known": self.rows_already_known, "source_name": self.source_name,
+            "rows_already_known": self.rows_already_known, "rows_staged": self.rows_staged,
+            "notices": list(self.notices),
+            "source_name": self.source_name,
             "kind": self.kind, "evidence_is_new": self.evidence_is_new,
             "formula_like_rows": self.flagged_count,
             "formula_like": [p.sentence() for p in self.flagged],
@@ -62,14 +80,25 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 actor: str = "cli", skip_bad_rows: bool = False, dayfirst: bool = False,
                 claim_id: int | None = None, case_id: str | None = None,
                 progress: load.ProgressFn | None = None, original_name: str | None = None,
-                api_key: str | None = None) -> IngestResult:
+                api_key: str | None = None, delimiter: str | None = None,
+                decimal_comma: bool = False) -> IngestResult:
     """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot.
+
+    ``delimiter`` and ``decimal_comma`` say how a spreadsheet re-saved the file (``;`` and ``1.234,56``, a
+    European re-save). When neither is given and the file's head shows both unambiguously
+    (:func:`ingest.sniff.detect_resave`), it is read so and the result's ``notices`` say how; when it
+    does not, the file is refused naming the flags. ``delimiter=","`` reads commas only.
 
     ``api_key`` names the key an API-key record (Binance apiRestrictions) describes; it is reduced to
     its :func:`core.fingerprint.api_key_fingerprint` at once and never stored.
     """
     path = Path(path)
     name = safe_name(original_name or path.name)
+    if delimiter is not None and delimiter not in DELIMITERS:
+        raise UsageError(f"--delimiter must be one of {', '.join(repr(d) for d in DELIMITERS)}, not {delimiter!r}")
+    if decimal_comma and delimiter in (None, ","):
+        raise UsageError("--decimal-comma needs --delimiter: a comma-separated file cannot write decimal commas "
+                         "unquoted")
     started = utcnow()
     check_regular_file(path, name)
     before = _fingerprint(path)
@@ -91,7 +120,20 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 data = read_head(csv_path)
             complete = csv_path.stat().st_size <= len(data)
             text = decode_head(data, name, complete=complete)
-            sniffed = sniff_text(text, name, complete=complete)
+            notices: list[str] = []
+            try:
+                sniffed = sniff_text(text, name, complete=complete, delimiter=delimiter or ",")
+            except InputError:
+                resave = detect_resave(text, name, complete=complete) if delimiter is None else None
+                if resave is None:
+                    raise
+                delimiter, decimal_comma = resave
+                sniffed = sniff_text(text, name, complete=complete, delimiter=delimiter)
+                notices.append(f"{name} was re-saved by a spreadsheet: read with fields separated by "
+                               f"{DELIMITERS[delimiter]} and {'decimal commas (1.234,56)' if decimal_comma else 'decimal points'}"
+                               ", as its header and first rows show; give --delimiter (and --decimal-comma) "
+                               "to say otherwise")
+            check_number_format(sniffed.head, decimal_comma)
             spec = sniffed.spec
             # a bot platform's log (3Commas) is not an exchange's export: --exchange names the exchange its
             # orders went to
@@ -105,7 +147,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 raise UsageError(f"{name} is a {spec.exchange} export ({spec.name}), not {given}")
             fingerprint = api_key_fingerprint(spec.exchange, api_key) if api_key else None
             options = Options(exchange=target, account=account, dayfirst=dayfirst,
-                              api_key_fingerprint=fingerprint)
+                              api_key_fingerprint=fingerprint, decimal_comma=decimal_comma)
             if progress:
                 progress("hashing", 0.0)
             # hash and encrypt the evidence copy on a thread while DuckDB parses the file
@@ -124,7 +166,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 read = sum(p.rows_read for p in parts)
                 if sum(p.rows_good for p in parts) == 0 and read > 0:
                     problems = [q for p in parts for q in p.problems]
-                    raise InputError(f"none of the {read} rows is valid; nothing was stored "
+                    raise InputError(f"none of the {staged.file_rows} rows is valid; nothing was stored "
                                      f"(first problem: {problems[0].sentence() if problems else '?'})",
                                      file=name)
                 resolved = _resolve_account(parts, account, name)
@@ -145,10 +187,10 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
         _drop_unused_copy(sealing)
     return IngestResult(
         run_id=outcome.run_id, format=spec.name, evidence_sha256=sha[0], exchange=spec.exchange,
-        account=resolved, rows_read=read, rows_added=outcome.rows_added,
+        account=resolved, rows_read=staged.file_rows, rows_staged=read, rows_added=outcome.rows_added,
         rows_rejected=outcome.rows_rejected, source_name=name, kind=spec.kind,
         evidence_is_new=outcome.evidence_is_new, flagged=staged.flagged, flagged_count=staged.flagged_count,
-        parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read))
+        parts=tuple(p.spec.name for p in parts if p is staged or p.rows_read), notices=tuple(notices))
 
 
 def _hash_and_seal(ws: Workspace, path: Path, cancel: threading.Event) -> tuple[tuple[str, int], Path | None]:
@@ -170,10 +212,26 @@ def _fingerprint(path: Path) -> tuple[int, int]:
     return st.st_size, st.st_mtime_ns
 
 
+def _mask_matches(masked: str, uid: str) -> bool:
+    """Whether ``uid`` shows the visible characters of ``masked`` (``*****3866`` matches ``80213866``)."""
+    pattern = ".+".join(re.escape(piece) for piece in re.split(r"\*+", masked))
+    return re.fullmatch(pattern, uid) is not None
+
+
 def _resolve_account(parts: list[load.Staged], account: str | None, name: str) -> str:
     staged = parts[0]
     given = account.strip() if account else None
+    masked = tuple(dict.fromkeys(m for p in parts for m in p.masked_accounts))
     found = tuple(dict.fromkeys(a for p in parts for a in p.accounts))
+    if masked:  # a masked UID is not an account: the real one is --account, or the file's unmasked UID
+        uid = given or (found[0] if len(found) == 1 else None)
+        if uid is None:
+            raise UsageError(f"{name} shows the account only masked ({', '.join(masked)}); give the full UID "
+                             "with --account")
+        wrong = [m for m in masked if not _mask_matches(m, uid)]
+        if wrong:
+            raise UsageError(f"{name} shows the masked account {', '.join(wrong)}, which does not match "
+                             f"{'--account ' if given else 'the UID '}{uid}; give the account the export belongs to")
     with_rows = [p for p in parts if p.rows_read] or [staged]
     if not found and not any(p.spec.needs_account for p in with_rows):
         return given or ""  # reference prices and the like belong to no account

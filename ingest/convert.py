@@ -7,7 +7,11 @@ ordinary CSV or XLSX export, and otherwise the path of a CSV it wrote into the p
   ``BTCUSDT-1m-2022-12.zip``): checked against zip bombs and path tricks, its one CSV or JSON member
   extracted and prepared in turn;
 * a **Binance kline file** (``BTCUSDT-1m-2022-12.csv``, no header): the header Binance documents is
-  written above the untouched lines, so the ``binance_klines`` format recognises it;
+  written above the untouched lines, so the ``binance_klines`` format recognises it; it ends like the
+  file's first line (``\r\n`` or ``\n``), since a file mixing line ends cannot be read as CSV;
+* a file whose **rows are quoted whole** (``"2021-01-01 10:00:00,BTCUSDT,BUY,..."``: each line one quoted
+  field, as some spreadsheet and script re-saves write it): every such line is unquoted (``""`` becomes
+  ``"``), line for line, so row numbers and line ends stay as they were;
 * a **JSON document**: KuCoin REST responses (fills, orders, candles; one response, a list of items, or
   a bundle of recorded responses keyed by endpoint), a Binance ``apiRestrictions`` record, or 3Commas
   deals (with or without their market orders). Each becomes one CSV whose first column names the
@@ -64,12 +68,44 @@ def prepare(path: Path, head: bytes, workdir: Path, name: str) -> Path | None:
         return _prepare_json(path, workdir, name)
     if KLINE_NAME.match(name) and _looks_headerless_kline(head):
         out = workdir / "klines.csv"
+        # the header ends the way the file's lines end: DuckDB refuses a file mixing \n and \r\n
+        newline = "\r\n" if head.split(b"\n", 1)[0].endswith(b"\r") else "\n"
         with path.open("rb") as src, out.open("wb") as dst:
-            dst.write((",".join(KLINE_HEADER) + "\n").encode())
+            dst.write((",".join(KLINE_HEADER) + newline).encode())
             while chunk := src.read(1 << 20):
                 dst.write(chunk)
         return out
+    if _rows_quoted_whole(head):
+        return _unquote_rows(path, workdir / "unquoted.csv")
     return None
+
+
+def _quoted_whole(line: str) -> str | None:
+    """The content of a line that is one quoted field holding a comma, else None."""
+    body = line.strip()
+    if len(body) < 3 or not (body.startswith('"') and body.endswith('"')):
+        return None
+    try:
+        fields = next(csv.reader([body]), [])
+    except csv.Error:
+        return None
+    return fields[0] if len(fields) == 1 and "," in fields[0] else None
+
+
+def _rows_quoted_whole(head: bytes) -> bool:
+    """Whether the first data lines (the header may or may not be quoted too) are each one quoted field."""
+    text = head.decode("utf-8-sig", errors="replace")  # the 64 KiB head may end inside a character
+    lines = [ln for ln in text.splitlines()[:-1] or text.splitlines() if ln.strip()][:12]
+    return len(lines) >= 2 and all(_quoted_whole(ln) is not None for ln in lines[1:])
+
+
+def _unquote_rows(path: Path, out: Path) -> Path:
+    with path.open(encoding="utf-8-sig", newline="") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        for line in src:
+            body = line.rstrip("\r\n")
+            inner = _quoted_whole(body)
+            dst.write((body if inner is None else inner) + line[len(body):])
+    return out
 
 
 def _looks_headerless_kline(head: bytes) -> bool:

@@ -88,6 +88,9 @@ class Staged:
     accounts: tuple[str, ...]       # UIDs found in the file
     flagged: tuple[Problem, ...]    # rows holding formula-like text (stored inert)
     flagged_count: int
+    masked_accounts: tuple[str, ...] = ()  # masked UIDs the file shows (KuCoin: *****3866), not accounts
+    file_rows: int = 0              # the file's data rows (rows_read counts staged rows, which a format
+                                    # that filters or multiplies rows makes fewer or more)
 
 
 @contextmanager
@@ -183,7 +186,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     params: dict[str, Any] = {
         "path": str(path),
         "skip": head.header_line + 1,
-        "delimiter": csv_delimiter,
+        "delimiter": head.delimiter if csv_delimiter == "," else csv_delimiter,
         "columns": {n: "VARCHAR" for n in names},
         "time_format": formats,
         "offset_minutes": offset,
@@ -196,6 +199,8 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     if spec.params is not None:
         params.update(spec.params(head, options))
     con = _connect_stage(db_path)
+    if options.decimal_comma:  # --decimal-comma: 1.234,56 -> 1234.56 in every number the format parses
+        con.execute("CREATE OR REPLACE MACRO kt_num_text(x) AS replace(replace(trim(x), '.', ''), ',', '.')")
     try:
         if progress:
             progress("reading", 0.1)
@@ -245,6 +250,8 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
                         f"FROM raw_numbered AS r WHERE ({any_filled}) AND r.source_row NOT IN "  # noqa: S608
                         "(SELECT p.source_row FROM problems AS p)")
         rows_read = int(run(con, "SELECT count(*) FROM staged")[0][0])
+        # a row-local format stages one row per data row; any other is counted on the file (one more pass)
+        file_rows = rows_read if spec.row_local else int(run(con, "SELECT count(*) FROM raw_file")[0][0])
         rows_bad = int(run(con, "SELECT count(*) FROM problems")[0][0])
         shown = con.execute(
             "SELECT source_row, column_name, reason FROM problems ORDER BY source_row LIMIT ?",
@@ -259,6 +266,7 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         con.execute("CREATE VIEW final AS " + sql_text(f"finalize_{spec.kind}"))
         rows_good = rows_read - int(run(con, "SELECT count(DISTINCT source_row) FROM problems")[0][0])
         accounts = tuple(str(r[0]) for r in run(con, sql_text("staged_accounts")))
+        masked = _masked_accounts(con, spec, names, head)
         by_kind = SQL_DIR / f"formula_cells_{spec.kind}.sql"
         if by_kind.exists():  # the stored text columns of the kind (cheap: no second pass over the file)
             flagged_rows = con.execute(by_kind.read_text()).fetchall()
@@ -277,7 +285,22 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
     finally:
         con.close()
     return Staged(db_path, spec, head.name, rows_read, rows_good, problems, rows_bad, accounts, flagged,
-                  len(flagged_rows))
+                  len(flagged_rows), masked, file_rows)
+
+
+def _masked_accounts(con: duckdb.DuckDBPyConnection, spec: FormatSpec, names: list[str],
+                     head: FileHead) -> tuple[str, ...]:
+    """The masked UIDs (``*****3866``) of the spec's account column; the file is read again only when its
+    first rows show one (the format SQL stores no account for them)."""
+    column = spec.account_column
+    if not column or column not in names or not _IDENT.match(column):
+        return ()
+    idx = names.index(column)
+    if not any(idx < len(row) and "*" in row[idx] for row in head.sample):
+        return ()
+    found = con.execute(f"SELECT DISTINCT trim({column}) FROM raw_numbered "  # noqa: S608 - checked identifier
+                        f"WHERE contains({column}, '*') ORDER BY 1 LIMIT 20").fetchall()
+    return tuple(str(r[0]) for r in found)
 
 
 def _header_of(column: str | None, names: list[str], head: FileHead) -> str:
@@ -348,11 +371,11 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
             "format, exchange, account, account_from_file, rows_read, rows_added, rows_rejected, status, "
             "evidence_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [run_id, started_at or utcnow(), utcnow(), actor, sha[0], staged.name, spec.name, exchange,
-             ",".join(accounts) or None, bool(found) if accounts else None, sum(p.rows_read for p in parts),
+             ",".join(accounts) or None, bool(found) if accounts else None, staged.file_rows,
              added, rejected, "committed" if added else "no_change", spec.evidence_kind])
         audit.record(con, ws.keys, ws.settings, actor=actor, action="ingest", obj=f"evidence:{sha[0]}",
                      details={"run_id": run_id, "format": spec.name, "exchange": exchange,
-                              "rows_read": sum(p.rows_read for p in parts), "rows_added": added,
+                              "rows_read": staged.file_rows, "rows_added": added,
                               "rows_rejected": rejected, "formula_like_rows": staged.flagged_count,
                               "parts": [p.spec.name for p in parts]})
     return MergeOutcome(run_id, added, rejected, record.is_new)

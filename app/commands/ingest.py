@@ -28,6 +28,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="keep the good rows and store the bad ones in ingest_rejects")
     p.add_argument("--dayfirst", action="store_true",
                    help="read spreadsheet-resaved dates (14/04/2020 10:41) as day/month/year")
+    p.add_argument("--delimiter", metavar="CHAR", default=None, choices=[",", ";", "\t", "|"],
+                   help="the field separator of a spreadsheet-resaved file (';' for a European re-save); "
+                        "without it, a re-save is read only when its header and first rows are unambiguous")
+    p.add_argument("--decimal-comma", action="store_true",
+                   help="numbers are written 1.234,56 (a European re-save; needs --delimiter)")
     p.add_argument("--api-key", metavar="KEY",
                    help="the API key a key record (Binance apiRestrictions JSON) describes; only its "
                         "fingerprint is kept")
@@ -67,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
             try:
                 res = ingest_file(ws, path, exchange=args.exchange, account=args.account, actor="cli",
                                   skip_bad_rows=args.skip_bad_rows, dayfirst=args.dayfirst, progress=report,
-                                  api_key=args.api_key)
+                                  api_key=args.api_key, delimiter=args.delimiter,
+                                  decimal_comma=args.decimal_comma)
             except KeytraceError as exc:
                 if len(args.paths) == 1:
                     raise
@@ -82,6 +88,7 @@ def run(args: argparse.Namespace) -> int:
         if res.rows_rejected:
             line += f", {res.rows_rejected} rejected (see ingest_rejects, run {res.run_id})"
         lines.append(line + ".")
+        lines.extend(f"  note: {note}" for note in res.notices)
         if res.rows_rejected:
             lines.extend(_rejects(ws, res.run_id, res.source_name, res.rows_rejected))
         if res.flagged_count:

@@ -81,7 +81,7 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {
                    "trade_count"),
     # the bot platform's log: platform is the spec's exchange (3commas)
     "bot_orders": ("exchange", "platform_account_id", "deal_id", "bot_id", "order_id", "time_utc", "base_asset",
-                   "quote_asset", "side", "quantity", "price"),
+                   "quote_asset", "side", "quantity", "price", "price_text"),
     # API-key records (fingerprint from Options.api_key_fingerprint, never the key)
     "api_keys": ("fingerprint", "created_utc", "permissions", "ip_restricted"),
 }
@@ -100,6 +100,7 @@ class FileHead:
     header_line: int                 # 0-based line index of the header in the file
     sample: tuple[tuple[str, ...], ...]  # the first data rows, split into fields
     delimiter: str = ","
+    preamble: tuple[str, ...] = ()   # the non-blank lines above the header (OKX: ``UID:...,Time Zone:UTC+8``)
 
     @property
     def header_text(self) -> str:
@@ -114,6 +115,7 @@ class Options:
     account: str | None = None
     dayfirst: bool = False
     api_key_fingerprint: str | None = None    # core.fingerprint of --api-key; the key itself is not kept
+    decimal_comma: bool = False               # --decimal-comma: numbers written 1.234,56 (a European re-save)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,13 @@
 """KuCoin exports: trade histories (v3, 2019 legacy, order-splitting), orders, deposits, withdrawals and
-account history. A header with a zone (``Time(UTC+08:00)``) says it; no zone means Asia/Singapore
+account history, Convert. A header with a zone (``Time(UTC+08:00)``) says it; no zone means Asia/Singapore
 (UTC+8, no daylight saving), as KuCoin's own exports did. An empty report holds "No matching records found.".
+
+The "Bundle" export reorders the deposit and withdrawal columns (``...,Time(UTC+hh:mm),Remarks,Status,Fee,
+Amount,Coin,Transfer Network[,Withdrawal Address/Account]``); the SQL reads columns by name, so only the
+header differs. The order-splitting export comes with and without ``Tax``. A Convert row
+(``****4228,mainAccount,TRADE,10285.1148 KAS,16272.9897 DOGE,1 KAS=1.5821884360493477 DOGE,...,SUCCESS``)
+names no pair: it is stored as a sell of the Sell asset for the Buy asset at the export's own
+``1 <sell> = X <buy>`` price, exactly; only ``SUCCESS`` rows moved anything.
 """
 
 from __future__ import annotations
@@ -69,10 +76,10 @@ FORMATS: list[FormatSpec] = [
         description="KuCoin order-splitting (fills), UID,Account Type,Order ID,Symbol,Side,Order Type,"
                     "Avg. Filled Price,Filled Amount,...,Maker/Taker,Fee Currency",
         header=r"UID,Account Type,Order ID,Symbol,Side,Order Type,Avg\. Filled Price,Filled Amount,Filled Volume,"
-               r"Filled Volume \(USDT\),Filled Time" + _Z + r",Fee,Tax,Maker/Taker,Fee Currency(,Account Mode)?,?",
+               r"Filled Volume \(USDT\),Filled Time" + _Z + r",Fee,(Tax,)?Maker/Taker,Fee Currency(,Account Mode)?,?",
         time_column="filled_time",
         account_column="uid",
-        optional_columns=("account_mode",),
+        optional_columns=("tax", "account_mode"),
         default_offset_minutes=SINGAPORE,
     ),
     FormatSpec(
@@ -114,6 +121,48 @@ FORMATS: list[FormatSpec] = [
         optional_columns=_TRANSFER_OPTIONAL,
         default_offset_minutes=SINGAPORE,
         params=_withdrawal,
+    ),
+    FormatSpec(
+        name="kucoin_deposits_bundle",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin deposit history (Bundle export), UID,Account Type,Time(UTC+hh:mm),Remarks,Status,Fee,"
+                    "Amount,Coin,Transfer Network",
+        header=r"UID,Account Type,Time" + _Z + r",Remarks,Status,Fee,Amount,Coin,Transfer Network,?",
+        sql="kucoin_deposit_withdrawal.sql",
+        time_column="time",
+        account_column="uid",
+        optional_columns=_TRANSFER_OPTIONAL,
+        default_offset_minutes=SINGAPORE,
+        params=_deposit,
+    ),
+    FormatSpec(
+        name="kucoin_withdrawals_bundle",
+        exchange="kucoin",
+        kind="ledger_movements",
+        description="KuCoin withdrawal history (Bundle export), UID,Account Type,Time(UTC+hh:mm),Remarks,Status,Fee,"
+                    "Amount,Coin,Transfer Network,Withdrawal Address/Account",
+        header=r"UID,Account Type,Time" + _Z + r",Remarks,Status,Fee,Amount,Coin,Transfer Network,"
+               r"Withdrawal Address/Account,?",
+        sql="kucoin_deposit_withdrawal.sql",
+        time_column="time",
+        account_column="uid",
+        optional_columns=_TRANSFER_OPTIONAL,
+        default_offset_minutes=SINGAPORE,
+        params=_withdrawal,
+    ),
+    FormatSpec(
+        name="kucoin_convert",
+        row_local=False,  # keeps only the successful conversions
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin Convert history, UID,Account Type,Payment Account,Sell,Buy,Price,[Tax,]"
+                    "Time of Update(UTC+hh:mm),Status",
+        header=r"UID,Account Type,Payment Account,Sell,Buy,Price,(Tax,)?Time of Update" + _Z + r",Status,?",
+        time_column="time_of_update",
+        account_column="uid",
+        optional_columns=("tax",),
+        default_offset_minutes=SINGAPORE,
     ),
     FormatSpec(
         name="kucoin_deposits_short",

@@ -14,6 +14,7 @@ WITH flagged AS (
             WHEN kt_formula(s.base_asset) THEN 'base_asset'
             WHEN kt_formula(s.quote_asset) THEN 'quote_asset'
             WHEN kt_formula(s.side) THEN 'side'
+            WHEN kt_formula(s.price_text) THEN 'price_text'
         END AS column_name,
         CASE
             WHEN kt_formula(s.exchange) THEN s.exchange
@@ -24,6 +25,7 @@ WITH flagged AS (
             WHEN kt_formula(s.base_asset) THEN s.base_asset
             WHEN kt_formula(s.quote_asset) THEN s.quote_asset
             WHEN kt_formula(s.side) THEN s.side
+            WHEN kt_formula(s.price_text) THEN s.price_text
         END AS value
     FROM staged AS s
 )

@@ -3,7 +3,7 @@
 -- quantity, price, occurrence) is new; re-ingesting a file adds nothing.
 -- Params: $exchange (the platform, e.g. 3commas), $account (the exchange account, may be empty), $sha, $run_id.
 INSERT INTO bot_orders (platform, exchange, account, platform_account_id, deal_id, bot_id, order_id, time_utc, pair,
-                        side, quantity, price, occurrence, evidence_sha256, source_row, ingest_run_id)
+                        side, quantity, price, price_text, occurrence, evidence_sha256, source_row, ingest_run_id)
 SELECT
     $exchange,
     f.exchange,
@@ -17,6 +17,7 @@ SELECT
     f.side,
     f.quantity,
     f.price,
+    f.price_text,
     f.occurrence,
     $sha,
     f.source_row,

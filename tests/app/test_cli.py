@@ -172,12 +172,14 @@ def test_an_unknown_exchange_is_named_as_such(ws: Workspace, tmp_path: Path,
 
 def test_a_semicolon_file_names_no_row(ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     f = tmp_path / "semi.csv"
-    f.write_text((TRADE_HEADER + TRADE_GOOD).replace(",", ";"))
+    # decimal points and a decimal comma: how it was re-saved is not unambiguous, so it is refused
+    f.write_text((TRADE_HEADER + TRADE_GOOD).replace(",", ";").replace("0.00001784BNB", "0,00001784BNB"))
     status, _, err = _cli(capsys, "--db", str(ws.settings.db_path), "ingest", str(f))
     assert status == 1
     assert err == ("keytrace: semi.csv: this looks like a Binance Spot Trade History export but its fields are "
-                   "separated by semicolons, not commas (was it re-saved by a spreadsheet?); please ingest the "
-                   "file exactly as the exchange produced it\n")
+                   "separated by semicolons, not commas (was it re-saved by a spreadsheet?); ingest the file as "
+                   "the exchange produced it, or say how it was saved: --delimiter ';', and --decimal-comma if "
+                   "its numbers are written like 1.234,56\n")
 
 
 def test_a_formula_in_a_workbook_names_the_header_column(ws: Workspace, tmp_path: Path,

@@ -66,10 +66,31 @@ def test_truncated_inside_quotes(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_wrong_delimiter(ws: Workspace, tmp_path: Path) -> None:
+    # a re-save whose separator and decimal mark cannot be told for sure is refused, naming the flags
+    f = tmp_path / "semi.csv"
+    f.write_text(HEADER.replace(",", ";") + GOOD.replace(",", ";").replace("0.0000114300BNB", "0,0000114300BNB"))
+    refused(ws, f, InputError, r"^semi\.csv: this looks like a Binance Spot Trade History export but its "
+                               r"fields are separated by semicolons, not commas .* --delimiter ';'")
+    g = tmp_path / "semi_thousands.csv"
+    g.write_text(HEADER.replace(",", ";") + "2021-05-09 22:47:36;VETUSDT;BUY;1,250;43VET;54USDT;1BNB\n")
+    refused(ws, g, InputError, r"^semi_thousands\.csv: this looks like .* --delimiter ';'")
+
+
+def test_unambiguous_semicolon_resave_is_read_and_says_so(ws: Workspace, tmp_path: Path) -> None:
+    # only ';' makes the header a known format's, and every decimal is a point: read so, with a notice
     f = tmp_path / "semi.csv"
     f.write_text(HEADER.replace(",", ";") + GOOD.replace(",", ";"))
-    refused(ws, f, InputError, r"^semi\.csv: this looks like a Binance Spot Trade History export but its "
-                               r"fields are separated by semicolons")
+    res = ingest_file(ws, f, account="9001")
+    assert (res.format, res.rows_added) == ("binance_trade_history", 1)
+    assert res.notices == ("semi.csv was re-saved by a spreadsheet: read with fields separated by semicolons and "
+                           "decimal points, as its header and first rows show; give --delimiter (and "
+                           "--decimal-comma) to say otherwise",)
+    [t] = table(ws, "trades")
+    assert (t["price"], t["quantity"], t["quote_quantity"], t["fee"]) == (
+        D("0.22917"), D("43.7"), D("10.014729"), D("0.00001143"))
+    # --delimiter ',' says it is comma-separated: then it is refused, not guessed
+    with pytest.raises(InputError, match="fields are separated by semicolons, not commas"):
+        ingest_file(ws, f, account="9001", delimiter=",")
 
 
 def test_binary_garbage(ws: Workspace, tmp_path: Path) -> None:
@@ -195,3 +216,58 @@ def test_more_fields_than_the_header(ws: Workspace, tmp_path: Path) -> None:
     f = tmp_path / "wide.csv"
     f.write_text(HEADER + GOOD + GOOD.strip() + ",extra,fields\n")
     refused(ws, f, ValidationError, r"^wide\.csv, row 2: the row has more fields than the header")
+
+
+SEMI = Path(__file__).resolve().parent.parent / "fixtures" / "exchange_exports" / \
+    "binance_spot_trade_history_semicolon_decimal_comma.csv"
+
+
+def test_semicolons_and_decimal_commas_only_when_the_user_says_so(ws: Workspace,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    before = snapshot(ws)
+    # the separator and the decimal commas are unambiguous, so they are not asked for; the dates are not
+    refused(ws, SEMI, InputError, r"row 1, column 'Date\(UTC\)': the time '14.04.2020 10:41' is written "
+                                  r"day/month/year")
+    # ',' said: the semicolons are refused, naming the flags
+    with pytest.raises(InputError, match=r"fields are separated by semicolons, not commas .*--delimiter ';', and "
+                                         r"--decimal-comma if its numbers are written like 1.234,56"):
+        ingest_file(ws, SEMI, account="9001", delimiter=",", dayfirst=True)
+    # ';' alone: the decimal commas would read 0,0229210000 as 229210000, so the file is refused by row and column
+    with pytest.raises(InputError, match=r"row 1, column 'Executed': the number '0,0146000000BTC' is written with "
+                                         r"a decimal comma; pass --decimal-comma"):
+        ingest_file(ws, SEMI, account="9001", delimiter=";", dayfirst=True)
+    with pytest.raises(UsageError, match=r"--decimal-comma needs --delimiter"):
+        ingest_file(ws, SEMI, account="9001", decimal_comma=True)
+    auto = ingest_file(ws, SEMI, account="9001", dayfirst=True)  # unambiguous: read, and said so
+    assert (auto.rows_added, auto.notices[0].split(":")[1].strip()) == (
+        2, "read with fields separated by semicolons and decimal commas (1.234,56), as its header and first rows "
+           "show; give --delimiter (and --decimal-comma) to say otherwise")
+    assert [t["price"] for t in table(ws, "trades")] == [D("6853.21"), D("0.022921")]
+    before = snapshot(ws)
+    with pytest.raises(UsageError, match=r"--delimiter must be one of"):
+        ingest_file(ws, SEMI, account="9001", delimiter=":")
+    assert snapshot(ws) == before
+    res = ingest_file(ws, SEMI, account="9001", delimiter=";", decimal_comma=True, dayfirst=True)
+    assert (res.format, res.rows_read, res.rows_added, res.notices) == ("binance_trade_history", 2, 0, ())
+    got = [(t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"], t["fee"],
+            t["fee_asset"]) for t in table(ws, "trades")]
+    assert got == [
+        (datetime(2020, 4, 14, 10, 41, tzinfo=UTC), "BTC/USDT", "buy", D("6853.21"), D("0.0146"), D("100.056866"),
+         D("0.0000146"), "BTC"),
+        (datetime(2020, 4, 14, 11, 2, tzinfo=UTC), "ETH/BTC", "sell", D("0.022921"), D("1.5"), D("0.0343815"),
+         D("0.00003438"), "BTC"),
+    ]
+    # the command line says the same with --delimiter ';' --decimal-comma
+    from app.cli import main
+    assert main(["--db", str(ws.settings.db_path), "ingest", str(SEMI), "--account", "9001", "--delimiter", ";",
+                 "--decimal-comma", "--dayfirst"]) == 0
+    out = capsys.readouterr().out
+    assert "2 rows read, 0 added, 2 already known" in out and "note:" not in out
+
+
+def test_decimal_comma_refuses_decimal_points(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "semi_points.csv"
+    f.write_text(SEMI.read_text().replace("0,0229210000", "0.0229210000"))
+    with pytest.raises(InputError, match=r"semi_points.csv, row 2, column 'Price': the number '0.0229210000' has "
+                                         r"a decimal point, but --decimal-comma"):
+        ingest_file(ws, f, account="9001", delimiter=";", decimal_comma=True, dayfirst=True)

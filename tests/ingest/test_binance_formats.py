@@ -146,3 +146,50 @@ def test_unsplittable_pair_is_a_clear_bad_row(ws: Workspace, tmp_path: Path) -> 
                                               r"known quote asset, and Executed and Amount do not show where to split it"):
         ingest_file(ws, f, account="9001")
     assert table(ws, "trades") == []
+
+
+def test_binance_convert_successful_conversions_exact_price_from_the_base_side(ws: Workspace) -> None:
+    r = ingest_file(ws, FIX / "binance_convert_history.csv", account="b-1")
+    assert (r.format, r.kind) == ("binance_convert", "trades")
+    got = [(t["source_row"], t["time_utc"], t["base_asset"], t["quote_asset"], t["side"], t["price"], t["quantity"],
+            t["quote_quantity"], t["fee"]) for t in table(ws, "trades")]
+    assert got == [
+        # sold ADA for USDT: price from "1 ADA = 0.5434 USDT"; the time is Date Updated
+        (1, datetime(2024, 2, 18, 7, 41, 10, tzinfo=UTC), "ADA", "USDT", "sell", D("0.5434"), D("425.5"),
+         D("231.2167"), None),
+        # bought DOT with BTC: the pair's base is DOT, so the price is the inverse text "1 DOT = ... BTC"
+        (2, datetime(2024, 2, 17, 22, 5, 33, tzinfo=UTC), "DOT", "BTC", "buy", D("0.0010870603"), D("3.79003314"),
+         D("0.00412"), None),
+        # row 3 expired: not an execution
+        (4, datetime(2024, 2, 16, 11, 0, 48, tzinfo=UTC), "ETH", "USDC", "sell", D("2741.71"), D("0.25"),
+         D("685.4275"), None),
+    ]
+
+
+def test_binance_convert_without_wallet_and_a_price_too_fine_to_store(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "convert.csv"
+    p.write_text("Date,Pair,Type,Sell,Buy,Price,Inverse Price,Date Updated,Status\n"
+                 "2023-11-10 14:02:16,LTCETH,Market,0.06 ETH,1.63850661 LTC,1 ETH = 27.3084435 LTC,"
+                 "1 LTC = 0.0366187000000000000012 ETH,2023-11-10 14:02:16,Successful\n")
+    with pytest.raises(ValidationError, match=r"convert.csv, row 1, column 'Inverse Price': the price "
+                                              r"'0.0366187000000000000012' has more than 18 decimals"):
+        ingest_file(ws, p, account="b-1")
+    p.write_text(p.read_text().replace("0.0366187000000000000012", "0.0366187"))
+    ingest_file(ws, p, account="b-1")
+    [t] = table(ws, "trades")
+    assert (t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"]) == (
+        "LTC/ETH", "buy", D("0.0366187"), D("1.63850661"), D("0.06"))
+
+
+def test_rows_quoted_whole_are_read(ws: Workspace) -> None:
+    # every line one quoted field (inner quotes doubled): unquoted line for line, then read as usual
+    res = ingest_file(ws, FIX / "binance_spot_trade_history_rows_quoted_whole.csv", account="9001")
+    assert (res.format, res.rows_read, res.rows_added) == ("binance_trade_history", 2, 2)
+    got = [(t["source_row"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"],
+            t["fee"], t["fee_asset"]) for t in table(ws, "trades")]
+    assert got == [
+        (1, datetime(2021, 1, 1, 10, 0, tzinfo=UTC), "BTC/USDT", "buy", D("29105.52"), D("0.00345"), D("100.414044"),
+         D("0.00000345"), "BTC"),
+        (2, datetime(2021, 1, 1, 10, 3, 41, tzinfo=UTC), "1INCH/USDT", "sell", D("1.245"), D("100"), D("124.5"),
+         D("0.1245"), "USDT"),
+    ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
-from core.errors import InputError
+from core.errors import InputError, UsageError
 from core.workspace import Workspace
 from ingest.api import ingest_file
 from tests.ingest.helpers import FIX, snapshot, table
@@ -111,3 +112,71 @@ def test_legacy_deposits_and_withdrawals(ws: Workspace) -> None:
         (datetime(2020, 3, 13, 23, 0, tzinfo=UTC), "withdrawal", "ETH", D("-3.5"), None,
          "0x3333333333333333333333333333333333333333"),
     ]
+
+
+def test_order_splitting_without_tax_column(ws: Workspace) -> None:
+    r = ingest_file(ws, FIX / "kucoin_order_splitting_no_tax.csv")
+    assert (r.format, r.account) == ("kucoin_order_splitting", "40771892")
+    got = [(t["source_row"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"],
+            t["fee"], t["fee_asset"], t["order_id"], t["liquidity"]) for t in table(ws, "trades")]
+    assert got == [
+        (1, datetime(2024, 3, 11, 12, 7, 52, tzinfo=UTC), "XRP/USDT", "buy", D("0.61275"), D("8150.2"),
+         D("4994.03505"), D("4.99403505"), "USDT", None, "taker"),
+        (2, datetime(2024, 3, 12, 7, 30, tzinfo=UTC), "ATOM/USDT", "sell", D("10.4312"), D("95.5"), D("996.1796"),
+         D("0.9961796"), "USDT", None, "taker"),
+    ]
+
+
+def test_bundle_deposits_and_withdrawals_with_reordered_columns(ws: Workspace) -> None:
+    d = ingest_file(ws, FIX / "kucoin_deposits_bundle.csv")
+    w = ingest_file(ws, FIX / "kucoin_withdrawals_bundle.csv")
+    assert (d.format, w.format, d.account) == ("kucoin_deposits_bundle", "kucoin_withdrawals_bundle", "40771892")
+    got = [(m["format"], m["time_utc"], m["kind"], m["asset"], m["amount"], m["fee"], m["status"], m["network"],
+            m["address"]) for m in table(ws, "ledger_movements", "format")]
+    assert got == [
+        ("kucoin_deposits_bundle", datetime(2024, 3, 10, 6, 0, 12, tzinfo=UTC), "deposit", "USDT", D("6000"), D("0"),
+         "SUCCESS", "TRC20", None),
+        ("kucoin_withdrawals_bundle", datetime(2024, 3, 12, 10, 2, 45, tzinfo=UTC), "withdrawal", "XRP", D("-8100"),
+         D("0.02"), "SUCCESS", "XRP", "rN7n3473SaZBCG4dFL83w7a1RXtXtbk2D9"),
+    ]
+
+
+def test_convert_with_and_without_tax_exact_price_only_successful(ws: Workspace) -> None:
+    r = ingest_file(ws, FIX / "kucoin_convert.csv", account="40771892")
+    assert (r.format, r.account) == ("kucoin_convert", "40771892")
+    ingest_file(ws, FIX / "kucoin_convert_tax.csv")
+    got = [(t["source_row"], t["format"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"],
+            t["quote_quantity"], t["fee"], t["account"]) for t in table(ws, "trades", "time_utc")]
+    assert got == [
+        # sold KAS for DOGE at the file's own "1 KAS=1.5253602011423717 DOGE" (16 decimals kept); row 2 failed
+        (1, "kucoin_convert", datetime(2024, 3, 12, 19, 15, 3, tzinfo=UTC), "KAS/DOGE", "sell",
+         D("1.5253602011423717"), D("5120.75"), D("7811.2408"), None, "40771892"),
+        (1, "kucoin_convert", datetime(2024, 3, 14, 3, 44, 10, tzinfo=UTC), "ETH/USDT", "sell", D("3406.64"),
+         D("0.25"), D("851.66"), None, "40771892"),
+    ]
+
+
+def test_masked_uid_is_not_an_account_and_must_match_the_given_one(ws: Workspace, tmp_path: Path) -> None:
+    # KuCoin masks the UID in some exports (*****3866): it must not become the account, and --account must
+    # show the same visible digits
+    p = tmp_path / "kucoin_order_splitting_masked.csv"
+    text = (FIX / "kucoin_order_splitting_no_tax.csv").read_text().replace("40771892,", "*****3866,")
+    p.write_text(text)
+    before = snapshot(ws)
+    with pytest.raises(UsageError, match=r"kucoin_order_splitting_masked.csv shows the account only masked "
+                                         r"\(\*\*\*\*\*3866\); give the full UID with --account"):
+        ingest_file(ws, p)
+    with pytest.raises(UsageError, match=r"shows the masked account \*\*\*\*\*3866, which does not match "
+                                         r"--account 40771892"):
+        ingest_file(ws, p, account="40771892")
+    assert snapshot(ws) == before
+    r = ingest_file(ws, p, account="80213866")
+    assert (r.account, r.rows_added) == ("80213866", 2)
+    assert {t["account"] for t in table(ws, "trades")} == {"80213866"}
+    # the real UID's own export is then the same account, not refused
+    q = tmp_path / "kucoin_order_splitting_real.csv"
+    q.write_text((FIX / "kucoin_order_splitting_no_tax.csv").read_text().replace("40771892,", "80213866,"))
+    assert ingest_file(ws, q).account == "80213866"
+    with ws.db.read() as con:
+        assert con.execute("SELECT account FROM accounts WHERE exchange = 'kucoin' ORDER BY 1").fetchall() == [
+            ("80213866",)]

@@ -2,9 +2,11 @@
 both operation styles, order history, Filled Orders, fills), ingested in any subset and any order: the same
 executions, the same findings and the same losses.
 
-Each generated set holds at most one execution per (pair, side, second), so that every kind can record
-it alone (a statement second with several fills is one execution by design: tests/ingest/
-test_reconcile_rules.py and docs/reconciliation.md).
+Each generated set holds at most one execution per second, so that every kind can record it alone (a
+statement second with several fills of one side is one execution by design, and a second holding a buy
+and a sell whose fees are both in BNB cannot be split: tests/ingest/test_reconcile_rules.py and
+docs/reconciliation.md). Fees are in the asset the execution received, or in BNB, as Binance and KuCoin
+charge them.
 """
 
 from __future__ import annotations
@@ -37,26 +39,27 @@ execution = st.fixed_dictionaries({
     "side": st.sampled_from(["buy", "sell"]),
     "lots": st.integers(min_value=1, max_value=5000),        # quantity in units of 0.01
     "markup": st.sampled_from([Decimal("1"), Decimal("5")]),  # 5: a pumped fill
-    "fee_in": st.sampled_from(["quote", "BNB"]),
+    "fee_in": st.sampled_from(["received", "BNB"]),
 })
 
 
 def executions(draw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Distinct (pair, side, second); exact amounts: quote = price x quantity in few decimals."""
+    """One execution a second; exact amounts: quote = price x quantity in few decimals."""
     seen: set[tuple[Any, ...]] = set()
     out = []
     for e in draw:
-        key = (e["pair"], e["side"], e["second"])
+        key = e["second"]
         if key in seen:
             continue
         seen.add(key)
         base, quote = e["pair"]
         price = PAIRS[e["pair"]] * e["markup"]
         qty = Decimal(e["lots"]) / 100
-        fee_asset = quote if e["fee_in"] == "quote" else "BNB"
+        received = base if e["side"] == "buy" else quote
+        fee_asset = received if e["fee_in"] == "received" else "BNB"
+        fee = {base: qty / 1000, quote: price * qty / 1000}.get(fee_asset, Decimal("0.0001"))
         out.append({"time": START + timedelta(seconds=e["second"]), "base": base, "quote": quote, "side": e["side"],
-                    "price": price, "quantity": qty, "quote_quantity": price * qty,
-                    "fee": (price * qty / 1000) if fee_asset == quote else Decimal("0.0001"), "fee_asset": fee_asset})
+                    "price": price, "quantity": qty, "quote_quantity": price * qty, "fee": fee, "fee_asset": fee_asset})
     return sorted(out, key=lambda x: x["time"])
 
 
@@ -215,7 +218,7 @@ def test_a_pumped_run_is_found_whatever_the_evidence() -> None:
     """Not vacuous: a sell, then buys of the thin coin at 5x, are found as unauthorised from every rendering."""
     draw = [{"second": 0, "pair": ("BTC", "USDT"), "side": "sell", "lots": 10, "markup": Decimal(1), "fee_in": "BNB"}]
     draw += [{"second": 5 + 3 * i, "pair": ("AKRO", "USDT"), "side": "buy", "lots": 4000, "markup": Decimal(5),
-              "fee_in": "quote"} for i in range(6)]
+              "fee_in": "received"} for i in range(6)]
     for exchange, names in RENDERINGS.items():
         for name in names:
             got = run(exchange, executions(draw), [name])

@@ -245,3 +245,32 @@ def test_formula_like_text_in_a_3commas_deal_is_stored_inert_and_flagged(ws: Wor
     assert r.flagged_count == 1
     assert r.flagged[0].column == "deal_id" and "formula-like text stored inert" in r.flagged[0].reason
     assert stored(ws, "bot_orders")[0]["deal_id"] == "=cmd|' /C calc'!A0"
+
+
+def test_kline_file_with_crlf_line_ends(ws: Workspace, tmp_path: Path) -> None:
+    # kline files re-written on Windows end every line with \r\n; the added header must end the same way
+    p = tmp_path / "BTCUSDT-1m-2022-12.csv"
+    p.write_bytes(b"1672012800000,16541.77,16545.70,16508.39,16529.67,88.41273,1672012859999,1461530.1234,3012,"
+                  b"40.1,662000.5,0\r\n"
+                  b"1672012860000,16529.67,16531.00,16520.00,16525.01,12.5,1672012919999,206600.25,900,6.2,"
+                  b"102451.0,0\r\n")
+    r = ingest(ws, p)
+    assert (r.format, r.rows_read, r.rows_added) == ("binance_klines", 2, 2)
+    bars = stored(ws, "price_bars")
+    assert [(b["open_time"], b["open"], b["close"], b["volume"], b["trade_count"]) for b in bars] == [
+        (datetime(2022, 12, 26, tzinfo=UTC), D("16541.77"), D("16529.67"), D("88.41273"), 3012),
+        (datetime(2022, 12, 26, 0, 1, tzinfo=UTC), D("16529.67"), D("16525.01"), D("12.5"), 900)]
+
+
+def test_3commas_average_price_past_18_decimals_keeps_its_exact_text(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "deals.json"
+    p.write_text('[{"id": 7, "bot_id": 8, "account_id": 9, "pair": "USDT_BTC", "created_at": "2024-10-30T06:17:22.363Z",'
+                 ' "bought_amount": "0.0123", "bought_average_price": "67250.12345678901234567891"}]')
+    r = ingest(ws, p)
+    assert (r.format, r.rows_added) == ("threecommas_deals", 1)
+    [row] = stored(ws, "bot_orders")
+    # DECIMAL(38,18) cannot hold 20 decimals: the number is rounded, the text is kept exactly
+    assert (row["price_text"], row["quantity"], row["time_utc"]) == (
+        "67250.12345678901234567891", D("0.0123"), datetime(2024, 10, 30, 6, 17, 22, 363000, tzinfo=UTC))
+    assert row["price"] == D("67250.123456789012345679")
+    assert D(row["price_text"]) != row["price"]

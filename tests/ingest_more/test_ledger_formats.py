@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.workspace import Workspace
-from tests.ingest_more.helpers import D, ingest, stored, table_counts
+from tests.ingest_more.helpers import EXPORTS, D, ingest, stored, table_counts
 
 
 def _m(r: dict[str, object]) -> tuple[object, ...]:
@@ -132,3 +132,66 @@ def test_okx_funding_as_xlsx(ws: Workspace, tmp_path: Path) -> None:
     assert (r.format, r.rows_added) == ("okx_funding", 2)
     assert [(x["amount"], x["fee"]) for x in stored(ws, "ledger_movements")] == [(D("1000"), D("0")),
                                                                                  (D("-250.5"), D("0.8"))]
+
+
+def _t(x: dict[str, object]) -> tuple[object, ...]:
+    return (x["source_row"], x["time_utc"], x["base_asset"], x["quote_asset"], x["side"], x["price"], x["quantity"],
+            x["quote_quantity"], x["fee"], x["fee_asset"], x["order_id"], x["trade_id"])
+
+
+def test_okx_trade_history_2025_preamble_bom_on_every_field_and_paired_legs(ws: Workspace) -> None:
+    # the preamble names the UID (the account) and the zone (UTC+8); each fill is a base leg and a quote leg
+    r = ingest(ws, "okx_trade_history_2025.csv")
+    assert (r.format, r.account, r.parts) == ("okx_trade_history", "7301184400912",
+                                             ("okx_trade_history", "okx_trade_history_ledger"))
+    assert [_t(x) for x in stored(ws, "trades")] == [
+        (2, datetime(2025, 3, 5, 10, 30, 12, tzinfo=UTC), "SOL", "USDT", "sell", D("162.4875"), D("5"),
+         D("812.4375"), D("0.8124375"), "USDT", "3100000000000000040", "3100000000000000041"),
+        # two fills of one order at one price and second: paired in id order (22 with 23, 24 with 25)
+        (4, datetime(2025, 3, 4, 2, 15, tzinfo=UTC), "BTC", "USDT", "buy", D("87300"), D("0.002"), D("174.6"),
+         D("0.000002"), "BTC", "3100000000000000020", "3100000000000000024"),
+        (6, datetime(2025, 3, 4, 2, 15, tzinfo=UTC), "BTC", "USDT", "buy", D("87300"), D("0.015"), D("1309.5"),
+         D("0.000015"), "BTC", "3100000000000000020", "3100000000000000022"),
+    ]
+    m = stored(ws, "ledger_movements")
+    assert len(m) == 7
+    assert [_m(x) for x in (m[0], m[1], m[6])] == [
+        ("trade", "Spot Buy", "USDT", D("811.6250625"), D("0.8124375"), "3100000000000000042"),
+        ("trade", "Spot Sell", "SOL", D("-5"), D("0"), "3100000000000000041"),
+        ("transfer", "Transfer Transfer in", "USDT", D("2500"), D("0"), "3100000000000000010"),
+    ]
+    assert (m[6]["time_utc"], m[6]["account"], m[0]["remark"]) == (
+        datetime(2025, 3, 4, 1, 0, tzinfo=UTC), "7301184400912", "SOL-USDT order 3100000000000000040")
+
+
+def test_okx_trade_history_2023_extra_unit_columns_and_exponent_zeros(ws: Workspace) -> None:
+    r = ingest(ws, "okx_trade_history_2023.csv", account="okx-1")
+    assert (r.format, r.account) == ("okx_trade_history", "okx-1")
+    [t] = stored(ws, "trades")
+    assert _t(t) == (2, datetime(2023, 11, 19, 21, 40, 33, tzinfo=UTC), "ETH", "USDT", "sell", D("2010.4"),
+                     D("0.125"), D("251.3"), D("0.2513"), "USDT", "612000000000000097", "612000000000000098")
+    m = stored(ws, "ledger_movements")
+    assert [_m(x) for x in m] == [
+        ("transfer", "Transfer Transfer out", "USDT", D("-250"), D("0"), "612000000000000101"),
+        ("trade", "Spot Sell", "ETH", D("-0.125"), D("0"), "612000000000000098"),
+        ("trade", "Spot Buy", "USDT", D("251.0487"), D("0.2513"), "612000000000000099"),
+    ]
+
+
+def test_okx_trade_history_leg_without_its_partner_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    lines = (EXPORTS / "okx_trade_history_2023.csv").read_text().splitlines()
+    p = tmp_path / "okx_cut.csv"
+    p.write_text("\n".join(lines[:3]) + "\n")  # the quote leg of the fill is missing
+    with pytest.raises(ValidationError, match=r"okx_cut.csv, row 2, column 'id': this 'ETH' leg of order "
+                                              r"612000000000000097 has no matching leg in the quote asset"):
+        ingest(ws, p, account="okx-1")
+
+
+def test_okx_funding_2025_without_fee_column_and_preamble_zone(ws: Workspace) -> None:
+    r = ingest(ws, "okx_funding_2025.csv")
+    assert (r.format, r.account, r.rows_added) == ("okx_funding", "7301184400912", 2)
+    m = stored(ws, "ledger_movements")
+    assert [(_m(x), x["time_utc"]) for x in m] == [
+        (("withdrawal", "Withdrawal", "ETH", D("-0.02"), None, "10500000002"), datetime(2025, 6, 2, 12, 5, 9, tzinfo=UTC)),
+        (("deposit", "Deposit", "ETH", D("0.02"), None, "10500000001"), datetime(2025, 6, 1, 7, 0, tzinfo=UTC)),
+    ]

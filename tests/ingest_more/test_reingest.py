@@ -44,7 +44,7 @@ def _snapshot(ws: Workspace) -> dict[str, list[tuple[Any, ...]]]:
 @pytest.mark.parametrize(("path", "kwargs"), CASES, ids=[p.name for p, _ in CASES])
 def test_provenance_and_idempotent_reingest(ws: Workspace, path: Path, kwargs: dict[str, Any]) -> None:
     first = ingest(ws, path, **kwargs)
-    assert first.rows_added == first.rows_read > 0
+    assert first.rows_added == first.rows_staged > 0 and first.rows_read > 0
     with ws.db.read() as con:
         for table in TABLES:
             bad = con.execute(f"SELECT count(*) FROM {table} WHERE evidence_sha256 IS DISTINCT FROM ?",
@@ -56,4 +56,5 @@ def test_provenance_and_idempotent_reingest(ws: Workspace, path: Path, kwargs: d
     before = _snapshot(ws)
     again = ingest(ws, path, **kwargs)
     assert (again.rows_added, again.evidence_sha256, again.evidence_is_new) == (0, first.evidence_sha256, False)
+    assert (again.rows_read, again.rows_already_known) == (first.rows_read, first.rows_staged)
     assert _snapshot(ws) == before

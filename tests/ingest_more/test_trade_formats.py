@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.workspace import Workspace
-from tests.ingest_more.helpers import D, ingest, stored, table_counts
+from tests.ingest_more.helpers import EXPORTS, D, ingest, stored, table_counts
 
 
 def _key(r: dict[str, object]) -> tuple[object, ...]:
@@ -46,7 +46,8 @@ def test_coinbasepro_fills_quote_amount_from_signed_total(ws: Workspace) -> None
 def test_coinbase_2024_preamble_symbols_and_advanced_trade_market(ws: Workspace) -> None:
     r = ingest(ws, "coinbase_transactions_2024.csv", account="cb")
     assert r.parts == ("coinbase_transactions", "coinbase_transactions_ledger")
-    assert r.rows_read == 3 + 7  # 3 trades; 6 balance changes and the received leg of the Convert
+    assert r.rows_read == 6  # the file's data rows (its preamble and header excluded)
+    assert r.rows_staged == 3 + 7  # 3 trades; 6 balance changes and the received leg of the Convert
     t = stored(ws, "trades")
     assert [_key(x) for x in t] == [
         ("BTC/USD", "buy", D("72304.15"), D("0.00137"), D("99.06"), D("1.99"), "USD"),
@@ -99,9 +100,45 @@ def test_bitstamp_market_rows_and_ap_style_dates(ws: Workspace) -> None:
     assert m[-1]["time_utc"] == datetime(2022, 5, 2, 23, 58, tzinfo=UTC)
 
 
+def test_bitstamp_2025_separate_currency_columns_iso_times_and_order_ids(ws: Workspace) -> None:
+    r = ingest(ws, "bitstamp_transactions_2025.csv", account="bs")
+    assert (r.format, r.parts) == ("bitstamp_transactions_2025",
+                                   ("bitstamp_transactions_2025", "bitstamp_transactions_2025_ledger"))
+    t = stored(ws, "trades")
+    assert [_key(x) for x in t] == [
+        ("BTC/EUR", "buy", D("96020"), D("0.0145"), D("1392.29"), D("3.48073"), "EUR"),
+        ("ETH/BTC", "sell", D("0.031536"), D("0.35"), D("0.0110376"), D("0.0000276"), "BTC"),
+    ]
+    assert [(x["source_row"], x["time_utc"], x["order_id"], x["trade_id"]) for x in t] == [
+        (2, datetime(2025, 2, 3, 9, 30, 5, tzinfo=UTC), "1840557301", "401230057"),
+        (3, datetime(2025, 2, 4, 17, 1, 59, tzinfo=UTC), "1840601122", "401230102")]
+    m = stored(ws, "ledger_movements")
+    assert sorted((x["source_row"], x["kind"], x["asset"], x["amount"], x["fee"], x["ref_id"]) for x in m) == [
+        (1, "deposit", "EUR", D("1500.00"), None, "401230001"),
+        (2, "fee", "EUR", D("-3.48073"), None, "401230057"),
+        (2, "trade", "BTC", D("0.0145"), None, "401230057"),
+        (2, "trade", "EUR", D("-1392.29"), None, "401230057"),
+        (3, "fee", "BTC", D("-0.0000276"), None, "401230102"),
+        (3, "trade", "BTC", D("0.0110376"), None, "401230102"),
+        (3, "trade", "ETH", D("-0.35"), None, "401230102"),
+        (4, "withdrawal", "BTC", D("-0.01"), D("0.00005"), "401230188"),
+    ]
+    assert {x["wallet"] for x in m} == {"Main Account"}
+
+
+def test_bitstamp_2025_rate_in_another_currency_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "Transactions.csv"
+    lines = (EXPORTS / "bitstamp_transactions_2025.csv").read_text().splitlines()
+    p.write_text(lines[0] + "\n" + lines[2].replace("96020,EUR", "96020,USD") + "\n")
+    with pytest.raises(ValidationError, match=r"Transactions.csv, row 1, column 'Rate currency': the rate currency "
+                                              r"'USD' is not the value currency EUR"):
+        ingest(ws, p, account="bs")
+
+
 def test_binance_card_purchases_completed_only(ws: Workspace) -> None:
     r = ingest(ws, "binance_card_purchases.csv", account="b-1")
-    assert (r.format, r.exchange, r.rows_read) == ("binance_card_purchases", "binance", 2)
+    # three data rows; the failed purchase moved nothing and makes no trade
+    assert (r.format, r.exchange, r.rows_read, r.rows_staged) == ("binance_card_purchases", "binance", 3, 2)
     t = stored(ws, "trades")
     assert [_key(x) for x in t] == [
         ("USDT/EUR", "buy", D("0.94512876"), D("311.06872676"), D("294.00"), D("6.00"), "EUR"),
@@ -166,3 +203,13 @@ def test_kraken_trades_2024_header_with_asset_class_and_position_columns(ws: Wor
     [t] = stored(ws, "trades")
     assert _key(t) == ("BTC/EUR", "sell", D("61000.1"), D("0.01"), D("610.001"), D("1.586"), "EUR")
     assert t["time_utc"] == datetime(2024, 5, 16, 12, 57, 55, 123400, tzinfo=UTC)
+
+
+def test_rows_read_counts_the_files_data_rows_not_the_rows_made(ws: Workspace) -> None:
+    # Bitstamp: 4 data rows make 2 trades and 8 balance changes; the run records the file's 4 rows
+    r = ingest(ws, "bitstamp_transactions.csv", account="bs")
+    assert (r.rows_read, r.rows_staged, r.rows_added, r.rows_already_known) == (4, 10, 10, 0)
+    with ws.db.read() as con:
+        assert con.execute("SELECT rows_read, rows_added FROM ingest_runs").fetchall() == [(4, 10)]
+    again = ingest(ws, "bitstamp_transactions.csv", account="bs")
+    assert (again.rows_read, again.rows_added, again.rows_already_known) == (4, 0, 10)

@@ -80,7 +80,9 @@ class Rows:
 
     def bot_order(self, exchange: str, account: str, when: datetime, pair: str, side: str, quantity: str) -> None:
         self.con.execute(
-            "INSERT INTO bot_orders VALUES ('3commas', ?, ?, 'p1', 'deal1', 'bot1', NULL, ?, ?, ?, ?, NULL, 1, ?, ?, 'run')",
+            "INSERT INTO bot_orders (platform, exchange, account, platform_account_id, deal_id, bot_id, order_id, "
+            "time_utc, pair, side, quantity, price, occurrence, evidence_sha256, source_row, ingest_run_id) "
+            "VALUES ('3commas', ?, ?, 'p1', 'deal1', 'bot1', NULL, ?, ?, ?, ?, NULL, 1, ?, ?, 'run')",
             [exchange, account, when, pair, side, Decimal(quantity), EVIDENCE, self._next()])
 
     def movement(self, exchange: str, account: str, when: datetime, kind: str, asset: str, amount: str) -> None:

@@ -15,7 +15,7 @@ WITH parsed AS (
 )
 SELECT
     p.source_row,
-    kt_blank(p.uid) AS account,
+    CASE WHEN contains(p.uid, '*') THEN NULL ELSE kt_blank(p.uid) END AS account,  -- a masked UID (*****3866) names no account
     p.t AS time_utc,
     kt_blank(p.account_type) AS wallet,
     $direction AS kind,

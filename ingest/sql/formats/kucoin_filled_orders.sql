@@ -17,7 +17,7 @@ WITH parsed AS (
 )
 SELECT
     p.source_row,
-    kt_blank(p.uid) AS account,
+    CASE WHEN contains(p.uid, '*') THEN NULL ELSE kt_blank(p.uid) END AS account,  -- a masked UID (*****3866) names no account
     kt_blank(p.order_id) AS order_id,
     p.created AS created_utc,
     p.filled AS updated_utc,

@@ -1,26 +1,31 @@
--- okx_funding: OKX funding-account history (id,Time,Type,Amount,Before Balance,After Balance,Fee,Symbol) as
--- canonical ledger movements.
--- Grain: one row per data row. Columns: source_row, account (NULL), the ledger_movements columns,
---        _bad_column, _bad_reason.
--- Params: $time_format.
-WITH parsed AS (
+-- okx_funding: OKX funding-account history (id,Time,Type,Amount,Before Balance,After Balance,[Fee,]Symbol;
+-- the 2025 export has no Fee column) as canonical ledger movements. Fields may carry a BOM each.
+-- Grain: one row per data row. Columns: source_row, account (UID of the preamble line, else NULL), the
+--        ledger_movements columns, _bad_column, _bad_reason.
+-- Params: $time_format, $offset_minutes (the preamble's Time Zone, else UTC), $okx_uid.
+WITH cleaned AS (
     SELECT
         r.source_row,
-        r.id,
-        r.time,
-        r.type,
-        r.amount,
-        r.fee,
-        r.symbol,
-        kt_time(r.time, $time_format, 0) AS time_utc,
-        kt_dec(r.amount) AS amount_value,
-        kt_dec(r.fee) AS fee_value,
-        lower(trim(r.type)) AS type_text
+        kt_blank(replace(r.id, chr(65279), '')) AS id,
+        kt_blank(replace(r.time, chr(65279), '')) AS time,
+        kt_blank(replace(r.type, chr(65279), '')) AS type,
+        kt_blank(replace(r.amount, chr(65279), '')) AS amount,
+        kt_blank(replace(r.fee, chr(65279), '')) AS fee,
+        kt_blank(replace(r.symbol, chr(65279), '')) AS symbol
     FROM raw AS r
+),
+parsed AS (
+    SELECT
+        c.*,
+        kt_time(c.time, $time_format, $offset_minutes) AS time_utc,
+        kt_dec(c.amount) AS amount_value,
+        kt_dec(c.fee) AS fee_value,
+        lower(trim(c.type)) AS type_text
+    FROM cleaned AS c
 )
 SELECT
     p.source_row,
-    CAST(NULL AS VARCHAR) AS account,
+    CAST($okx_uid AS VARCHAR) AS account,
     p.time_utc,
     'funding' AS wallet,
     CASE

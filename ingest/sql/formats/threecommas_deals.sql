@@ -2,7 +2,8 @@
 -- per market order, or per deal when it carries none) as canonical bot orders.
 -- Grain: one row per filled market order; for a deal row, one row per leg (opening at created_at, closing at
 --        closed_at once the deal is closed). Cancelled or active market orders are left out.
--- Columns: source_row, account (NULL), the bot_orders columns, _bad_column, _bad_reason.
+-- Columns: source_row, account (NULL), the bot_orders columns (price_text: the average price or rate exactly as
+--          written, e.g. 3Commas' 20-decimal averages), _bad_column, _bad_reason.
 -- Params: $time_format, $target_exchange (from --exchange, or NULL). Pairs are QUOTE_BASE (USDT_BTC) and are flipped to BASE/QUOTE.
 WITH base AS (
     SELECT
@@ -23,6 +24,7 @@ legs AS (
         b.order_type AS side_raw,
         kt_dec(b.quantity) - coalesce(kt_dec(b.quantity_remaining), 0) AS quantity,
         coalesce(nullif(kt_dec(b.average_price), 0), kt_dec(b.rate)) AS price,
+        CASE WHEN coalesce(kt_dec(b.average_price), 0) <> 0 THEN b.average_price ELSE b.rate END AS price_raw,
         b.quantity AS quantity_raw
     FROM base AS b
     WHERE b.rec = 'market_order'
@@ -37,6 +39,7 @@ legs AS (
         b.strategy,
         CASE b.strategy_text WHEN 'short' THEN kt_dec(b.sold_amount) ELSE kt_dec(b.bought_amount) END,
         CASE b.strategy_text WHEN 'short' THEN kt_dec(b.sold_average_price) ELSE kt_dec(b.bought_average_price) END,
+        CASE b.strategy_text WHEN 'short' THEN b.sold_average_price ELSE b.bought_average_price END,
         CASE b.strategy_text WHEN 'short' THEN b.sold_amount ELSE b.bought_amount END
     FROM base AS b
     WHERE b.rec = 'deal'
@@ -51,6 +54,7 @@ legs AS (
         b.strategy,
         CASE b.strategy_text WHEN 'short' THEN kt_dec(b.bought_amount) ELSE kt_dec(b.sold_amount) END,
         CASE b.strategy_text WHEN 'short' THEN kt_dec(b.bought_average_price) ELSE kt_dec(b.sold_average_price) END,
+        CASE b.strategy_text WHEN 'short' THEN b.bought_average_price ELSE b.sold_average_price END,
         CASE b.strategy_text WHEN 'short' THEN b.bought_amount ELSE b.sold_amount END
     FROM base AS b
     WHERE b.rec = 'deal' AND b.closed_at IS NOT NULL
@@ -77,6 +81,7 @@ SELECT
     p.side_text AS side,
     p.quantity,
     p.price,
+    kt_blank(p.price_raw) AS price_text,  -- the price as written: DECIMAL(38,18) rounds past 18 decimals
     CASE
         WHEN p.id IS NULL THEN 'id'
         WHEN p.quote = '' OR p.base_asset_text = '' OR NOT contains(p.pair, '_') THEN 'pair'
