@@ -2,8 +2,11 @@
 
 :func:`sniff` reads only the first 64 KiB of the file. It refuses, each with one sentence naming the
 file: special files (FIFOs, devices, directories), empty files, binary content, empty reports ("No
-matching records found."), header-only files, files whose separator is not the exchange's (a sign of
-re-saving in a spreadsheet), and files of no known format (the error lists the known formats).
+matching records found."), header-only files, files whose separator is not the one said (``--delimiter``,
+a comma by default: another one is a sign of re-saving in a spreadsheet, and the error names the flags
+that read it), and files of no known format (the error lists the known formats). :func:`detect_resave`
+tells when a re-save's separator and decimal mark are unambiguous; :func:`check_number_format` refuses
+numbers that disagree with the decimal mark said.
 """
 
 from __future__ import annotations
