@@ -153,3 +153,12 @@ def test_the_2024_statement_header_is_read_like_the_older_ones(ws: Workspace, tm
     assert _q(ws, "SELECT pair, side, price, quantity, fee, fee_asset FROM executions") == [
         ("HIGH/USDT", "buy", Decimal("2.5"), Decimal("20"), Decimal("0.02"), "HIGH")]
     assert _q(ws, "SELECT evidence_kind FROM ingest_runs") == [("statement",)]
+
+
+def test_a_coinbase_convert_row_holding_both_legs_is_one_execution(ws: Workspace) -> None:
+    ingest_file(ws, FIX / "coinbase_transactions_2024.csv", account="cb1")
+    assert _q(ws, "SELECT derived_from, pair, side, quantity, quote_quantity, source_count FROM executions "
+                  "WHERE derived_from = 'ledger'") == [("ledger", "ETH/USDC", "sell", Decimal("0.1"),
+                                                       Decimal("345.97"), 2)]
+    assert _q(ws, "SELECT derived_from, count(*) FROM executions GROUP BY ALL ORDER BY 1") == [("fill", 3),
+                                                                                             ("ledger", 1)]

@@ -18,7 +18,11 @@ CREATE TEMP TABLE rc_leg AS
 WITH l AS (
     SELECT m.exchange, m.account, m.time_utc, m.wallet, m.kind, m.operation, m.asset, m.amount, m.fee, m.ref_id,
            m.evidence_sha256, m.source_row, m.ingest_run_id, m.format,
-           3458764513820540928 + fl.file_no * 68719476736 + m.source_row AS rk,
+           -- a file row can hold several legs (a Coinbase Convert row: the asset given and the one received),
+           -- so a leg's rk adds its place among its row's legs (at most 16) to 16 x source_row
+           3458764513820540928 + fl.file_no * 68719476736 + m.source_row * 16
+               + row_number() OVER (PARTITION BY m.evidence_sha256, m.source_row
+                                    ORDER BY m.asset, m.amount, m.kind, m.operation) - 1 AS rk,
            CAST(fl.file_no AS VARCHAR) || CASE WHEN m.ref_id IS NOT NULL THEN 'r|' || m.ref_id
                 ELSE 'w|' || coalesce(m.wallet, '') || '|' || strftime(m.time_utc, '%Y-%m-%d %H:%M:%S') END AS gkey,
            m.kind = 'fee' AS is_fee
