@@ -193,3 +193,21 @@ def test_rows_quoted_whole_are_read(ws: Workspace) -> None:
         (2, datetime(2021, 1, 1, 10, 3, 41, tzinfo=UTC), "1INCH/USDT", "sell", D("1.245"), D("100"), D("124.5"),
          D("0.1245"), "USDT"),
     ]
+
+
+def test_order_history_without_the_fill_time_column_in_utc_plus_8(ws: Workspace) -> None:
+    # the variant with one time column only, Date(UTC+8): every time is 8 hours ahead of UTC, so a time just
+    # before midnight local is the afternoon before in UTC
+    res = ingest_file(ws, FIX / "binance_order_history_utc8_no_fill_time.csv", account="9001")
+    assert (res.format, res.kind, res.rows_added) == ("binance_order_history_single_time", "orders", 3)
+    got = [(o["source_row"], o["order_id"], o["created_utc"], o["updated_utc"], o["pair"], o["side"], o["order_type"],
+            o["order_price"], o["order_quantity"], o["filled_quantity"], o["avg_price"], o["filled_quote"], o["status"])
+           for o in table(ws, "orders")]
+    assert got == [
+        (1, "17920044031", datetime(2023, 4, 1, 23, 30, 15, tzinfo=UTC), None, "SOL/USDT", "buy", "limit", D("20.85"),
+         D("12.5"), D("12.5"), D("20.85"), D("260.625"), "filled"),
+        (2, "17920011870", datetime(2023, 4, 1, 15, 59, 59, tzinfo=UTC), None, "ETH/BTC", "sell", "market", None,
+         D("0.4"), D("0.4"), D("0.068412"), D("0.0273648"), "filled"),
+        (3, "17919900412", datetime(2023, 3, 31, 22, 5, tzinfo=UTC), None, "XRP/USDT", "sell", "limit", D("1050"),
+         D("300"), D("0"), D("0"), D("0"), "canceled"),
+    ]
