@@ -7,7 +7,9 @@
 -- Params: $time_format, $offset_minutes (zone of the Date(UTC+N) header), $time_header,
 --         $quotes_5, $quotes_4, $quotes_3 (the listed quote assets of 5, 4 and 3 letters: a fused pair
 --         is split at the longest that ends it),
---         $asset_suffix_regex (asset at the end of the fee).
+--         $asset_suffix_regex (asset at the end of the fee),
+--         $h_pair, $h_side, $h_price, $h_executed, $h_amount, $h_fee (the file's own names of the columns,
+--         as a translated export writes them: Par, Lado, ...).
 WITH split AS (
     SELECT
         r.*,
@@ -91,17 +93,17 @@ SELECT
     CAST(NULL AS VARCHAR) AS liquidity,
     CASE
         WHEN p.time_utc IS NULL THEN $time_header
-        WHEN p.base = '' THEN 'Pair'
-        WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN 'Side'
-        WHEN p.price_value IS NULL THEN 'Price'
-        WHEN p.quantity IS NULL THEN 'Executed'
-        WHEN p.quote_quantity IS NULL THEN 'Amount'
-        WHEN p.fee_value IS NULL THEN 'Fee'
+        WHEN p.base = '' THEN $h_pair
+        WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN $h_side
+        WHEN p.price_value IS NULL THEN $h_price
+        WHEN p.quantity IS NULL THEN $h_executed
+        WHEN p.quote_quantity IS NULL THEN $h_amount
+        WHEN p.fee_value IS NULL THEN $h_fee
     END AS _bad_column,
     CASE
         WHEN p.time_utc IS NULL AND p.date IS NULL THEN 'the time is missing'
         WHEN p.time_utc IS NULL THEN 'the time ' || kt_quoted(p.date) || ' is not a date and time of the form 2024-05-16 12:57:55'
-        WHEN p.base = '' THEN 'the pair ' || kt_quoted(p.pair) || ' does not end with a known quote asset, and Executed and Amount do not show where to split it'
+        WHEN p.base = '' THEN 'the pair ' || kt_quoted(p.pair) || ' does not end with a known quote asset, and ' || $h_executed || ' and ' || $h_amount || ' do not show where to split it'
         WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN 'the side ' || kt_quoted(p.side) || ' is neither BUY nor SELL'
         WHEN p.price_value IS NULL THEN 'the price ' || kt_quoted(p.price) || ' is not a number'
         WHEN p.quantity IS NULL THEN 'the executed amount ' || kt_quoted(p.executed) || ' is not a number followed by ' || p.base
