@@ -235,9 +235,12 @@ FORMATS: list[FormatSpec] = [
         name="kucoin_deposits_short",
         exchange="kucoin",
         kind="ledger_movements",
-        description="KuCoin deposit history without hash and address (file name says deposit)",
+        description="KuCoin deposit history without hash and address, UID,Account Type,Time(UTC+hh:mm),Coin,Amount,"
+                    "Fee,Transfer Network,Status,Remarks",
+        # known by its header alone: KuCoin's withdrawal lists always name the destination (Withdrawal
+        # Address/Account), so this address-less header is its deposit list (BittyTax reads it so too) whatever
+        # the file is called (export.csv); only a file named for withdrawals is read as those, below
         header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,Transfer Network,Status,Remarks,?",
-        file_name=r"deposit",
         sql="kucoin_deposit_withdrawal.sql",
         time_column="time",
         account_column="uid",
@@ -252,6 +255,7 @@ FORMATS: list[FormatSpec] = [
         description="KuCoin withdrawal history without hash and address (file name says withdraw)",
         header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,Transfer Network,Status,Remarks,?",
         file_name=r"withdraw",
+        priority=1,  # before kucoin_deposits_short, which has the same header and no file name
         sql="kucoin_deposit_withdrawal.sql",
         time_column="time",
         account_column="uid",

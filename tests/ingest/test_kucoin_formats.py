@@ -223,3 +223,29 @@ def test_trade_history_without_fee_and_bad_rows_named_by_the_files_columns(ws: W
     assert ingest_file(ws, p, account="k1").format == "kucoin_trade_history_2018_uid_no_fee"
     assert [(t["fee"], t["fee_asset"], t["quote_quantity"]) for t in table(ws, "trades")] == [
         (None, None, D("0.0246"))] * 2
+
+
+SHORT_DEPOSITS = ("UID,Account Type,Time(UTC+08:00),Coin,Amount,Fee,Transfer Network,Status,Remarks\n"
+                  "40771892,mainAccount,2024-03-10 14:00:12,USDT,6000,0,TRC20,SUCCESS,\n"
+                  "40771892,mainAccount,2024-03-11 08:30:00,XRP,120.5,0.25,XRP,SUCCESS,Deposit\n")
+
+
+def test_deposits_without_hash_are_known_by_their_header_whatever_the_file_name(ws: Workspace, tmp_path: Path) -> None:
+    # the header without Hash and Deposit Address is a deposit list: a file called export.csv is read exactly
+    # like the same file named for deposits
+    named = tmp_path / "kucoin_deposit_history.csv"
+    plain = tmp_path / "export.csv"
+    named.write_text(SHORT_DEPOSITS)
+    plain.write_text(SHORT_DEPOSITS)
+    a = ingest_file(ws, plain)
+    assert (a.format, a.account, a.rows_added) == ("kucoin_deposits_short", "40771892", 2)
+    b = ingest_file(ws, named)
+    assert (b.format, b.rows_added) == ("kucoin_deposits_short", 0)   # the same rows: nothing new
+    got = [(m["time_utc"], m["kind"], m["asset"], m["amount"], m["fee"], m["network"])
+           for m in table(ws, "ledger_movements", "time_utc")]
+    assert got == [(datetime(2024, 3, 10, 6, 0, 12, tzinfo=UTC), "deposit", "USDT", D("6000"), D("0"), "TRC20"),
+                   (datetime(2024, 3, 11, 0, 30, tzinfo=UTC), "deposit", "XRP", D("120.5"), D("0.25"), "XRP")]
+    # a file named for withdrawals keeps being read as withdrawals
+    w = tmp_path / "kucoin_withdrawal_history.csv"
+    w.write_text(SHORT_DEPOSITS.replace("2024-03-1", "2024-04-1"))
+    assert ingest_file(ws, w).format == "kucoin_withdrawals_short"
