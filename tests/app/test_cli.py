@@ -59,7 +59,7 @@ def test_every_command_has_help_with_an_example() -> None:
 # -- command-line defects found by exploratory QA: what the user sees, exactly --------------------------
 
 TRADE_HEADER = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
-TRADE_GOOD = "2021-06-14 21:52:18,VETUSDT,BUY,0.14362,70.1VET,10.067962USDT,0.00001784BNB\n"
+TRADE_GOOD = "2021-06-14 21:52:18,VETUSDT,BUY,0.14362,70.1VET,10.067762USDT,0.00001784BNB\n"
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -20,7 +20,7 @@ def test_trade_history_2021(ws: Workspace) -> None:
     t = table(ws, "trades")
     assert (t[0]["time_utc"], t[0]["pair"], t[0]["side"], t[0]["price"], t[0]["quantity"], t[0]["quote_quantity"],
             t[0]["fee"], t[0]["fee_asset"]) == (datetime(2021, 6, 14, 21, 52, 18, tzinfo=UTC), "VET/USDT", "buy",
-                                                 D("0.14362"), D("70.1"), D("10.067962"), D("0.00001784"), "BNB")
+                                                 D("0.14362"), D("70.1"), D("10.067762"), D("0.00001784"), "BNB")
     assert (t[2]["pair"], t[2]["side"], t[2]["quantity"]) == ("LTC/USDT", "sell", D("0.0612"))
 
 
