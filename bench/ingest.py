@@ -63,7 +63,8 @@ COPY (
         CASE WHEN rows.g % 2 = 0 THEN 'BUY' ELSE 'SELL' END,
         format('{:,.10f}', p.price * (1 + (rows.g % 97) / 1000.0)),
         format('{:.10f}', 1 + (rows.g % 1013) / 100.0) || p.base,
-        format('{:,.8f}', p.price * (1 + (rows.g % 1013) / 100.0)) || p.quote,
+        -- Amount is Price x Executed (keytrace refuses a row where it is not, beyond the file's rounding)
+        format('{:,.8f}', round(p.price * (1 + (rows.g % 97) / 1000.0), 10) * (1 + (rows.g % 1013) / 100.0)) || p.quote,
         format('{:.10f}', (rows.g % 89) / 100000.0) || p.fee_asset
     FROM rows
     JOIN pairs AS p ON p.k = rows.g % 5

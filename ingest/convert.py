@@ -15,7 +15,8 @@ ordinary CSV or XLSX export, and otherwise the path of a CSV it wrote into the p
 * a **JSON document**: KuCoin REST responses (fills, orders, candles; one response, a list of items, or
   a bundle of recorded responses keyed by endpoint), a Binance ``apiRestrictions`` record, or 3Commas
   deals (with or without their market orders). Each becomes one CSV whose first column names the
-  record type and whose header the matching format recognises.
+  record type and whose header the matching format recognises. A deal's market orders on their own
+  (``GET /ver1/deals/{deal_id}/market_orders``) name neither the deal nor its pair, and are refused saying so.
 
 The conversion keeps every value as the text the file holds (numbers as strings, never floats); the
 format's SQL does the typing, so the same validation and error messages apply.
@@ -197,6 +198,12 @@ def _prepare_json(path: Path, workdir: Path, name: str) -> Path:
     if isinstance(doc, dict) and "createTime" in doc and any(k.startswith("enable") for k in doc):
         return _write(workdir / "binance_api_restrictions.csv", BINANCE_RESTRICTIONS_COLUMNS,
                       [_binance_restrictions(doc)])
+    alone = _threecommas_market_orders_alone(doc)
+    if alone:
+        raise InputError(f"this is the market orders of one 3Commas deal on its own (GET /ver1/deals/{{deal_id}}/"
+                         f"market_orders, {alone} order{'s' if alone != 1 else ''}): it names neither the deal nor "
+                         "its pair, so its orders cannot be told apart from other deals'; ingest the deal with them "
+                         "(the deals list, or the deal with its market_orders)", file=name)
     deals = _threecommas_deals(doc)
     if deals is not None:
         return _write(workdir / "threecommas.csv", THREECOMMAS_COLUMNS, _threecommas_rows(deals))
@@ -279,6 +286,18 @@ def _threecommas_deals(doc: Any) -> list[dict[str, Any]] | None:
             and all("bot_id" in d and "pair" in d for d in doc):
         return list(doc)
     return None
+
+
+_MARKET_ORDER_KEYS = frozenset({"order_id", "order_type", "deal_order_type", "status_string"})
+
+
+def _threecommas_market_orders_alone(doc: Any) -> int:
+    """How many 3Commas market orders ``doc`` is, when it is only those (a list of them, or one): the response of
+    ``GET /ver1/deals/{deal_id}/market_orders``, whose deal id is only in the URL and whose pair is nowhere."""
+    items = doc if isinstance(doc, list) else [doc]
+    if items and all(isinstance(i, dict) and _MARKET_ORDER_KEYS <= i.keys() and "pair" not in i for i in items):
+        return len(items)
+    return 0
 
 
 def _threecommas_rows(deals: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -8,11 +8,20 @@ header differs. The order-splitting export comes with and without ``Tax``. A Con
 (``****4228,mainAccount,TRADE,10285.1148 KAS,16272.9897 DOGE,1 KAS=1.5821884360493477 DOGE,...,SUCCESS``)
 names no pair: it is stored as a sell of the Sell asset for the Buy asset at the export's own
 ``1 <sell> = X <buy>`` price, exactly; only ``SUCCESS`` rows moved anything.
+
+The trade histories before 2020 come in three layouts, known from BittyTax's KuCoin parser
+(``src/bittytax/conv/parsers/kucoin.py``, "KuCoin Trades" v4, v2 and v1; no sample file was found):
+``oid,symbol,dealPrice,dealValue,amount,fee,direction,createdDate,`` (a trailing empty column),
+``uid,symbol,order_type,price,amount_coin,direction,funds,fee,created_at`` and
+``uid,symbol,direction,deal_price,amount,deal_value,created_at`` (no fee). ``symbol`` is ``BASE-QUOTE``, the
+direction ``buy``/``sell`` in any case, the fee in the quote asset (as that parser reads it), the times
+Asia/Singapore. ``oid`` is the order id; what ``uid`` identifies is not documented, so it is not taken as
+the account (``--account`` names it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ingest.formats.base import FileHead, FormatSpec, Options
@@ -20,6 +29,20 @@ from ingest.formats.base import FileHead, FormatSpec, Options
 SINGAPORE = 8 * 60
 _Z = r"(\(UTC[^)]*\))?"
 _LEGACY_TIMES = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S")
+
+
+def _own_names(canonical: tuple[str, ...]) -> Callable[[FileHead, Options], Mapping[str, Any]]:
+    """Params ``h_<name>``: the file's own header text of each column the spec renames (for the errors)."""
+    def params(head: FileHead, options: Options) -> Mapping[str, Any]:
+        own = dict(zip(canonical, head.raw_header, strict=False))
+        return {f"h_{c}": own.get(c, c) for c in ("symbol", "side", "price", "quantity", "quote", "fee")}
+    return params
+
+
+_OID = ("order_ref", "symbol", "price", "quote", "quantity", "fee", "side", "time")
+_UID_V2 = ("user_ref", "symbol", "order_type", "price", "quantity", "side", "quote", "fee", "time")
+_UID_V1 = ("user_ref", "symbol", "side", "price", "quantity", "quote", "time")
+_OLD_OPTIONAL = ("order_ref", "user_ref", "order_type", "fee")
 
 
 def _deposit(head: FileHead, options: Options) -> Mapping[str, Any]:
@@ -53,6 +76,50 @@ FORMATS: list[FormatSpec] = [
         header=r"Time,Pair,Side,FilledPrice,FilledPriceCoin,Amount,AmountCoin,Volume,VolumeCoin,Fee,FeeCoin,?",
         time_column="time",
         default_offset_minutes=SINGAPORE,
+        extra={"time_formats": _LEGACY_TIMES},
+    ),
+    FormatSpec(
+        name="kucoin_trade_history_2018_oid",
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin trade history before 2020, oid,symbol,dealPrice,dealValue,amount,fee,direction,createdDate,",
+        header=r"oid,symbol,dealPrice,dealValue,amount,fee,direction,createdDate,?",
+        sql="kucoin_trade_history_2018.sql",
+        columns=_OID,
+        optional_columns=_OLD_OPTIONAL,
+        time_column="time",
+        default_offset_minutes=SINGAPORE,
+        params=_own_names(_OID),
+        extra={"time_formats": _LEGACY_TIMES},
+    ),
+    FormatSpec(
+        name="kucoin_trade_history_2018_uid",
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin trade history before 2020, uid,symbol,order_type,price,amount_coin,direction,funds,fee,"
+                    "created_at",
+        header=r"uid,symbol,order_type,price,amount_coin,direction,funds,fee,created_at,?",
+        sql="kucoin_trade_history_2018.sql",
+        columns=_UID_V2,
+        optional_columns=_OLD_OPTIONAL,
+        time_column="time",
+        default_offset_minutes=SINGAPORE,
+        params=_own_names(_UID_V2),
+        extra={"time_formats": _LEGACY_TIMES},
+    ),
+    FormatSpec(
+        name="kucoin_trade_history_2018_uid_no_fee",
+        exchange="kucoin",
+        kind="trades",
+        description="KuCoin trade history before 2020 (no fee), uid,symbol,direction,deal_price,amount,deal_value,"
+                    "created_at",
+        header=r"uid,symbol,direction,deal_price,amount,deal_value,created_at,?",
+        sql="kucoin_trade_history_2018.sql",
+        columns=_UID_V1,
+        optional_columns=_OLD_OPTIONAL,
+        time_column="time",
+        default_offset_minutes=SINGAPORE,
+        params=_own_names(_UID_V1),
         extra={"time_formats": _LEGACY_TIMES},
     ),
     FormatSpec(
@@ -168,9 +235,12 @@ FORMATS: list[FormatSpec] = [
         name="kucoin_deposits_short",
         exchange="kucoin",
         kind="ledger_movements",
-        description="KuCoin deposit history without hash and address (file name says deposit)",
+        description="KuCoin deposit history without hash and address, UID,Account Type,Time(UTC+hh:mm),Coin,Amount,"
+                    "Fee,Transfer Network,Status,Remarks",
+        # known by its header alone: KuCoin's withdrawal lists always name the destination (Withdrawal
+        # Address/Account), so this address-less header is its deposit list (BittyTax reads it so too) whatever
+        # the file is called (export.csv); only a file named for withdrawals is read as those, below
         header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,Transfer Network,Status,Remarks,?",
-        file_name=r"deposit",
         sql="kucoin_deposit_withdrawal.sql",
         time_column="time",
         account_column="uid",
@@ -185,6 +255,7 @@ FORMATS: list[FormatSpec] = [
         description="KuCoin withdrawal history without hash and address (file name says withdraw)",
         header=r"UID,Account Type,Time" + _Z + r",Coin,Amount,Fee,Transfer Network,Status,Remarks,?",
         file_name=r"withdraw",
+        priority=1,  # before kucoin_deposits_short, which has the same header and no file name
         sql="kucoin_deposit_withdrawal.sql",
         time_column="time",
         account_column="uid",

@@ -13,6 +13,10 @@
 -- kt_blank(text)                -> NULL for blank text, else the trimmed text
 -- kt_plain_text(dec)            -> a decimal as text without trailing zeros ('498.4002', '0')
 -- kt_formula(text)              -> true when a spreadsheet would run the text as a formula (=cmd|...)
+-- kt_shown_decimals(text)       -> how many decimals a plain number's text shows ('0.2291700000' -> 10,
+--                                  '412' -> 0), NULL for anything else (exponents, assets, blanks)
+-- kt_unit20(n)                  -> one unit of the n-th decimal (10^-n) as DECIMAL(38,20), n <= 19
+-- kt_half_unit12(n)             -> half a unit of the n-th decimal (5 x 10^-(n+1)) as DECIMAL(38,12), n <= 10
 CREATE MACRO kt_num_text(x) AS replace(trim(x), ',', '');
 CREATE MACRO kt_dec(x) AS try_cast(kt_num_text(x) AS DECIMAL(38, 18));
 CREATE MACRO kt_bad(x) AS (x IS NOT NULL AND kt_dec(x) IS NULL);
@@ -38,3 +42,10 @@ CREATE MACRO kt_formula(x) AS
     (left(x, 1) IN ('=', '+', '@', chr(9), chr(13)) OR (left(x, 1) = '-' AND NOT regexp_matches(x, '^-[0-9.]')));
 CREATE MACRO kt_plain_text(x) AS
     CASE WHEN x = 0 THEN '0' ELSE rtrim(rtrim(CAST(CAST(x AS DECIMAL(38, 18)) AS VARCHAR), '0'), '.') END;
+CREATE MACRO kt_shown_decimals(x) AS
+    CASE WHEN regexp_full_match(x, '-?[0-9]+[.][0-9]+') THEN length(split_part(x, '.', 2))
+         WHEN regexp_full_match(x, '-?[0-9]+') THEN 0
+    END;
+CREATE MACRO kt_unit20(n) AS
+    CAST(CASE WHEN n = 0 THEN '1' ELSE '0.' || repeat('0', CAST(n - 1 AS BIGINT)) || '1' END AS DECIMAL(38, 20));
+CREATE MACRO kt_half_unit12(n) AS CAST('0.' || repeat('0', CAST(n AS BIGINT)) || '5' AS DECIMAL(38, 12));

@@ -271,3 +271,13 @@ def test_decimal_comma_refuses_decimal_points(ws: Workspace, tmp_path: Path) -> 
     with pytest.raises(InputError, match=r"semi_points.csv, row 2, column 'Price': the number '0.0229210000' has "
                                          r"a decimal point, but --decimal-comma"):
         ingest_file(ws, f, account="9001", delimiter=";", decimal_comma=True, dayfirst=True)
+
+
+def test_3commas_market_orders_alone_are_refused_saying_what_they_lack(ws: Workspace) -> None:
+    # GET /ver1/deals/{deal_id}/market_orders on its own: the deal id is only in the URL, the pair nowhere
+    src = Path(__file__).resolve().parent.parent / "fixtures" / "bot_platform" / "3commas_deal_market_orders.json"
+    refused(ws, src, InputError,
+            r"^3commas_deal_market_orders\.json: this is the market orders of one 3Commas deal on its own "
+            r"\(GET /ver1/deals/\{deal_id\}/market_orders, 2 orders\): it names neither the deal nor its pair, so "
+            r"its orders cannot be told apart from other deals'; ingest the deal with them \(the deals list, or "
+            r"the deal with its market_orders\)")

@@ -20,7 +20,7 @@ def test_trade_history_2021(ws: Workspace) -> None:
     t = table(ws, "trades")
     assert (t[0]["time_utc"], t[0]["pair"], t[0]["side"], t[0]["price"], t[0]["quantity"], t[0]["quote_quantity"],
             t[0]["fee"], t[0]["fee_asset"]) == (datetime(2021, 6, 14, 21, 52, 18, tzinfo=UTC), "VET/USDT", "buy",
-                                                 D("0.14362"), D("70.1"), D("10.067962"), D("0.00001784"), "BNB")
+                                                 D("0.14362"), D("70.1"), D("10.067762"), D("0.00001784"), "BNB")
     assert (t[2]["pair"], t[2]["side"], t[2]["quantity"]) == ("LTC/USDT", "sell", D("0.0612"))
 
 
@@ -193,3 +193,59 @@ def test_rows_quoted_whole_are_read(ws: Workspace) -> None:
         (2, datetime(2021, 1, 1, 10, 3, 41, tzinfo=UTC), "1INCH/USDT", "sell", D("1.245"), D("100"), D("124.5"),
          D("0.1245"), "USDT"),
     ]
+
+
+def test_order_history_without_the_fill_time_column_in_utc_plus_8(ws: Workspace) -> None:
+    # the variant with one time column only, Date(UTC+8): every time is 8 hours ahead of UTC, so a time just
+    # before midnight local is the afternoon before in UTC
+    res = ingest_file(ws, FIX / "binance_order_history_utc8_no_fill_time.csv", account="9001")
+    assert (res.format, res.kind, res.rows_added) == ("binance_order_history_single_time", "orders", 3)
+    got = [(o["source_row"], o["order_id"], o["created_utc"], o["updated_utc"], o["pair"], o["side"], o["order_type"],
+            o["order_price"], o["order_quantity"], o["filled_quantity"], o["avg_price"], o["filled_quote"], o["status"])
+           for o in table(ws, "orders")]
+    assert got == [
+        (1, "17920044031", datetime(2023, 4, 1, 23, 30, 15, tzinfo=UTC), None, "SOL/USDT", "buy", "limit", D("20.85"),
+         D("12.5"), D("12.5"), D("20.85"), D("260.625"), "filled"),
+        (2, "17920011870", datetime(2023, 4, 1, 15, 59, 59, tzinfo=UTC), None, "ETH/BTC", "sell", "market", None,
+         D("0.4"), D("0.4"), D("0.068412"), D("0.0273648"), "filled"),
+        (3, "17919900412", datetime(2023, 3, 31, 22, 5, tzinfo=UTC), None, "XRP/USDT", "sell", "limit", D("1050"),
+         D("300"), D("0"), D("0"), D("0"), "canceled"),
+    ]
+
+
+def test_trade_history_in_spanish_and_czech_two_digit_years(ws: Workspace) -> None:
+    es = ingest_file(ws, FIX / "binance_historial_operaciones_spot_es.csv", account="9001")
+    cs = ingest_file(ws, FIX / "binance_historie_obchodu_spot_cs.csv", account="9001")
+    assert (es.format, es.rows_added, cs.format, cs.rows_added) == (
+        "binance_trade_history_es", 4, "binance_trade_history_cs", 2)
+    got = [(t["format"], t["source_row"], t["occurrence"], t["time_utc"], t["pair"], t["side"], t["price"],
+            t["quantity"], t["quote_quantity"], t["fee"], t["fee_asset"]) for t in table(ws, "trades", "format, source_row")]
+    assert got == [
+        ("binance_trade_history_cs", 1, 1, datetime(2023, 10, 2, 6, 30, tzinfo=UTC), "XRP/EUR", "sell", D("0.2418"),
+         D("3100"), D("749.58"), D("0.74958"), "EUR"),
+        ("binance_trade_history_cs", 2, 1, datetime(2023, 9, 28, 21, 4, 59, tzinfo=UTC), "BTC/EUR", "buy", D("25410"),
+         D("0.004"), D("101.64"), D("0.0000079"), "BNB"),
+        # 24-11-30 is 2024-11-30; two identical fills in one second stay two
+        ("binance_trade_history_es", 1, 1, datetime(2024, 11, 30, 23, 41, 7, tzinfo=UTC), "DOT/BTC", "sell",
+         D("0.0000812"), D("41.3"), D("0.00335356"), D("0.00002711"), "BNB"),
+        ("binance_trade_history_es", 2, 2, datetime(2024, 11, 30, 23, 41, 7, tzinfo=UTC), "DOT/BTC", "sell",
+         D("0.0000812"), D("41.3"), D("0.00335356"), D("0.00002711"), "BNB"),
+        ("binance_trade_history_es", 3, 1, datetime(2024, 2, 5, 8, 0, 31, tzinfo=UTC), "1INCH/USDT", "buy",
+         D("0.4612"), D("1200"), D("553.44"), D("1.2"), "1INCH"),
+        ("binance_trade_history_es", 4, 1, datetime(2024, 1, 9, 17, 12, tzinfo=UTC), "ETH/EUR", "buy", D("2114.35"),
+         D("0.25"), D("528.5875"), D("0.00025"), "ETH"),
+    ]
+
+
+def test_translated_trade_history_zone_from_the_file_name_and_errors_in_its_own_column_names(
+        ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "Binance-Historial-de-operaciones-de-spot-202411301200(UTC+1).csv"
+    p.write_text("Tiempo,Par,Lado,Precio,Ejecutado,Cantidad,Tarifa\n"
+                 "24-11-30 10:00:00,ETHEUR,BUY,2000,0.1ETH,200EUR,0.0001ETH\n"
+                 "24-11-30 10:05:00,ETHEUR,COMPRA,2000,0.1ETH,200EUR,0.0001ETH\n")
+    with pytest.raises(ValidationError, match=r"row 2, column 'Lado': the side 'COMPRA' is neither BUY nor SELL"):
+        ingest_file(ws, p, account="9001")
+    p.write_text(p.read_text().replace("COMPRA", "SELL"))
+    ingest_file(ws, p, account="9001")
+    assert [t["time_utc"] for t in table(ws, "trades")] == [datetime(2024, 11, 30, 9, 0, tzinfo=UTC),
+                                                           datetime(2024, 11, 30, 9, 5, tzinfo=UTC)]

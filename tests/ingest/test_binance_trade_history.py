@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.db import rows
-from core.errors import UsageError
+from core.errors import UsageError, ValidationError
 from core.workspace import Workspace
 from ingest.api import ingest_file
 
@@ -53,3 +53,22 @@ def test_account_is_required_when_the_file_has_none(ws: Workspace) -> None:
     with pytest.raises(UsageError, match=r"does not say which binance account.*--account"):
         ingest_file(ws, FIX / "binance_spot_trade_history_2018.csv")
     assert trades(ws) == []
+
+
+def test_amount_must_be_price_times_executed_within_the_files_rounding(ws: Workspace, tmp_path: Path) -> None:
+    f = tmp_path / "edited.csv"
+    header = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n"
+    # exact, rounded at the amount's 8th decimal (0.2291712 x 43.7 = 10.01478144), and one unit off
+    ok = ("2021-05-09 22:47:36,VETUSDT,BUY,0.2291712000,43.7000000000VET,10.01478144USDT,0.0000114300BNB\n"
+          "2021-05-09 22:48:00,VETUSDT,BUY,0.2291712300,43.7000000000VET,10.01478275USDT,0.0000114300BNB\n"
+          "2021-05-09 22:49:00,VETUSDT,BUY,0.2291712300,43.7000000000VET,10.01478276USDT,0.0000114300BNB\n")
+    edited = "2021-05-09 22:50:00,VETUSDT,BUY,0.2291700000,43.7000000000VET,100.14729000USDT,0.0000114300BNB\n"
+    f.write_text(header + ok + edited)
+    with pytest.raises(ValidationError, match=r"^edited\.csv, row 4, column 'Amount': the amount 100\.14729 USDT is "
+                                              r"not Price x Executed = 0\.22917 x 43\.7 = 10\.014729 USDT \(they "
+                                              r"differ by more than the file's rounding, 0\.0000000[0-9]+\): was the "
+                                              r"row edited, or a column shifted\?"):
+        ingest_file(ws, f, account="8001")
+    assert trades(ws) == []
+    f.write_text(header + ok)
+    assert ingest_file(ws, f, account="8001").rows_added == 3

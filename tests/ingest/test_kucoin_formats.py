@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import InputError, UsageError
+from core.errors import InputError, UsageError, ValidationError
 from core.workspace import Workspace
 from ingest.api import ingest_file
 from tests.ingest.helpers import FIX, snapshot, table
@@ -180,3 +180,72 @@ def test_masked_uid_is_not_an_account_and_must_match_the_given_one(ws: Workspace
     with ws.db.read() as con:
         assert con.execute("SELECT account FROM accounts WHERE exchange = 'kucoin' ORDER BY 1").fetchall() == [
             ("80213866",)]
+
+
+def test_trade_histories_before_2020_oid_and_uid_layouts(ws: Workspace) -> None:
+    a = ingest_file(ws, FIX / "kucoin_trade_history_2018_oid.csv", account="k1")
+    b = ingest_file(ws, FIX / "kucoin_trade_history_2018_uid.csv", account="k1")
+    assert (a.format, a.rows_added, b.format, b.rows_added) == (
+        "kucoin_trade_history_2018_oid", 3, "kucoin_trade_history_2018_uid", 2)
+    got = [(t["format"], t["source_row"], t["occurrence"], t["time_utc"], t["pair"], t["side"], t["price"],
+            t["quantity"], t["quote_quantity"], t["fee"], t["fee_asset"], t["order_id"])
+           for t in table(ws, "trades", "time_utc, source_row")]
+    assert got == [
+        # 2018/11/02 18:44:09 in Singapore is 10:44:09 UTC; the uid is not an order id
+        ("kucoin_trade_history_2018_uid", 1, 1, datetime(2018, 11, 2, 10, 44, 9, tzinfo=UTC), "NEO/BTC", "buy",
+         D("0.002314"), D("12.5"), D("0.028925"), D("0.00002892"), "BTC", None),
+        ("kucoin_trade_history_2018_uid", 2, 1, datetime(2018, 11, 2, 23, 0, tzinfo=UTC), "NEO/BTC", "sell",
+         D("0.002401"), D("4"), D("0.009604"), D("0.0000096"), "BTC", None),
+        # just after midnight in Singapore is the day before in UTC; lower-case direction
+        ("kucoin_trade_history_2018_oid", 3, 1, datetime(2019, 3, 4, 16, 10, 44, tzinfo=UTC), "ETH/USDT", "buy",
+         D("136.52"), D("5"), D("682.6"), D("0.6826"), "USDT", "5c7e00aa58c4d20009f8e7d6"),
+        # two identical fills in one second (the trailing empty column is no field) stay two
+        ("kucoin_trade_history_2018_oid", 1, 1, datetime(2019, 3, 14, 1, 21, 5, tzinfo=UTC), "KCS/BTC", "sell",
+         D("0.0002187"), D("25"), D("0.0054675"), D("0.00000546"), "BTC", "5c8a1f02e9b2c1000a1b2c3d"),
+        ("kucoin_trade_history_2018_oid", 2, 2, datetime(2019, 3, 14, 1, 21, 5, tzinfo=UTC), "KCS/BTC", "sell",
+         D("0.0002187"), D("25"), D("0.0054675"), D("0.00000546"), "BTC", "5c8a1f02e9b2c1000a1b2c3d"),
+    ]
+
+
+def test_trade_history_without_fee_and_bad_rows_named_by_the_files_columns(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "kucoin_old.csv"
+    p.write_text("uid,symbol,direction,deal_price,amount,deal_value,created_at\n"
+                 "88,LTC-BTC,SELL,0.0082,3,0.0246,2018-06-01 12:00:00\n"
+                 "88,LTCBTC,SELL,0.0082,3,0.0246,2018-06-01 12:00:01\n")
+    with pytest.raises(ValidationError, match=r"kucoin_old.csv, row 2, column 'symbol': the symbol 'LTCBTC' is not "
+                                              r"BASE-QUOTE"):
+        ingest_file(ws, p, account="k1")
+    p.write_text(p.read_text().replace("LTCBTC", "LTC-BTC").replace(",3,0.0246,2018-06-01 12:00:01",
+                                                                    ",x3,0.0246,2018-06-01 12:00:01"))
+    with pytest.raises(ValidationError, match=r"row 2, column 'amount': the amount 'x3' is not a number"):
+        ingest_file(ws, p, account="k1")
+    p.write_text(p.read_text().replace("x3", "3"))
+    assert ingest_file(ws, p, account="k1").format == "kucoin_trade_history_2018_uid_no_fee"
+    assert [(t["fee"], t["fee_asset"], t["quote_quantity"]) for t in table(ws, "trades")] == [
+        (None, None, D("0.0246"))] * 2
+
+
+SHORT_DEPOSITS = ("UID,Account Type,Time(UTC+08:00),Coin,Amount,Fee,Transfer Network,Status,Remarks\n"
+                  "40771892,mainAccount,2024-03-10 14:00:12,USDT,6000,0,TRC20,SUCCESS,\n"
+                  "40771892,mainAccount,2024-03-11 08:30:00,XRP,120.5,0.25,XRP,SUCCESS,Deposit\n")
+
+
+def test_deposits_without_hash_are_known_by_their_header_whatever_the_file_name(ws: Workspace, tmp_path: Path) -> None:
+    # the header without Hash and Deposit Address is a deposit list: a file called export.csv is read exactly
+    # like the same file named for deposits
+    named = tmp_path / "kucoin_deposit_history.csv"
+    plain = tmp_path / "export.csv"
+    named.write_text(SHORT_DEPOSITS)
+    plain.write_text(SHORT_DEPOSITS)
+    a = ingest_file(ws, plain)
+    assert (a.format, a.account, a.rows_added) == ("kucoin_deposits_short", "40771892", 2)
+    b = ingest_file(ws, named)
+    assert (b.format, b.rows_added) == ("kucoin_deposits_short", 0)   # the same rows: nothing new
+    got = [(m["time_utc"], m["kind"], m["asset"], m["amount"], m["fee"], m["network"])
+           for m in table(ws, "ledger_movements", "time_utc")]
+    assert got == [(datetime(2024, 3, 10, 6, 0, 12, tzinfo=UTC), "deposit", "USDT", D("6000"), D("0"), "TRC20"),
+                   (datetime(2024, 3, 11, 0, 30, tzinfo=UTC), "deposit", "XRP", D("120.5"), D("0.25"), "XRP")]
+    # a file named for withdrawals keeps being read as withdrawals
+    w = tmp_path / "kucoin_withdrawal_history.csv"
+    w.write_text(SHORT_DEPOSITS.replace("2024-03-1", "2024-04-1"))
+    assert ingest_file(ws, w).format == "kucoin_withdrawals_short"

@@ -35,8 +35,9 @@ def big_export(path: Path, rows: int = ROWS, start: datetime = datetime(2021, 1,
         f.write("Date(UTC),Pair,Side,Price,Executed,Amount,Fee\n")
         for i in range(rows):
             t = start + timedelta(seconds=37 * i)
-            f.write(f"{t:%Y-%m-%d %H:%M:%S},VETUSDT,{'BUY' if i % 2 else 'SELL'},0.{14362 + i % 1000},"
-                    f"{70 + i % 50}.1VET,{10 + i % 7}.067962USDT,0.0000{1784 + i % 100}BNB\n")
+            price, quantity = 14362 + i % 1000, 701 + 10 * (i % 50)   # 0.14362.. and 70.1..: Amount is their product
+            f.write(f"{t:%Y-%m-%d %H:%M:%S},VETUSDT,{'BUY' if i % 2 else 'SELL'},0.{price},"
+                    f"{quantity // 10}.{quantity % 10}VET,{price * quantity / 10**6:.6f}USDT,0.0000{1784 + i % 100}BNB\n")
     return path
 
 

@@ -1,13 +1,16 @@
 -- binance_trade_history: Binance Spot "Trade History" (Date(UTC),Pair,Side,Price,Executed,Amount,Fee)
 -- as canonical trades.
--- Grain: one row per data row of the file (one fill). Row-local (no join, grouping or window), so the
+-- Grain: one row per data row of the file (one fill). Amount must be Price x Executed within the file's
+-- rounding (see `checked`), else the row is refused naming Amount and both figures. Row-local (no join, grouping or window), so the
 -- staging numbers the rows by their order (see ingest/load.py) and the file is read once.
 -- Columns: source_row, account (NULL: the export carries no UID), the trades columns, _bad_column,
 --          _bad_reason (NULL when the row is good).
 -- Params: $time_format, $offset_minutes (zone of the Date(UTC+N) header), $time_header,
 --         $quotes_5, $quotes_4, $quotes_3 (the listed quote assets of 5, 4 and 3 letters: a fused pair
 --         is split at the longest that ends it),
---         $asset_suffix_regex (asset at the end of the fee).
+--         $asset_suffix_regex (asset at the end of the fee),
+--         $h_pair, $h_side, $h_price, $h_executed, $h_amount, $h_fee (the file's own names of the columns,
+--         as a translated export writes them: Par, Lado, ...).
 WITH split AS (
     SELECT
         r.*,
@@ -71,6 +74,37 @@ parsed AS (
         kt_strip_known(f.amount_text, f.quote) AS quote_quantity,
         kt_strip_known(f.fee_text, f.fee_asset) AS fee_value
     FROM fees AS f
+),
+shown AS (
+    -- the decimals each figure shows (trailing zeros count: 0.2291700000 shows 10), NULL unless a plain number
+    SELECT
+        p.*,
+        kt_shown_decimals(kt_num_text(p.price)) AS price_places,
+        kt_shown_decimals(left(p.executed_text, length(p.executed_text) - length(p.base))) AS quantity_places,
+        kt_shown_decimals(left(p.amount_text, length(p.amount_text) - length(p.quote))) AS amount_places
+    FROM parsed AS p
+),
+checked AS (
+    -- Price x Executed against Amount, where all three are plain numbers, the quantity and amount below 10^15
+    -- and the product below 10^17 (the double is only a guard; a bigger one is not checked: it would not fit). Price and quantity are taken to at most 10 decimals (DECIMAL(38,10),
+    -- so that the product fits DECIMAL(38,20)), and a rounding of either counts as half a unit of the decimal
+    -- used. The tolerance is one unit of the amount's last shown decimal (whether Binance rounds or truncates
+    -- Amount is not known: one unit covers both) plus quantity x half a unit of the price's last decimal plus
+    -- price x half a unit of the quantity's.
+    SELECT
+        s.*,
+        CASE WHEN s.price_places IS NOT NULL AND s.quantity_places IS NOT NULL AND s.amount_places IS NOT NULL
+                  AND s.quantity < 1e15 AND s.quote_quantity < 1e15 AND s.amount_places <= 19
+                  AND CAST(s.price_value AS DOUBLE) * CAST(s.quantity AS DOUBLE) < 1e17
+             THEN CAST(s.price_value AS DECIMAL(38, 10)) * CAST(s.quantity AS DECIMAL(38, 10)) END AS product,
+        CASE WHEN s.price_places IS NOT NULL AND s.quantity_places IS NOT NULL AND s.amount_places IS NOT NULL
+                  AND s.quantity < 1e15 AND s.quote_quantity < 1e15 AND s.amount_places <= 19
+                  AND CAST(s.price_value AS DOUBLE) * CAST(s.quantity AS DOUBLE) < 1e17
+             THEN kt_unit20(s.amount_places)
+                  + CAST(s.quantity AS DECIMAL(38, 10)) * kt_half_unit12(least(s.price_places, 10))
+                  + CAST(s.price_value AS DECIMAL(38, 10)) * kt_half_unit12(least(s.quantity_places, 10))
+        END AS tolerance
+    FROM shown AS s
 )
 SELECT
     p.source_row,
@@ -91,21 +125,27 @@ SELECT
     CAST(NULL AS VARCHAR) AS liquidity,
     CASE
         WHEN p.time_utc IS NULL THEN $time_header
-        WHEN p.base = '' THEN 'Pair'
-        WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN 'Side'
-        WHEN p.price_value IS NULL THEN 'Price'
-        WHEN p.quantity IS NULL THEN 'Executed'
-        WHEN p.quote_quantity IS NULL THEN 'Amount'
-        WHEN p.fee_value IS NULL THEN 'Fee'
+        WHEN p.base = '' THEN $h_pair
+        WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN $h_side
+        WHEN p.price_value IS NULL THEN $h_price
+        WHEN p.quantity IS NULL THEN $h_executed
+        WHEN p.quote_quantity IS NULL THEN $h_amount
+        WHEN p.fee_value IS NULL THEN $h_fee
+        WHEN abs(p.product - p.quote_quantity) > p.tolerance THEN $h_amount
     END AS _bad_column,
     CASE
         WHEN p.time_utc IS NULL AND p.date IS NULL THEN 'the time is missing'
         WHEN p.time_utc IS NULL THEN 'the time ' || kt_quoted(p.date) || ' is not a date and time of the form 2024-05-16 12:57:55'
-        WHEN p.base = '' THEN 'the pair ' || kt_quoted(p.pair) || ' does not end with a known quote asset, and Executed and Amount do not show where to split it'
+        WHEN p.base = '' THEN 'the pair ' || kt_quoted(p.pair) || ' does not end with a known quote asset, and ' || $h_executed || ' and ' || $h_amount || ' do not show where to split it'
         WHEN p.side_text IS NULL OR p.side_text NOT IN ('buy', 'sell') THEN 'the side ' || kt_quoted(p.side) || ' is neither BUY nor SELL'
         WHEN p.price_value IS NULL THEN 'the price ' || kt_quoted(p.price) || ' is not a number'
         WHEN p.quantity IS NULL THEN 'the executed amount ' || kt_quoted(p.executed) || ' is not a number followed by ' || p.base
         WHEN p.quote_quantity IS NULL THEN 'the amount ' || kt_quoted(p.amount) || ' is not a number followed by ' || p.quote
         WHEN p.fee_value IS NULL THEN 'the fee ' || kt_quoted(p.fee) || ' is not a number followed by an asset'
+        WHEN abs(p.product - p.quote_quantity) > p.tolerance THEN 'the amount ' || kt_plain_text(p.quote_quantity) || ' '
+            || p.quote || ' is not ' || $h_price || ' x ' || $h_executed || ' = ' || kt_plain_text(p.price_value) || ' x '
+            || kt_plain_text(p.quantity) || ' = ' || rtrim(rtrim(CAST(p.product AS VARCHAR), '0'), '.') || ' ' || p.quote
+            || ' (they differ by more than the file''s rounding, '
+            || rtrim(rtrim(CAST(p.tolerance AS VARCHAR), '0'), '.') || '): was the row edited, or a column shifted?'
     END AS _bad_reason
-FROM parsed AS p
+FROM checked AS p
