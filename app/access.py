@@ -60,6 +60,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "claims.view_own": frozenset({VICTIM}),
     "claims.view_all": frozenset({INVESTIGATOR, LEGAL, ADMIN}),
     "claims.attach_upload": frozenset({VICTIM, INVESTIGATOR, ADMIN}),
+    "claims.withdraw_upload": frozenset({VICTIM, INVESTIGATOR, ADMIN}),
+    "claims.review_upload": frozenset({INVESTIGATOR, ADMIN}),
     "claims.prove_wallet": frozenset({VICTIM}),
     "claims.dispute": frozenset({VICTIM}),
     "claims.set_status": frozenset({INVESTIGATOR, ADMIN}),

@@ -17,20 +17,18 @@ Rules every function keeps:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from app import access, auth, secrets_scan
 from app.auth import User
-from core import audit, evidence
+from core import audit
 from core.db import rows, utcnow
-from core.errors import AccessDenied, InputError, NotFound, UnsafeFileError
+from core.errors import AccessDenied, InputError, NotFound
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
 from queries import ownership
@@ -54,8 +52,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": ("in_review",),
 }
 MAX_TEXT = 20_000
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the same limit as the served app's --server.maxUploadSize
-MAX_UPLOADS_PER_CLAIM = 50
 DUPLICATE_WINDOW = timedelta(minutes=10)  # an identical claim by the same victim within it is refused
 
 
@@ -114,7 +110,7 @@ class History:
 _DISGUISE = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]")
 
 
-def _text(label: str, value: str | None, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
+def clean_text(label: str, value: str | None, *, required: bool = False, limit: int = MAX_TEXT) -> str | None:
     value = value.strip() if value else None
     if not value:
         if required:
@@ -170,7 +166,7 @@ def _owned_clause(actor: User) -> tuple[str, list[Any]]:
     return "c.user_id = ?", [actor.id]
 
 
-def _load_row(con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> dict[str, Any]:
+def load_claim_row(con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> dict[str, Any]:
     where, params = _owned_clause(actor)
     found = rows(con, f"SELECT c.*, u.username AS assigned_username FROM claims c "
                       f"LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ? AND {where}",
@@ -180,7 +176,7 @@ def _load_row(con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> dic
     return found[0]
 
 
-def _record(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, action: str, claim_id: int,
+def record(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, action: str, claim_id: int,
             details: dict[str, Any] | None = None) -> None:
     audit.record(con, ws.keys, ws.settings, actor=actor.actor, action=action, obj=f"claim:{claim_id}",
                  details=details)
@@ -193,18 +189,18 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
                claimed_loss_usd: str | Decimal | None = None) -> int:
     """A victim files a claim; returns its number. The API key's public part is fingerprinted, not kept."""
     access.require(actor.role, "claims.file")
-    exch = normalise_exchange(_text("exchange", exchange, required=True, limit=40) or "")
+    exch = normalise_exchange(clean_text("exchange", exchange, required=True, limit=40) or "")
     if not _EXCHANGE_NAME.fullmatch(exch):
         raise InputError("the exchange name may hold only letters, digits, spaces, dots and dashes (e.g. binance, "
                          "gate.io, crypto.com)", column="exchange")
-    uid = _text("exchange UID", account, required=True, limit=100)
+    uid = clean_text("exchange UID", account, required=True, limit=100)
     assert uid is not None
-    name = _text("contact name", contact_name, limit=200)
-    email = _text("contact e-mail", contact_email, limit=200)
+    name = clean_text("contact name", contact_name, limit=200)
+    email = clean_text("contact e-mail", contact_email, limit=200)
     if email is not None and not auth.EMAIL.match(email):  # the registration's own check
         raise InputError("the e-mail address is not valid", column="contact e-mail")
-    phone = _text("contact phone", contact_phone, limit=50)
-    story = _text("what happened", statement)
+    phone = clean_text("contact phone", contact_phone, limit=50)
+    story = clean_text("what happened", statement)
     loss = _money(claimed_loss_usd)
     fingerprint = None
     if api_key and api_key.strip():
@@ -235,7 +231,7 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
              k.seal(story, "claims.statement"), loss, now, now]).fetchall()[0][0])
         con.execute("INSERT INTO claim_status_history (claim_id, at_utc, actor_user_id, status) "
                     "VALUES (?, ?, ?, 'submitted')", [claim_id, now, actor.id])
-        _record(ws, con, actor, "claim.filed", claim_id,
+        record(ws, con, actor, "claim.filed", claim_id,
                 {"exchange": exch, "key_fingerprint": fingerprint, "status": "submitted"})
     return claim_id
 
@@ -248,8 +244,9 @@ def get_claim(ws: Workspace, actor: User, claim_id: int) -> Claim:
 
 def _claim(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> Claim:
     k = ws.keys
-    r = _load_row(con, actor, claim_id)
-    ev = rows(con, "SELECT e.sha256, e.original_name, e.size_bytes, ce.attached_at FROM claim_evidence ce "
+    r = load_claim_row(con, actor, claim_id)
+    ev = rows(con, "SELECT e.sha256, coalesce(ce.original_name, e.original_name) AS original_name, e.size_bytes, "
+                   "ce.attached_at, coalesce(ce.state, 'accepted') AS state FROM claim_evidence ce "
                    "JOIN evidence_files e ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? "
                    "ORDER BY ce.attached_at", [claim_id])
     wallets = rows(con, "SELECT address, verified_at FROM wallet_proofs WHERE claim_id = ? ORDER BY verified_at",
@@ -273,6 +270,8 @@ class Detail:
     computed_loss: dict[str, Any] | None
     loss_withheld: bool = False    # a claimant who has not shown the account is theirs is not told its loss
     account_has_trades: bool = False  # any trade of the claimed account is held (else nothing to judge yet)
+    explanation: tuple[str, ...] = ()   # what keytrace holds and made of it, or exactly what is missing
+    reasons: tuple[tuple[str, int], ...] = ()   # (reason code, unauthorised trades carrying it)
 
 
 def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
@@ -286,7 +285,72 @@ def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
         withheld = not actor.is_staff and not _shown_to_claimant(con, claim)
         loss = analysis.account_loss(con, claim.exchange, claim.account) if detection and not withheld else None
         has_trades = not withheld and analysis.account_has_trades(con, claim.exchange, claim.account)
-    return Detail(claim, hist, loss, withheld, has_trades)
+        params = {"claim_id": claim.id, "exchange": claim.exchange, "account": claim.account}
+        state = rows(con, analysis.sql("claim_evidence_state"), params) if detection else []
+        reasons = tuple((str(r["reason"]), int(r["trades"])) for r in
+                        rows(con, analysis.sql("account_reason_counts"), {"exchange": claim.exchange,
+                                                                           "account": claim.account})
+                        ) if loss is not None else ()
+        shared = withheld and _claimed_by_someone_else(con, claim)
+    return Detail(claim, hist, loss, withheld, has_trades, _explain(claim, state, withheld, shared, loss), reasons)
+
+
+def _explain(claim: Claim, state: list[dict[str, Any]], withheld: bool, shared: bool,
+             loss: dict[str, Any] | None) -> tuple[str, ...]:
+    """Sentences for the claimant: what keytrace holds of the account and what it made of it, or exactly
+    which evidence is missing. Staff's own findings are not in them."""
+    ups = [r for r in state if r["kind"] == "upload"]
+    acct = next((r for r in state if r["kind"] == "account"), None)
+    acc = f"{claim.exchange} account {claim.account}"
+    out: list[str] = []
+    for r in ups:
+        if r["state"] == "quarantined":
+            out.append(f"{r['name']} is held for review: its rows do not count until an investigator accepts it.")
+        elif r["state"] == "rejected":
+            out.append(f"{r['name']} was not accepted by the investigators.")
+    accepted = [r for r in ups if r["state"] == "accepted"]
+    if withheld:
+        out.append("The loss keytrace computes for an account is shown to its holder: once an export of yours "
+                   "that names the account in its own rows is attached, or once an investigator has verified "
+                   "your claim.")
+        if shared:
+            out.append(f"Another person also claims {acc}, so its findings are shown to neither of you until an "
+                       "investigator has reviewed both claims.")
+        elif not any(r["names_account"] for r in accepted):
+            named = ", ".join(f"{r['name']} ({r['format']})" for r in accepted) or "none yet"
+            out.append(f"Your accepted uploads ({named}) do not name {acc} in their own rows, so they do not show "
+                       "the account is yours. Upload an export that carries your UID (Binance: the Transaction "
+                       "statement or the deposit and withdrawal history; KuCoin, OKX, Kraken: any of their "
+                       "exports), or wait until an investigator verifies your claim.")
+        return tuple(out)
+    if acct is None or acct["detection_at"] is None:  # detection never ran
+        if acct is not None and not acct["executions"]:
+            out.append(f"keytrace holds no trade of {acc} yet. Upload the trade history, order history or "
+                       "account statement you downloaded from the exchange for the days of the attack.")
+        out.append("The analysis has not run yet; investigators run it once the evidence is in, and its "
+                   "result will show here.")
+        return tuple(out)
+    if acct["excluded_reason"]:
+        out.append("The last analysis left this account out because its evidence is in dispute (an export "
+                   "without a UID that is also another account's); an investigator will settle it.")
+    if not acct["executions"]:
+        out.append(f"keytrace holds no trade of {acc}. Upload the trade history, order history or account "
+                   "statement you downloaded from the exchange for the days of the attack.")
+    elif acct["newer_than_detection"] and int(acct["scored"]) >= int(acct["executions"]):
+        out.append("Evidence of this account came in after the last analysis ran "
+                   f"({acct['detection_at']:%Y-%m-%d %H:%M} UTC); the figures below will change when it runs again.")
+    if loss is not None:
+        out.append(f"The last analysis scored {int(acct['scored']):,} of the account's {int(acct['executions']):,} "
+                   f"trades and judged {int(loss['unauthorized_trades']):,} of them unauthorised.")
+    elif acct["executions"] and not acct["excluded_reason"]:
+        ran = f"The last analysis ({acct['detection_at']:%Y-%m-%d %H:%M} UTC)"
+        if int(acct["scored"]) < int(acct["executions"]):
+            out.append(f"{ran} scored {int(acct['scored']):,} of the {int(acct['executions']):,} trades keytrace now "
+                       f"holds of {acc}; the others came in after it and are judged when it runs again.")
+        else:
+            out.append(f"{ran} found no unauthorised trade among the {int(acct['executions']):,} trades of {acc} "
+                       "that keytrace holds, so no loss is computed.")
+    return tuple(out)
 
 
 def _shown_to_claimant(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
@@ -312,6 +376,12 @@ def _claimed_by_someone_else(con: duckdb.DuckDBPyConnection, claim: Claim) -> bo
     return bool(found and found[0]["claimed"])
 
 
+def claimed_by_someone_else(ws: Workspace, actor: User, claim_id: int) -> bool:
+    """Does another person hold an open claim on the account this claim names?"""
+    with ws.db.read() as con:
+        return _claimed_by_someone_else(con, _claim(ws, con, actor, claim_id))
+
+
 def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchange: str | None = None,
                 assigned_to: int | None = None, unassigned: bool = False,
                 search: str | None = None) -> list[dict[str, Any]]:
@@ -321,7 +391,8 @@ def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchan
         raise InputError(f"unknown status {status!r}; the statuses are {', '.join(STATUSES)}", column="status")
     sql = ("SELECT c.id, c.exchange, c.account, c.status, c.claimed_loss_usd, c.key_fingerprint, "
            "u.username AS assigned_to, c.created_at, c.updated_at, "
-           "(SELECT count(*) FROM claim_evidence ce WHERE ce.claim_id = c.id) AS uploads, "
+           "(SELECT count(*) FROM claim_evidence ce WHERE ce.claim_id = c.id AND ce.state <> 'withdrawn') AS uploads, "
+           "(SELECT count(*) FROM claim_evidence ce WHERE ce.claim_id = c.id AND ce.state = 'quarantined') AS held, "
            "(SELECT count(*) FROM wallet_proofs w WHERE w.claim_id = c.id) AS wallets, "
            "(SELECT count(*) FROM claim_disputes d WHERE d.claim_id = c.id) AS disputes "
            "FROM claims c LEFT JOIN users u ON u.id = c.assigned_to "
@@ -344,7 +415,7 @@ def history(ws: Workspace, actor: User, claim_id: int) -> History:
 
 def _history(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> History:
     k = ws.keys
-    _load_row(con, actor, claim_id)
+    load_claim_row(con, actor, claim_id)
     st = rows(con, "SELECT at_utc, status, reason_enc, actor_user_id FROM claim_status_history "
                    "WHERE claim_id = ? ORDER BY at_utc, id", [claim_id])
     ds = rows(con, "SELECT at_utc, text_enc FROM claim_disputes WHERE claim_id = ? ORDER BY at_utc, id",
@@ -366,12 +437,12 @@ def set_status(ws: Workspace, actor: User, claim_id: int, status: str, reason: s
     access.require(actor.role, "claims.set_status")
     if status not in STATUSES:
         raise InputError(f"unknown status {status!r}; the statuses are {', '.join(STATUSES)}", column="status")
-    why = _text("reason", reason, limit=2000)
+    why = clean_text("reason", reason, limit=2000)
     if status == "rejected" and not why:
         raise InputError("a rejection needs a reason, which the victim will see", column="reason")
     now = utcnow()
     with ws.db.write() as con:
-        current = _load_row(con, actor, claim_id)["status"]
+        current = load_claim_row(con, actor, claim_id)["status"]
         if status not in TRANSITIONS[current]:
             allowed = ", ".join(STATUS_LABELS[s].lower() for s in TRANSITIONS[current])
             raise InputError(f"a claim that is {STATUS_LABELS[current].lower()} can only become: {allowed}",
@@ -380,7 +451,7 @@ def set_status(ws: Workspace, actor: User, claim_id: int, status: str, reason: s
         con.execute("INSERT INTO claim_status_history (claim_id, at_utc, actor_user_id, status, reason_enc) "
                     "VALUES (?, ?, ?, ?, ?)", [claim_id, now, actor.id, status,
                                                 ws.keys.seal(why, "claims.status_reason")])
-        _record(ws, con, actor, "claim.status_changed", claim_id,
+        record(ws, con, actor, "claim.status_changed", claim_id,
                 {"from": current, "to": status, "with_reason": why is not None})
 
 
@@ -388,7 +459,7 @@ def assign(ws: Workspace, actor: User, claim_id: int, assignee: str | None) -> N
     """Assign a claim to an investigator (by user name), or unassign it with ``None``."""
     access.require(actor.role, "claims.assign")
     with ws.db.write() as con:
-        _load_row(con, actor, claim_id)
+        load_claim_row(con, actor, claim_id)
         uid: int | None = None
         if assignee:
             found = con.execute("SELECT id, role FROM users WHERE username = ? AND NOT disabled",
@@ -397,112 +468,32 @@ def assign(ws: Workspace, actor: User, claim_id: int, assignee: str | None) -> N
                 raise InputError(f"{assignee!r} is not an investigator's account", column="assignee")
             uid = int(found[0][0])
         con.execute("UPDATE claims SET assigned_to = ?, updated_at = ? WHERE id = ?", [uid, utcnow(), claim_id])
-        _record(ws, con, actor, "claim.assigned", claim_id, {"assigned_to": uid})
+        record(ws, con, actor, "claim.assigned", claim_id, {"assigned_to": uid})
 
 
 def add_note(ws: Workspace, actor: User, claim_id: int, text: str) -> None:
     """An internal note: staff only, never shown to the victim."""
     access.require(actor.role, "claims.note")
-    note = _text("note", text, required=True)
+    note = clean_text("note", text, required=True)
     with ws.db.write() as con:
-        _load_row(con, actor, claim_id)
+        load_claim_row(con, actor, claim_id)
         con.execute("INSERT INTO claim_notes (claim_id, at_utc, author_user_id, note_enc) VALUES (?, ?, ?, ?)",
                     [claim_id, utcnow(), actor.id, ws.keys.seal(note, "claims.note")])
-        _record(ws, con, actor, "claim.note_added", claim_id)
+        record(ws, con, actor, "claim.note_added", claim_id)
 
 
 def dispute(ws: Workspace, actor: User, claim_id: int, text: str) -> None:
     """The victim disputes the decision or the computed loss; investigators see it in the queue."""
     access.require(actor.role, "claims.dispute")
-    body = _text("dispute", text, required=True)
+    body = clean_text("dispute", text, required=True)
     with ws.db.write() as con:
-        row = _load_row(con, actor, claim_id)
+        row = load_claim_row(con, actor, claim_id)
         if row["status"] == "closed":
             raise InputError("this claim is closed; contact the investigators to reopen it", column="dispute")
         con.execute("INSERT INTO claim_disputes (claim_id, at_utc, text_enc) VALUES (?, ?, ?)",
                     [claim_id, utcnow(), ws.keys.seal(body, "claims.dispute")])
         con.execute("UPDATE claims SET updated_at = ? WHERE id = ?", [utcnow(), claim_id])
-        _record(ws, con, actor, "claim.disputed", claim_id, {"status": row["status"]})
-
-
-# -- uploads -------------------------------------------------------------------------------------
-ProgressFn = Callable[[float, str], None]
-
-
-def attach_upload(ws: Workspace, actor: User, claim_id: int, path: Path, *, original_name: str | None = None,
-                  progress: ProgressFn | None = None) -> dict[str, Any]:
-    """Ingest an exchange export through the real ingest path and attach it to the claim.
-
-    The export's rows go into the database exactly as ``keytrace ingest`` would put them (provenance,
-    deduplication, validation; the claim's exchange and UID must match the file); the file is kept
-    encrypted in the evidence store and listed in ``claim_evidence``. Returns the ingest summary.
-    """
-    from ingest.api import ingest_file
-
-    access.require(actor.role, "claims.attach_upload")
-    with ws.db.read() as con:
-        claim = _load_row(con, actor, claim_id)
-    if claim["status"] == "closed":
-        raise InputError("this claim is closed; uploads can no longer be attached", column="upload")
-    name = original_name or path.name
-    secrets_scan.check("file name", name)  # the name is stored in clear (evidence list, custody log)
-    if path.is_file() and path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise UnsafeFileError(f"the file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split the export "
-                              "by date range", file=name)
-    if not actor.is_staff:
-        with ws.db.read() as con:
-            shared = _claimed_by_someone_else(con, _claim(ws, con, actor, claim_id))
-        if shared:  # two people claim the account: neither may add rows to it before staff look
-            raise InputError("exports of this account cannot be added to your claim until an investigator has "
-                             "reviewed it; your claim is kept, and they will contact you", file=name)
-    if len(_claim_evidence_shas(ws, claim_id)) >= MAX_UPLOADS_PER_CLAIM:
-        raise UnsafeFileError(f"this claim already holds {MAX_UPLOADS_PER_CLAIM} files; contact the "
-                              "investigators to add more", file=name)
-
-    def stage(name: str, fraction: float) -> None:
-        if progress is not None:
-            progress(0.9 * fraction, _STAGES.get(name, name))
-
-    result = ingest_file(ws, path, exchange=claim["exchange"], account=claim["account"], actor=actor.actor,
-                         claim_id=claim_id, original_name=original_name, progress=stage)
-    if progress:
-        progress(0.95, "Attaching the file to the claim")
-    with ws.db.write() as con:
-        con.execute("INSERT INTO claim_evidence (claim_id, evidence_sha256, attached_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT DO NOTHING", [claim_id, result.evidence_sha256, utcnow()])
-        _record(ws, con, actor, "claim.evidence_attached", claim_id,
-                {"evidence_sha256": result.evidence_sha256, "ingest_run_id": result.run_id})
-    if progress:
-        progress(1.0, "Done")
-    return result.as_dict()
-
-
-def upload_content(ws: Workspace, actor: User, claim_id: int, sha256: str) -> tuple[str, bytes]:
-    """A file attached to a claim, as (original name, verified bytes), for staff.
-
-    The bytes are re-hashed against ``sha256`` (a changed byte raises EvidenceTamperedError and is
-    logged), and the read is entered in the custody log under the actor's name.
-    """
-    access.require(actor.role, "claims.read_uploads")
-    with ws.db.read() as con:
-        _load_row(con, actor, claim_id)
-        found = con.execute("SELECT e.original_name FROM claim_evidence ce JOIN evidence_files e "
-                            "ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? AND ce.evidence_sha256 = ?",
-                            [claim_id, sha256]).fetchall()
-    if not found:
-        raise NotFound(f"claim {claim_id} has no upload with that SHA-256")
-    data = evidence.read_bytes(ws, sha256, actor=actor.actor, purpose=f"claim {claim_id} upload download")
-    return str(found[0][0]), data
-
-
-def _claim_evidence_shas(ws: Workspace, claim_id: int) -> list[str]:
-    with ws.db.read() as con:
-        return [str(r[0]) for r in con.execute("SELECT evidence_sha256 FROM claim_evidence WHERE claim_id = ?",
-                                               [claim_id]).fetchall()]
-
-
-_STAGES = {"hashing": "Checking the file", "reading": "Reading the rows", "validating": "Checking every row",
-           "merging": "Storing the rows", "done": "Rows stored"}
+        record(ws, con, actor, "claim.disputed", claim_id, {"status": row["status"]})
 
 
 # -- wallet ownership ----------------------------------------------------------------------------
@@ -510,7 +501,7 @@ def wallet_challenge(ws: Workspace, actor: User, claim_id: int, address: str) ->
     """A one-time challenge for the victim to sign (EIP-191) to prove they control ``address``."""
     access.require(actor.role, "claims.prove_wallet")
     with ws.db.read() as con:
-        _load_row(con, actor, claim_id)
+        load_claim_row(con, actor, claim_id)
     if not address or not address.strip():
         raise InputError("give the wallet address to prove (0x followed by 40 hexadecimal digits)",
                          column="wallet address")
@@ -521,7 +512,7 @@ def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signatu
     """Check the pasted signature; the challenge must belong to this claim (and so to this victim)."""
     access.require(actor.role, "claims.prove_wallet")
     with ws.db.read() as con:
-        _load_row(con, actor, claim_id)
+        load_claim_row(con, actor, claim_id)
         found = con.execute("SELECT claim_id FROM wallet_challenges WHERE nonce = ?", [nonce]).fetchall()
     if not found or int(found[0][0]) != claim_id:
         raise AccessDenied("this challenge does not belong to this claim")
@@ -530,7 +521,7 @@ def verify_wallet(ws: Workspace, actor: User, claim_id: int, nonce: str, signatu
                          column="signature")
     result = ownership.verify_signature(ws, nonce, signature.strip())
     with ws.db.write() as con:
-        _record(ws, con, actor, "claim.wallet_checked", claim_id, {"nonce": nonce, "ok": result.ok})
+        record(ws, con, actor, "claim.wallet_checked", claim_id, {"nonce": nonce, "ok": result.ok})
     return result
 
 
@@ -555,7 +546,7 @@ def assessment(ws: Workspace, actor: User, claim_id: int) -> Assessment:
 
     access.require(actor.role, "claims.read_notes")
     with ws.db.read() as con:
-        _load_row(con, actor, claim_id)
+        load_claim_row(con, actor, claim_id)
         grades = sorted(((int(r["level"]), str(r["reason"])) for r in
                          runner.run(con, "ownership_evidence", {"claim_id": claim_id})), reverse=True)
         signals = [(str(r["signal"]), str(r["detail"])) for r in runner.run(con, "fraud_signals", {

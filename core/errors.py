@@ -42,6 +42,31 @@ class ConfigError(KeytraceError):
     pass
 
 
+class AccountMismatch(UsageError):
+    """The file's own rows name another account than the one it is filed for."""
+
+    def __init__(self, message: str, *, found: tuple[str, ...], given: str) -> None:
+        self.found = found
+        self.given = given
+        super().__init__(message)
+
+
+class EvidenceOfAnotherAccount(UsageError):
+    """A file without a UID is already the evidence of another account: it cannot be evidence of two."""
+
+    def __init__(self, message: str, *, holders: tuple[str, ...]) -> None:
+        self.holders = holders
+        super().__init__(message)
+
+
+class Quarantined(KeytraceError):
+    """An upload's screen found signals: nothing was stored (the merge was rolled back)."""
+
+    def __init__(self, signals: list[tuple[str, str]]) -> None:
+        self.signals = signals
+        super().__init__("the upload was held for review: " + "; ".join(d for _s, d in signals))
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason a row was refused."""
@@ -115,6 +140,10 @@ class DatabaseBusyError(KeytraceError):
 
 class AccessDenied(KeytraceError):
     pass
+
+
+class DetectionError(KeytraceError):
+    """Detection could not finish; the previous findings are kept (the run is one transaction)."""
 
 
 class NotFound(KeytraceError):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.db import utcnow
-from core.errors import InputError, Problem, UsageError
+from core.errors import AccountMismatch, InputError, Problem, UsageError
 from core.evidence import safe_name, seal_in_advance, sha256_file
 from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
@@ -81,7 +81,7 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                 claim_id: int | None = None, case_id: str | None = None,
                 progress: load.ProgressFn | None = None, original_name: str | None = None,
                 api_key: str | None = None, delimiter: str | None = None,
-                decimal_comma: bool = False) -> IngestResult:
+                decimal_comma: bool = False, screen: load.ScreenFn | None = None) -> IngestResult:
     """Ingest one export file; raises an InputError subclass (database unchanged) when it cannot.
 
     ``delimiter`` and ``decimal_comma`` say how a spreadsheet re-saved the file (``;`` and ``1.234,56``, a
@@ -91,6 +91,12 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
 
     ``api_key`` names the key an API-key record (Binance apiRestrictions) describes; it is reduced to
     its :func:`core.fingerprint.api_key_fingerprint` at once and never stored.
+
+    A file without a UID that is already the evidence of another account is refused
+    (:class:`core.errors.EvidenceOfAnotherAccount`): one file cannot be two accounts' evidence. With
+    ``screen`` (a claimant's upload, :func:`app.claims.attach_upload`) that check is the screen's instead:
+    it runs on the merged, uncommitted rows, and any signal it returns rolls the merge back and raises
+    :class:`core.errors.Quarantined`.
     """
     path = Path(path)
     name = safe_name(original_name or path.name)
@@ -177,7 +183,8 @@ def ingest_file(ws: Workspace, path: Path | str, *, exchange: str | None = None,
                     progress("merging", 0.8)
                 outcome = load.merge(ws, staged, path, sha=sha, exchange=spec.exchange, account=resolved,
                                      actor=actor, skip_bad_rows=skip_bad_rows, case_id=case_id,
-                                     claim_id=claim_id, started_at=started, also=companions, prepared=sealed)
+                                     claim_id=claim_id, started_at=started, also=companions, prepared=sealed,
+                                     screen=screen)
             except BaseException:
                 cancel.set()
                 raise
@@ -237,8 +244,8 @@ def _resolve_account(parts: list[load.Staged], account: str | None, name: str) -
         return given or ""  # reference prices and the like belong to no account
     if found:
         if given and given not in found:
-            raise UsageError(f"{name} belongs to account {', '.join(found)}, not {given}; "
-                             "leave out --account or give the right one")
+            raise AccountMismatch(f"{name} belongs to account {', '.join(found)}, not {given}; "
+                                  "leave out --account or give the right one", found=found, given=given)
         return found[0] if len(found) == 1 else ",".join(found)
     if not given:
         raise UsageError(f"{name} ({staged.spec.name}) does not say which {staged.spec.exchange} account it "

@@ -30,7 +30,7 @@ import duckdb
 
 from core import audit
 from core.db import utcnow
-from core.errors import InputError, Problem, ValidationError
+from core.errors import EvidenceOfAnotherAccount, InputError, Problem, Quarantined, ValidationError
 from core.evidence import abandoned, store
 from core.workspace import Workspace
 from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX, QUOTE_ASSETS
@@ -314,6 +314,23 @@ def refuse_bad_rows(staged: Staged) -> None:
         raise ValidationError(list(staged.problems), total_bad=staged.rows_bad)
 
 
+# (connection, sha256, exchange, account) -> [(signal, detail)]: see merge()
+ScreenFn = Callable[[duckdb.DuckDBPyConnection, str, str, str], list[tuple[str, str]]]
+
+
+def _refuse_evidence_of_another_account(con: duckdb.DuckDBPyConnection, sha: str, exchange: str, account: str,
+                                        name: str) -> None:
+    text = sql_text("evidence_held_by_other_account")
+    holders = tuple(str(r[0]) for r in con.execute(text, bind(text, {"sha": sha, "exchange": exchange,
+                                                                     "account": account})).fetchall())
+    if holders:
+        raise EvidenceOfAnotherAccount(
+            f"{name} names no account in its rows and is already the evidence of {exchange}:{', '.join(holders)}; "
+            f"one file cannot be the evidence of two accounts, so it was not stored under {account} (if it was "
+            "filed under the wrong account, withdraw that upload or ask an investigator to remove its rows "
+            "first)", holders=holders)
+
+
 @dataclass(frozen=True)
 class MergeOutcome:
     run_id: str
@@ -324,18 +341,25 @@ class MergeOutcome:
 
 def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], exchange: str, account: str,
           actor: str, skip_bad_rows: bool, case_id: str | None = None, claim_id: int | None = None,
-          started_at: Any = None, also: Sequence[Staged] = (), prepared: Path | None = None) -> MergeOutcome:
+          started_at: Any = None, also: Sequence[Staged] = (), prepared: Path | None = None,
+          screen: ScreenFn | None = None) -> MergeOutcome:
     """Store the evidence and merge the staged rows, all in one write transaction.
 
     ``also`` holds the other parts of the same file (the format's companions, each staged into its own
     kind); they are merged in the same transaction, under the same run. ``prepared`` is the evidence
-    copy sealed in advance (see :func:`core.evidence.seal_in_advance`).
+    copy sealed in advance (see :func:`core.evidence.seal_in_advance`). ``screen`` is called with the
+    connection once the rows are merged and the executions re-derived; signals it returns roll it all
+    back (:class:`core.errors.Quarantined`). Without it, a file without a UID that another account
+    already holds is refused.
     """
     run_id = str(uuid.uuid4())
     spec = staged.spec
     parts = [staged, *(p for p in also if p.rows_read)]
     added = rejected = 0
+    found = list(dict.fromkeys(a for part in parts for a in part.accounts))
     with ws.db.write() as con:
+        if screen is None and not found and account:
+            _refuse_evidence_of_another_account(con, sha[0], exchange, account, staged.name)
         # the merge streams staged rows into the table; keep its working memory bounded like the staging's
         con.execute(f"SET memory_limit = '{MERGE_MEMORY_LIMIT}'")
         con.execute("SET preserve_insertion_order = false")
@@ -357,7 +381,6 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
                     con.execute("DETACH stage")
                 raise
             con.execute("DETACH stage")
-        found = list(dict.fromkeys(a for part in parts for a in part.accounts))
         accounts = found or ([account] if account and any(p.spec.needs_account for p in parts) else [])
         for acct in accounts:
             con.execute("INSERT INTO accounts (exchange, account, first_seen_run) VALUES (?, ?, ?) "
@@ -365,6 +388,10 @@ def merge(ws: Workspace, staged: Staged, source: Path, *, sha: tuple[str, int], 
         if added and any(p.spec.kind in EXECUTION_KINDS for p in parts):
             # the accounts' one execution history, re-derived from all their evidence (ingest/reconcile.py)
             reconcile(con, [(exchange, acct) for acct in accounts])
+        if screen is not None:
+            signals = screen(con, sha[0], exchange, account)
+            if signals:
+                raise Quarantined(signals)
         # account_from_file: the file's own rows name the account (a UID column), rather than --account
         con.execute(
             "INSERT INTO ingest_runs (run_id, started_at, finished_at, actor, evidence_sha256, source_name, "

@@ -13,9 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import duckdb
+
 from core import audit
-from core.db import utcnow
-from core.errors import ConfigError
+from core.db import migrations, utcnow
+from core.errors import ConfigError, DetectionError, KeytraceError
 from core.workspace import Workspace
 from queries import runner
 
@@ -59,6 +61,7 @@ DEFAULTS: dict[str, int | float] = {
 }
 
 STEPS: list[tuple[str, str]] = [
+    ("detection_exclusions", "detection_exclusions"),
     ("compromised_keys", "compromised_keys"),
     ("trade_scores", "trade_scores"),
     ("campaign_accounts", "campaign_accounts"),
@@ -68,7 +71,7 @@ STEPS: list[tuple[str, str]] = [
     ("account_losses", "account_losses"),
 ]
 TABLES = ["account_losses", "campaigns", "unauthorized_trades", "campaign_accounts", "trade_scores",
-          "compromised_keys"]
+          "compromised_keys", "detection_exclusions"]
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,13 @@ class DetectionSummary:
     compromised_keys: int
     loss_usd: str
     settings: dict[str, int | float]
+    excluded: tuple[str, ...] = ()   # one sentence per account left out (detection_exclusions)
 
     def as_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "trades_scored": self.trades_scored, "unauthorized": self.unauthorized,
                 "accounts": self.accounts, "campaigns": self.campaigns,
                 "compromised_keys": self.compromised_keys, "loss_usd": self.loss_usd,
-                "settings": self.settings}
+                "settings": self.settings, "excluded": list(self.excluded)}
 
 
 def thresholds(ws: Workspace) -> dict[str, int | float]:
@@ -105,6 +109,28 @@ def thresholds(ws: Workspace) -> dict[str, int | float]:
 def detect(ws: Workspace, actor: str = "cli", progress: Callable[[str, float], None] | None = None) -> DetectionSummary:
     """Recompute every findings table; ``progress(step, fraction)`` hears of each step (the app's bar)."""
     params = thresholds(ws)
+    have, need = ws.db.schema_version(), max(v for v, _name, _sql in migrations())
+    if have < need:
+        raise DetectionError(f"the database {ws.settings.db_path.name} is at schema version {have} and this "
+                             f"keytrace needs {need}: run `keytrace init` once to upgrade it, then detect")
+    try:
+        return _detect(ws, actor, params, progress)
+    except KeytraceError:
+        raise
+    except duckdb.Error as exc:  # what the data holds must never surface as a traceback
+        raise DetectionError(_sentence(exc)) from exc
+
+
+def _sentence(exc: duckdb.Error) -> str:
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    step = getattr(exc, "keytrace_step", None)
+    where = f" at step {step} ({runner.SQL_DIR.name}/{step}.sql)" if step else ""
+    return (f"detection stopped{where}: {first}; the previous findings are kept, and no account's "
+            "evidence was changed")
+
+
+def _detect(ws: Workspace, actor: str, params: dict[str, int | float],
+            progress: Callable[[str, float], None] | None) -> DetectionSummary:
     started = utcnow()
     run_id = uuid.uuid4().hex
     with ws.db.write() as con:
@@ -116,9 +142,15 @@ def detect(ws: Workspace, actor: str = "cli", progress: Callable[[str, float], N
         for i, (name, table) in enumerate(STEPS):
             if progress is not None:
                 progress(name, i / len(STEPS))
-            runner.execute(con, name, params, into=table or None)
+            try:
+                runner.execute(con, name, params, into=table or None)
+            except duckdb.Error as exc:
+                exc.keytrace_step = name  # type: ignore[attr-defined]
+                raise
         if progress is not None:
             progress("done", 1.0)
+        excluded = tuple(str(r[0]) for r in con.execute(
+            "SELECT reason FROM detection_exclusions ORDER BY exchange, account").fetchall())
         counts = con.execute(
             "SELECT (SELECT count(*) FROM trade_scores), (SELECT count(*) FROM unauthorized_trades),"
             " (SELECT count(*) FROM account_losses), (SELECT count(*) FROM campaigns),"
@@ -129,7 +161,8 @@ def detect(ws: Workspace, actor: str = "cli", progress: Callable[[str, float], N
                      counts[3]]).fetchall()
         audit.record(con, ws.keys, ws.settings, actor=actor, action="detect", obj=f"detection_run:{run_id}",
                      details={"trades_scored": int(counts[0]), "unauthorized": int(counts[1]),
-                              "campaigns": int(counts[3])})
+                              "campaigns": int(counts[3]), "accounts_left_out": len(excluded)})
     return DetectionSummary(run_id=run_id, trades_scored=int(counts[0]), unauthorized=int(counts[1]),
                             accounts=int(counts[2]), campaigns=int(counts[3]),
-                            compromised_keys=int(counts[4]), loss_usd=f"{counts[5]:.2f}", settings=params)
+                            compromised_keys=int(counts[4]), loss_usd=f"{counts[5]:.2f}", settings=params,
+                            excluded=excluded)

@@ -62,5 +62,8 @@ def run(args: argparse.Namespace) -> int:
     s = detect(ws)
     text = (f"Scored {s.trades_scored} trades: {s.unauthorized} unauthorised in {s.accounts} accounts, "
             f"{s.campaigns} campaigns, {s.compromised_keys} compromised keys; total loss {s.loss_usd} USD.")
+    if s.excluded:
+        text += f"\n{len(s.excluded)} account(s) left out, their evidence is in dispute:\n" + "\n".join(
+            f"- {reason}" for reason in s.excluded)
     emit(args, text, s.as_dict())
     return 0

@@ -252,6 +252,7 @@ class Builder:
             step.missing = [m for m, mod in (("app.auth", auth), ("app.claims", claims)) if mod is None]
             step.detail = "the claim workflow is not in this installation yet"
             return step
+        from app import uploads as portal
         from app.demo.claims import password_for
 
         for username, role in STAFF:
@@ -272,7 +273,7 @@ class Builder:
                 claimed_loss_usd=c["claimed_loss_usd"])
             step.rows += 1
             for rel in c.get("uploads", []):   # the victim's own export, through the claim portal's path
-                claims.attach_upload(self.ws, user, claim_id, self.folder / rel)
+                portal.attach_upload(self.ws, user, claim_id, self.folder / rel)
                 uploads += 1
             if c["signs_wallet"] and c["wallet_address"]:
                 if ownership is None:

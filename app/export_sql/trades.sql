@@ -8,12 +8,12 @@
 -- ledger), corroborated_by (the other kinds recording it), other_evidence (every other contributing
 -- row as sha256:row, semicolon-separated). Params: none.
 WITH others AS (
-    SELECT s.evidence_sha256, s.source_row,
+    SELECT s.exchange, s.account, s.evidence_sha256, s.source_row,
            string_agg(s.src_sha256 || ':' || CAST(s.src_row AS VARCHAR), ';'
                       ORDER BY s.src_sha256, s.src_row) AS other_evidence
     FROM execution_sources AS s
     WHERE s.role <> 'primary'
-    GROUP BY s.evidence_sha256, s.source_row
+    GROUP BY s.exchange, s.account, s.evidence_sha256, s.source_row
 )
 SELECT
     lower(t.exchange) AS exchange,
@@ -35,5 +35,6 @@ SELECT
     t.corroborated_by,
     o.other_evidence
 FROM executions AS t
-LEFT JOIN others AS o ON o.evidence_sha256 = t.evidence_sha256 AND o.source_row = t.source_row
+LEFT JOIN others AS o ON o.exchange = t.exchange AND o.account = t.account
+                     AND o.evidence_sha256 = t.evidence_sha256 AND o.source_row = t.source_row
 ORDER BY t.exchange, t.account, t.time_utc, t.pair, t.side, t.evidence_sha256, t.source_row

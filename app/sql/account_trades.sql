@@ -18,6 +18,6 @@ SELECT t.time_utc, t.pair, t.side, t.price, t.quantity, t.quote_quantity,
        s.reference_price, s.deviation, s.score, s.reasons, coalesce(s.unauthorized, false) AS unauthorized,
        t.evidence_sha256, t.source_row
 FROM t
-LEFT JOIN s ON s.evidence_sha256 = t.evidence_sha256 AND s.source_row = t.source_row
+LEFT JOIN s ON s.evidence_sha256 = t.evidence_sha256 AND s.source_row = t.source_row  -- both of one account
 ORDER BY t.time_utc DESC, t.source_row DESC
 LIMIT $limit

@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import analysis, auth, claims, ui
+from app import analysis, auth, claims, ui, uploads
 from app.auth import User
 from core.workspace import Workspace
 
@@ -47,7 +47,8 @@ def render() -> None:
     st.caption(f"{len(listed)} of {len(everyone)} claims")
     ui.table([{"claim": r["id"], "status": claims.STATUS_LABELS[r["status"]], "exchange": r["exchange"],
                "UID": r["account"], "claimed loss (USD)": _money(r["claimed_loss_usd"]),
-               "assigned to": r["assigned_to"] or "", "uploads": r["uploads"], "wallets": r["wallets"],
+               "assigned to": r["assigned_to"] or "", "uploads": r["uploads"], "held for review": r["held"],
+               "wallets": r["wallets"],
                "disputes": r["disputes"], "filed (UTC)": r["created_at"].strftime("%Y-%m-%d %H:%M")}
               for r in listed], key="q_table")
     if not listed:
@@ -98,8 +99,8 @@ def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
             c2.metric("Computed loss (USD)", "not computed", help="Detection has not run yet (`keytrace detect`).")
         st.markdown("**Uploads**")
         if claim.evidence:
-            ui.table([{"file": e["original_name"], "sha256": e["sha256"], "bytes": e["size_bytes"]}
-                      for e in claim.evidence], key="q_uploads")
+            ui.table([{"file": e["original_name"], "state": uploads.STATE_LABELS.get(e["state"], e["state"]),
+                       "sha256": e["sha256"], "bytes": e["size_bytes"]} for e in claim.evidence], key="q_uploads")
             _upload_download(ws, user, claim)
         else:
             st.text("(none)")
@@ -110,6 +111,7 @@ def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
         else:
             st.text("(none)")
     _assessment(user, claim)
+    _review(ws, user, claim)
     st.subheader("History")
     ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M:%S"), "status": claims.STATUS_LABELS[h.status],
                "reason (the victim sees it)": h.reason or ""} for h in hist.statuses], key="q_history")
@@ -132,10 +134,38 @@ def _upload_download(ws: Workspace, user: User, claim: claims.Claim) -> None:
     sha = st.selectbox("Upload", list(by_sha), key=f"q_upload_pick_{claim.id}",
                        format_func=lambda s: f"{by_sha[s]['original_name']} ({s[:12]})")
     if st.button("Prepare the download", key=f"q_upload_fetch_{claim.id}"):
-        got = ui.attempt(lambda: claims.upload_content(ws, user, claim.id, sha), waiting="Checking the stored file...")
+        got = ui.attempt(lambda: uploads.upload_content(ws, user, claim.id, sha), waiting="Checking the stored file...")
         if got is not None:
             name, content = got
             st.download_button(f"Download {name}", content, file_name=name, key=f"q_upload_download_{claim.id}")
+
+
+def _review(ws: Workspace, user: User, claim: claims.Claim) -> None:
+    """Uploads the screen held back: accept (the rows are stored in the claimed account) or reject."""
+    held = [u for u in uploads.list_uploads(ws, user, claim.id) if u.state == "quarantined"]
+    if not held:
+        return
+    st.subheader("Uploads held for review")
+    for u in held:
+        with st.container(border=True):
+            st.markdown(f"**{ui.md(u.name)}** (SHA-256 `{u.sha256}`), received {u.attached_at:%Y-%m-%d %H:%M} UTC")
+            for signal, detail in u.signals:
+                st.warning(f"{signal}: {ui.md(detail)}", icon=":material/flag:")
+            reason = st.text_input("Reason (required to reject; the claimant sees it)",
+                                   key=f"q_review_reason_{u.sha256[:16]}")
+            c1, c2 = st.columns(2)
+            accept = c1.button("Accept: store its rows in the claimed account", key=f"q_accept_{u.sha256[:16]}")
+            reject = c2.button("Reject", key=f"q_reject_{u.sha256[:16]}")
+            if accept or reject:
+                _decide(ws, user, claim.id, u, accept=accept, reason=reason)
+
+
+def _decide(ws: Workspace, user: User, claim_id: int, u: uploads.Upload, *, accept: bool, reason: str) -> None:
+    done = ui.attempt(lambda: uploads.review_upload(ws, user, claim_id, u.sha256, accept=accept, reason=reason),
+                      waiting="Reading the file into the account..." if accept else "Recording...")
+    if done is not None:
+        ui.flash(done.message(ui.md))
+        st.rerun()
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=200)

@@ -8,11 +8,12 @@ from typing import Any
 
 import streamlit as st
 
-from app import analysis, claims, ui
+from app import analysis, claims, ui, uploads
 from app.auth import User
 from core.errors import InputError, KeytraceError, Problem, UnknownFormatError
 from core.evidence import safe_name
 from core.workspace import Workspace
+from queries.reasons import describe
 
 UPLOADER = "mc_files_gen"   # a new uploader (an empty one) after every "Upload and read"
 OUTCOMES = "mc_outcomes"    # what became of each file of the last "Upload and read", shown once
@@ -79,29 +80,19 @@ def _status(ws: Workspace, found: claims.Detail) -> None:
             ui.plain(d.text)
     st.subheader("Computed loss")
     loss = found.computed_loss
-    if found.loss_withheld:
-        st.info("The loss keytrace computes for an account is shown to its holder: once an export of yours "
-                "that names this account (a transaction statement or order export with your UID) is "
-                "attached below, or once an investigator has verified your claim.")
-        return
+    for sentence in found.explanation:
+        st.info(ui.md(sentence))
     if loss is None:
-        ran = analysis.last_detection(ws)
-        if not found.account_has_trades:
-            st.info("keytrace holds no trade of this account yet, so it cannot compute a loss. Upload the "
-                    "trade history or account statement you downloaded from the exchange below.")
-        elif ran is None:
-            st.info("No loss has been computed for this account yet. Investigators compute it from your "
-                    "uploaded exports and the incident data; it will appear here.")
-        else:
-            st.info(f"The last analysis ({ran:%Y-%m-%d %H:%M} UTC) found no unauthorised trade in the exports "
-                    "of this account that keytrace holds, so no loss is computed. If you have not uploaded "
-                    "your exports yet, upload them below; the next analysis will read them.")
         return
     c1, c2 = st.columns(2)
     c1.metric("Computed loss (USD)", f"{loss['loss_usd']:,.2f}" if loss["loss_usd"] is not None else "not priced")
     c2.metric("Trades judged unauthorised", f"{loss['unauthorized_trades']:,}")
     st.write(f"Between {loss['first_unauthorized_utc']:%Y-%m-%d %H:%M} and "
              f"{loss['last_unauthorized_utc']:%Y-%m-%d %H:%M} UTC.")
+    if found.reasons:
+        st.markdown("**Why these trades were judged unauthorised**")
+        ui.table([{"reason": describe(code), "code": code, "trades": n} for code, n in found.reasons],
+                 key="mc_reasons")
     st.caption("How it is computed: " + analysis.LOSS_DEFINITION)
     if loss["unpriced_trades"]:
         st.caption(f"{loss['unpriced_trades']} trades could not be priced and are not included.")
@@ -111,11 +102,25 @@ def _status(ws: Workspace, found: claims.Detail) -> None:
 
 def _uploads(ws: Workspace, user: User, claim: claims.Claim) -> None:
     st.write("Upload the trade history, order history or account statement you downloaded from "
-             f"{ui.md(claim.exchange)}. Each file is checked, read into the case database and kept encrypted.")
-    if claim.evidence:
-        ui.table([{"file": e["original_name"], "bytes": e["size_bytes"], "sha256": e["sha256"][:16] + "...",
-                   "attached (UTC)": e["attached_at"].strftime("%Y-%m-%d %H:%M")} for e in claim.evidence],
-                 key="mc_uploads")
+             f"{ui.md(claim.exchange)}. Each file is checked against the account you claim, read into the case "
+             "database and kept encrypted; its SHA-256 is on your filing receipt.")
+    held = ui.attempt(lambda: uploads.list_uploads(ws, user, claim.id), waiting="Loading...") or []
+    if held:
+        ui.table([{"file": u.name, "state": u.state_label, "rows": _rows_text(u), "bytes": u.size_bytes,
+                   "sha256": u.sha256, "received (UTC)": u.attached_at.strftime("%Y-%m-%d %H:%M")}
+                  for u in held], key="mc_uploads")
+        for u in held:
+            if u.state == "quarantined":
+                st.warning(f"{ui.md(u.name)} is held for review: "
+                           + "; ".join(ui.md(d) for _s, d in u.signals)
+                           + ". Its rows do not count for your claim until an investigator accepts it.",
+                           icon=":material/pending:")
+            elif u.state == "rejected":
+                st.error(f"{ui.md(u.name)} was not accepted: {ui.md(u.decision_reason or 'no reason given')}")
+        _withdraw(ws, user, claim, [u for u in held if u.state != "withdrawn"])
+    st.download_button("Download my filing receipt", data=lambda: uploads.receipt(ws, user, claim.id),
+                       file_name=f"keytrace-claim-{claim.id}-receipt.txt", mime="text/plain",
+                       key="mc_receipt", on_click="ignore")
     for ok, message in st.session_state.pop(OUTCOMES, []):
         (st.success if ok else st.error)(message)
     gen = int(st.session_state.get(UPLOADER, 0))
@@ -137,17 +142,38 @@ def _uploads(ws: Workspace, user: User, claim: claims.Claim) -> None:
             path.write_bytes(f.getvalue())
             try:
                 with st.spinner(f"Reading {shown}..."):
-                    summary = claims.attach_upload(ws, user, claim.id, path, original_name=f.name, progress=report)
+                    outcome = uploads.attach_upload(ws, user, claim.id, path, original_name=f.name, progress=report)
             except KeytraceError as exc:
                 outcomes.append((False, ui.md(_upload_error(shown, exc))))
                 continue
-        added = summary.get("rows_added")
-        outcomes.append((True, f"{ui.md(shown)}: read and attached"
-                               + (f" ({added:,} new rows)." if added is not None else ".")))
+        outcomes.append((outcome.state == "accepted", outcome.message(ui.md)))
     # each file is read once: the uploader is replaced by an empty one, and the outcomes are shown once
     st.session_state[OUTCOMES] = outcomes
     st.session_state[UPLOADER] = gen + 1
     st.rerun()
+
+
+def _rows_text(u: uploads.Upload) -> str:
+    if u.state != "accepted" or u.rows_read is None:
+        return ""
+    return f"read {u.rows_read:,}, {u.rows_added or 0:,} new, {u.rows_known or 0:,} known"
+
+
+def _withdraw(ws: Workspace, user: User, claim: claims.Claim, active: list[uploads.Upload]) -> None:
+    """Take back a wrong upload: the file stays in custody, marked withdrawn; its rows leave the account."""
+    if not active:
+        return
+    with st.expander("Withdraw an upload"):
+        by_sha = {u.sha256: u for u in active}
+        sha = st.selectbox("Upload to withdraw", list(by_sha), key=f"mc_withdraw_pick_{claim.id}",
+                           format_func=lambda s: f"{by_sha[s].name} ({s[:12]}...)")
+        st.caption("The file stays in the case's custody, marked withdrawn; the rows it added to the account "
+                   "are removed.")
+        if st.button("Withdraw this upload", key=f"mc_withdraw_{claim.id}"):
+            removed = ui.attempt(lambda: uploads.withdraw_upload(ws, user, claim.id, sha), waiting="Withdrawing...")
+            if removed is not None:
+                ui.flash(f"{ui.md(by_sha[sha].name)} was withdrawn ({removed:,} rows removed from the account).")
+                st.rerun()
 
 
 def _accepted_exchanges() -> str:

@@ -7,6 +7,11 @@
 --                     $loss_slack_usd USD above it; only once `keytrace detect` has run (before that
 --                     no loss is computed, and none is judged inflated)
 --   NO_ACCOUNT_TRACE  no export, trade, order or ledger row of the claimed account is in the database
+--   UPLOAD_HELD       an upload of the claim is held for review: its screen (app/sql/screen_upload.sql)
+--                     found it naming another account, or the same file or executions in another
+--                     account or claim, or contradicting the account's other evidence
+--   WALLET_NOT_LINKED a wallet proven by signature is named by no deposit or withdrawal of the account
+--                     (ownership_evidence grades it WALLET_SIGNED_UNLINKED)
 -- Grain: one row per (claim_id, signal). Params: claim_id (NULL: every claim), loss_ratio, loss_slack_usd.
 WITH c AS (
     SELECT id, user_id, lower(exchange) AS exchange, account, key_fingerprint, claimed_loss_usd
@@ -54,6 +59,33 @@ signals AS (
       AND c.claimed_loss_usd > coalesce(l.loss_usd, 0) * $loss_ratio
       AND c.claimed_loss_usd - coalesce(l.loss_usd, 0) > $loss_slack_usd
       AND EXISTS (SELECT 1 FROM detection_runs)
+    UNION ALL
+    SELECT ce.claim_id, 'UPLOAD_HELD',
+           coalesce(ce.original_name, 'an upload') || ' (SHA-256 ' || left(ce.evidence_sha256, 12)
+               || '...) is held for review: '
+               || coalesce((SELECT string_agg(x.detail, '; ')
+                            FROM (SELECT unnest(from_json(ce.signals_json, '[{"signal":"VARCHAR","detail":"VARCHAR"}]'), recursive := true)) x),
+                           'flagged by the upload screen')
+    FROM claim_evidence ce
+    JOIN in_scope c ON c.id = ce.claim_id
+    WHERE ce.state = 'quarantined'
+    UNION ALL
+    SELECT w.claim_id, 'WALLET_NOT_LINKED',
+           'wallet ' || lower(w.address) || ' was proven by signature, but no deposit or withdrawal of '
+               || c.exchange || ':' || c.account || ' names it, so it does not tie the claimant to the account'
+    FROM wallet_proofs w
+    JOIN in_scope c ON c.id = w.claim_id
+    WHERE NOT EXISTS (
+        SELECT 1 FROM ledger_movements m
+        WHERE m.exchange = c.exchange AND m.account = c.account AND m.kind IN ('deposit', 'withdrawal')
+          -- the same rule as ownership_evidence's linked_wallets: a history naming the account, or staff's
+          AND (EXISTS (SELECT 1 FROM ingest_runs r
+                       WHERE r.evidence_sha256 = m.evidence_sha256 AND r.account_from_file
+                         AND list_contains(string_split(r.account, ','), m.account))
+               OR NOT EXISTS (SELECT 1 FROM claim_evidence ce2 WHERE ce2.evidence_sha256 = m.evidence_sha256))
+          AND (lower(m.address) = lower(w.address)
+               OR EXISTS (SELECT 1 FROM transfers t WHERE lower(t.tx_hash) = lower(m.tx_hash)
+                            AND lower(w.address) IN (lower(t.to_address), lower(t.from_address)))))
     UNION ALL
     SELECT c.id, 'NO_ACCOUNT_TRACE', 'no export of ' || c.exchange || ':' || c.account || ' is in the database'
     FROM in_scope c

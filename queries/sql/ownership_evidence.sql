@@ -8,7 +8,13 @@
 --                                 account in its own rows (a UID column: ingest_runs.account_from_file).
 --                                 An export without a UID (Binance Trade History) is stored under the
 --                                 claim's UID, so it proves nothing about the account and does not count.
---   60 WALLET_SIGNED              the claimant proved by EIP-191 signature that they control a wallet.
+--   15 WALLET_SIGNED_UNLINKED     the claimant proved by EIP-191 signature that they control a wallet,
+--                                 but nothing links that wallet to the account: anyone can sign with a
+--                                 wallet of their own, so the signature alone says little.
+--   60 WALLET_SIGNED              as 15, and the account's own deposit or withdrawal history names the
+--                                 wallet (the address it paid or was paid from, or a transaction the
+--                                 chain shows to or from it). The history counts as for 80: it names the
+--                                 account in its own rows, or came from outside any claim.
 --   80 WITHDRAWAL_TO_SIGNED_WALLET the account's withdrawal history names a transaction that the chain
 --                                 confirms paid a wallet the claimant proved by signature. The history
 --                                 must name the account in its own rows, or come from outside any claim
@@ -20,22 +26,40 @@ WITH c AS (
     SELECT id, lower(exchange) AS exchange, account, key_fingerprint FROM claims WHERE id = $claim_id
 ),
 own_evidence AS (
-    SELECT evidence_sha256 FROM claim_evidence WHERE claim_id = $claim_id
+    -- uploads held for review, rejected or withdrawn are not the claimant's evidence
+    SELECT evidence_sha256 FROM claim_evidence WHERE claim_id = $claim_id AND state = 'accepted'
 ),
 signed AS (
     SELECT lower(address) AS address FROM wallet_proofs WHERE claim_id = $claim_id
 ),
-confirmed_withdrawals AS (
-    SELECT m.evidence_sha256
+account_money_moves AS (
+    -- the account's deposits and withdrawals from a history that names the account, or that staff obtained
+    SELECT m.*
     FROM ledger_movements m
     JOIN c ON m.exchange = c.exchange AND m.account = c.account
-    JOIN transfers t ON lower(t.tx_hash) = lower(m.tx_hash)
-    JOIN signed s ON s.address = lower(t.to_address)
-    WHERE m.kind = 'withdrawal' AND m.tx_hash IS NOT NULL
+    WHERE m.kind IN ('deposit', 'withdrawal')
       AND (EXISTS (SELECT 1 FROM ingest_runs r
                    WHERE r.evidence_sha256 = m.evidence_sha256 AND r.account_from_file
                      AND list_contains(string_split(r.account, ','), m.account))
            OR NOT EXISTS (SELECT 1 FROM claim_evidence ce WHERE ce.evidence_sha256 = m.evidence_sha256))
+),
+linked_wallets AS (
+    SELECT DISTINCT s.address
+    FROM signed s
+    JOIN account_money_moves m ON lower(m.address) = s.address
+    UNION
+    SELECT DISTINCT s.address
+    FROM account_money_moves m
+    JOIN transfers t ON lower(t.tx_hash) = lower(m.tx_hash)
+    JOIN signed s ON s.address = lower(CASE WHEN m.kind = 'withdrawal' THEN t.to_address ELSE t.from_address END)
+    WHERE m.tx_hash IS NOT NULL
+),
+confirmed_withdrawals AS (
+    SELECT m.evidence_sha256
+    FROM account_money_moves m
+    JOIN transfers t ON lower(t.tx_hash) = lower(m.tx_hash)
+    JOIN signed s ON s.address = lower(t.to_address)
+    WHERE m.kind = 'withdrawal' AND m.tx_hash IS NOT NULL
 )
 SELECT 0 AS level, 'CLAIM_ONLY: the claimant''s statement' AS reason FROM c
 UNION ALL
@@ -52,8 +76,13 @@ FROM c WHERE EXISTS (SELECT 1 FROM ingest_runs r JOIN own_evidence e ON e.eviden
                      WHERE lower(r.exchange) = c.exchange AND r.account_from_file
                        AND list_contains(string_split(r.account, ','), c.account))
 UNION ALL
-SELECT 60, 'WALLET_SIGNED: the claimant signed a challenge with a wallet they control'
-FROM c WHERE EXISTS (SELECT 1 FROM signed)
+SELECT 15, 'WALLET_SIGNED_UNLINKED: the claimant signed with wallet ' || s.address
+           || ', which no deposit or withdrawal of the account names'
+FROM c, signed s WHERE s.address NOT IN (SELECT address FROM linked_wallets)
+UNION ALL
+SELECT 60, 'WALLET_SIGNED: the claimant signed with wallet ' || l.address
+           || ', which a deposit or withdrawal of the account names'
+FROM c, linked_wallets l
 UNION ALL
 SELECT 80, 'WITHDRAWAL_TO_SIGNED_WALLET: a withdrawal of the account went on chain to the signed wallet'
 FROM c WHERE EXISTS (SELECT 1 FROM confirmed_withdrawals)

@@ -12,6 +12,7 @@ SELECT t.pair, t.time_utc, t.price,
        (u.source_row IS NOT NULL) AS unauthorized
 FROM executions t
 JOIN windows w ON w.pair = t.pair AND t.time_utc BETWEEN w.w_start AND w.w_end
-LEFT JOIN unauthorized_trades u ON u.evidence_sha256 = t.evidence_sha256 AND u.source_row = t.source_row
+LEFT JOIN unauthorized_trades u ON u.exchange = t.exchange AND u.account = t.account
+                               AND u.evidence_sha256 = t.evidence_sha256 AND u.source_row = t.source_row
 WHERE t.exchange = $exchange AND t.account = $account
 ORDER BY t.pair, t.time_utc

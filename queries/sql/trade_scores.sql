@@ -31,7 +31,8 @@
 -- >= $min_score (by default the attack session alone reaches it: every trade of the session that the
 -- user's bot does not explain; raise min_score to demand corroborating codes as well). Contextual codes
 -- (thin pair, burst, API, leaked key, no deposit) never decide alone.
--- Grain: one row per trade (evidence_sha256, source_row).
+-- Grain: one row per execution (exchange, account, evidence_sha256, source_row) of every account
+-- detection_exclusions does not leave out.
 -- Params: price_deviation, thin_adv_usd, sell_all_min_assets, burst_seconds, burst_min_trades,
 --   cross_victim_min_accounts, counter_min_fills, quiet_hours, bot_match_seconds, session_gap_seconds,
 --   min_pump_trades, min_score.
@@ -58,7 +59,8 @@ t AS (
            date_trunc('hour', time_utc) AS hour_utc,
            date_trunc('day', time_utc) AS day_utc,
            epoch(time_utc) AS ts
-    FROM executions
+    -- accounts whose evidence is in dispute are left out (detection_exclusions, the run's first step)
+    FROM executions ANTI JOIN detection_exclusions USING (exchange, account)
 ),
 pair_hours AS (
     SELECT DISTINCT exchange, pair, date_trunc('hour', time_utc) AS hour_utc FROM executions
@@ -121,14 +123,16 @@ adv AS (
 counter_orders AS (
     SELECT c.exchange, c.account, c.counter_order_id, c.fills, a.counter_accounts
     FROM (SELECT exchange, account, counter_order_id, count(*) AS fills
-          FROM executions WHERE counter_order_id IS NOT NULL
+          FROM executions ANTI JOIN detection_exclusions USING (exchange, account)
+          WHERE counter_order_id IS NOT NULL
           GROUP BY exchange, account, counter_order_id) c
     JOIN (SELECT counter_order_id, count(DISTINCT exchange || ':' || account) AS counter_accounts
-          FROM executions WHERE counter_order_id IS NOT NULL
+          FROM executions ANTI JOIN detection_exclusions USING (exchange, account)
+          WHERE counter_order_id IS NOT NULL
           GROUP BY counter_order_id) a ON a.counter_order_id = c.counter_order_id
 ),
 bot_explained AS (
-    SELECT DISTINCT t.evidence_sha256, t.source_row
+    SELECT DISTINCT t.exchange, t.account, t.evidence_sha256, t.source_row
     FROM executions t
     JOIN bot_orders b ON b.account = t.account AND b.pair = t.pair AND b.side = t.side
                      AND (b.exchange IS NULL OR b.exchange = t.exchange)
@@ -236,7 +240,8 @@ flags AS (
     LEFT JOIN ledger_accounts lg ON lg.exchange = s.exchange AND lg.account = s.account
     LEFT JOIN session_money_moves mm ON mm.exchange = s.exchange AND mm.account = s.account
                                     AND mm.session_id = s.session_id
-    LEFT JOIN bot_explained be ON be.evidence_sha256 = s.evidence_sha256 AND be.source_row = s.source_row
+    LEFT JOIN bot_explained be ON be.exchange = s.exchange AND be.account = s.account
+                            AND be.evidence_sha256 = s.evidence_sha256 AND be.source_row = s.source_row
 ),
 scored AS (
     SELECT f.*,

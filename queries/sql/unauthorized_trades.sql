@@ -15,7 +15,7 @@
 --   A trade without a fair price or USD rate has a NULL loss (counted in account_losses.unpriced_trades).
 -- Precision: quantities are cut to 8 decimals and prices / rates to 18 before multiplying; products
 -- are kept at 12 decimals; USD results at 8.
--- Grain: one row per unauthorised trade (evidence_sha256, source_row).
+-- Grain: one row per unauthorised trade (exchange, account, evidence_sha256, source_row).
 -- Params: none.
 WITH u AS (
     SELECT s.evidence_sha256, s.source_row, s.score, s.reasons, s.session_id,
@@ -23,7 +23,8 @@ WITH u AS (
            t.quantity, t.quote_quantity, t.fee, t.fee_asset,
            ca.campaign_id, an.anchor_utc
     FROM trade_scores s
-    JOIN executions t ON t.evidence_sha256 = s.evidence_sha256 AND t.source_row = s.source_row
+    JOIN executions t ON t.exchange = s.exchange AND t.account = s.account
+                  AND t.evidence_sha256 = s.evidence_sha256 AND t.source_row = s.source_row
     JOIN campaign_accounts ca ON ca.exchange = s.exchange AND ca.account = s.account
                              AND ca.session_id = s.session_id
     JOIN (SELECT campaign_id, exchange, account, min(first_utc) AS anchor_utc

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app import claims
+from app import claims, uploads
 from core.errors import InputError
 from core.workspace import Workspace
 from tests.app.conftest import AppFor, People
@@ -30,7 +30,7 @@ def test_a_claim_on_someone_elses_uid_shows_no_findings_and_takes_no_uploads(
         before = con.execute("SELECT count(*) FROM trades").fetchall()
     for who, cid in ((people.other_victim, theirs), (people.victim, mine)):
         with pytest.raises(InputError, match="cannot be added to your claim until an investigator has reviewed it"):
-            claims.attach_upload(ws, who, cid, TRADES)
+            uploads.attach_upload(ws, who, cid, TRADES)
     with ws.db.read() as con:
         assert con.execute("SELECT count(*) FROM trades").fetchall() == before
         assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(0,)]
@@ -42,4 +42,4 @@ def test_a_claim_on_someone_elses_uid_shows_no_findings_and_takes_no_uploads(
     claims.set_status(ws, people.investigator, theirs, "rejected", "the claimant could not show the account is theirs")
     upload = tmp_path / "export.csv"
     upload.write_bytes(TRADES.read_bytes())
-    assert claims.attach_upload(ws, people.victim, mine, upload)["rows_added"] > 0
+    assert uploads.attach_upload(ws, people.victim, mine, upload).rows_added > 0

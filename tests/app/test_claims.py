@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import claims
+from app import claims, uploads
 from core import audit
 from core.errors import (
     AccessDenied,
@@ -140,20 +140,20 @@ def test_an_upload_goes_through_ingest_and_attaches_to_the_claim(ws: Workspace, 
     seen: list[tuple[float, str]] = []
     upload = tmp_path / "upload.csv"
     shutil.copy(BINANCE_EXPORT, upload)
-    summary = claims.attach_upload(ws, people.victim, cid, upload, original_name="Export Trade History.csv",
+    summary = uploads.attach_upload(ws, people.victim, cid, upload, original_name="Export Trade History.csv",
                                    progress=lambda f, t: seen.append((f, t)))
-    assert summary["rows_added"] == 8 and summary["format"].startswith("binance")
+    assert summary.rows_added == 8 and summary.ingest is not None and summary.ingest["format"].startswith("binance")
     assert seen[-1] == (1.0, "Done") and [f for f, _ in seen] == sorted(f for f, _ in seen)
     c = claims.get_claim(ws, people.victim, cid)
     assert [e["original_name"] for e in c.evidence] == ["Export Trade History.csv"]
     with ws.db.read() as con:
         assert con.execute("SELECT count(*), min(account) FROM trades").fetchall() == [(8, "38811234")]
     # the same file again adds nothing and attaches once
-    again = claims.attach_upload(ws, people.victim, cid, upload)
-    assert again["rows_added"] == 0
+    again = uploads.attach_upload(ws, people.victim, cid, upload)
+    assert again.rows_added == 0
     assert len(claims.get_claim(ws, people.victim, cid).evidence) == 1
     with pytest.raises(NotFound):
-        claims.attach_upload(ws, people.other_victim, cid, upload)
+        uploads.attach_upload(ws, people.other_victim, cid, upload)
 
 
 def test_only_an_export_that_names_the_account_grades_ownership(ws: Workspace, people: People,
@@ -162,7 +162,7 @@ def test_only_an_export_that_names_the_account_grades_ownership(ws: Workspace, p
     from queries.ownership import evidence_level
 
     cid = _file(ws, people, account="70001")
-    claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)
+    uploads.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)
     graded = evidence_level(ws, cid)
     assert graded.level == 10 and "UID_IN_OWN_EXPORT" not in " ".join(g.reason for g in graded.grades)
     with ws.db.read() as con:
@@ -172,7 +172,7 @@ def test_only_an_export_that_names_the_account_grades_ownership(ws: Workspace, p
     statement.write_text("User_ID,UTC_Time,Account,Operation,Coin,Change,Remark\n"
                          "70001,2021-01-14 19:22:05,Spot,Deposit,EUR,310.40,\n"
                          "70001,2021-01-15 08:00:00,Spot,Withdraw,BNB,-0.5,\n")
-    claims.attach_upload(ws, people.victim, cid, statement)
+    uploads.attach_upload(ws, people.victim, cid, statement)
     graded = evidence_level(ws, cid)
     assert graded.level == 40 and graded.grades[0].reason.startswith("UID_IN_OWN_EXPORT")
 
@@ -180,7 +180,7 @@ def test_only_an_export_that_names_the_account_grades_ownership(ws: Workspace, p
 def test_an_export_of_another_exchange_is_refused_and_nothing_attached(ws: Workspace, people: People) -> None:
     cid = _file(ws, people, exchange="kucoin")
     with pytest.raises(UsageError, match="is a binance export"):
-        claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)
+        uploads.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)
     assert claims.get_claim(ws, people.victim, cid).evidence == []
 
 
@@ -232,23 +232,23 @@ def test_a_wallet_is_proven_by_signing_the_challenge_once(ws: Workspace, people:
 def test_staff_read_a_claim_upload_verified_and_in_custody_and_victims_may_not(ws: Workspace,
                                                                               people: People) -> None:
     cid = _file(ws, people)
-    sha = claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)["evidence_sha256"]
-    name, data = claims.upload_content(ws, people.legal, cid, sha)
+    sha = uploads.attach_upload(ws, people.victim, cid, BINANCE_EXPORT).evidence_sha256
+    name, data = uploads.upload_content(ws, people.legal, cid, sha)
     assert (name, data) == (BINANCE_EXPORT.name, BINANCE_EXPORT.read_bytes())
     with ws.db.read() as con:
         last = con.execute("SELECT sha256, actor, action FROM custody_log ORDER BY id DESC LIMIT 1").fetchall()
     assert last == [(sha, "user:4:lena", "read")]
     with pytest.raises(AccessDenied):
-        claims.upload_content(ws, people.victim, cid, sha)
+        uploads.upload_content(ws, people.victim, cid, sha)
     other = _file(ws, people, account="99")
     with pytest.raises(NotFound, match=f"claim {other} has no upload with that SHA-256"):
-        claims.upload_content(ws, people.investigator, other, sha)   # the file belongs to another claim
+        uploads.upload_content(ws, people.investigator, other, sha)   # the file belongs to another claim
     stored = next(ws.settings.evidence_dir.rglob(f"{sha}.ktev"))
     raw = bytearray(stored.read_bytes())
     raw[-5] ^= 1
     stored.write_bytes(bytes(raw))
     with pytest.raises(EvidenceTamperedError):
-        claims.upload_content(ws, people.investigator, cid, sha)
+        uploads.upload_content(ws, people.investigator, cid, sha)
     with ws.db.read() as con:
         last = con.execute("SELECT actor, action FROM custody_log ORDER BY id DESC LIMIT 1").fetchall()
     assert last == [("user:3:ines", "tamper_detected")]
@@ -274,5 +274,5 @@ def test_an_upload_named_like_a_secret_is_refused(ws: Workspace, people: People,
     cid = _file(ws, people)
     key = "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
     with pytest.raises(SecretRefusedError):
-        claims.attach_upload(ws, people.victim, cid, BINANCE_EXPORT, original_name=f"{key}.csv")
+        uploads.attach_upload(ws, people.victim, cid, BINANCE_EXPORT, original_name=f"{key}.csv")
     assert key.encode() not in _db_bytes(ws)

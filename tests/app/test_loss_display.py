@@ -18,7 +18,7 @@ def _loss_metric(at: object) -> tuple[str, str]:
 
 
 def _info(ws: Workspace, app_for: AppFor, people: People) -> list[str]:
-    return [i.value for i in app_for(people.victim, "views/my_claims.py").info]
+    return [i.value.replace("\\", "") for i in app_for(people.victim, "views/my_claims.py").info]
 
 
 def test_a_missing_loss_says_why(ws: Workspace, app_for: AppFor, people: People) -> None:
@@ -31,7 +31,7 @@ def test_a_missing_loss_says_why(ws: Workspace, app_for: AppFor, people: People)
         return _loss_metric(app_for(people.investigator, "views/claims_queue.py", query={"claim": str(cid)}))
 
     assert queue() == ("no data", "No trade of this account is in the database: nothing to judge yet.")
-    assert any(i.startswith("keytrace holds no trade of this account yet") for i in _info(ws, app_for, people))
+    assert any(i.startswith("keytrace holds no trade of binance account 999 yet") for i in _info(ws, app_for, people))
 
     with ws.db.write() as con:
         con.execute("INSERT INTO trades (exchange, account, time_utc, pair, base_asset, quote_asset, side, price, "
@@ -40,12 +40,18 @@ def test_a_missing_loss_says_why(ws: Workspace, app_for: AppFor, people: People)
                     [datetime(2022, 12, 25, tzinfo=UTC), Decimal(17000), Decimal(17000)])
         reconcile(con)
     assert queue() == ("not computed", "Detection has not run yet (`keytrace detect`).")
-    assert any(i.startswith("No loss has been computed for this account yet") for i in _info(ws, app_for, people))
+    assert any(i.startswith("The analysis has not run yet") for i in _info(ws, app_for, people))
 
     with ws.db.write() as con:
         con.execute("INSERT INTO detection_runs VALUES ('d1', ?, ?, '{}', 10, 0, 0)",
                     [datetime(2026, 11, 25, 9, 0, tzinfo=UTC), datetime(2026, 11, 25, 9, 5, tzinfo=UTC)])
     assert queue() == (
         "0.00", "Detection (last run 2026-11-25 09:05 UTC) found no unauthorised trade in this account's trades.")
-    assert any(i.startswith("The last analysis (2026-11-25 09:05 UTC) found no unauthorised trade")
-               for i in _info(ws, app_for, people))
+    shown = _info(ws, app_for, people)
+    assert any(i.startswith("The last analysis (2026-11-25 09:05 UTC) scored 0 of the 1 trades keytrace now holds "
+                            "of binance account 999") for i in shown), shown
+    from queries.detect import detect
+
+    detect(ws)  # a real run scores the trade
+    assert any(i.startswith("The last analysis (") and "found no unauthorised trade among the 1 trades of binance "
+               "account 999" in i for i in _info(ws, app_for, people))

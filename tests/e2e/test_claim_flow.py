@@ -86,7 +86,7 @@ def test_victim_claim_is_verified_by_an_investigator(server: Server, browser: Br
     upload = page.get_by_role("button", name="Upload and read")
     expect(upload).to_be_enabled()
     upload.click()
-    expect(page.get_by_text(re.compile(r"read and attached \(8 new rows\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"read 8 rows, 8 new, 0 already known"))).to_be_visible()
     shot(page, "03-upload")
 
     # -- proves a wallet by signature ---------------------------------------------------------

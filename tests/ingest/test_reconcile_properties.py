@@ -141,19 +141,32 @@ RENDERINGS = {
 NO_FEE = {"order_history.csv"}  # the Binance Order History has no fee column
 
 
+def reference_bars(ws: Workspace) -> None:
+    """Another venue's hourly closes at the reference prices of PAIRS, from the day before START."""
+    with ws.db.write() as con:
+        for (base, quote), price in PAIRS.items():
+            for h in range(30):
+                t = START - timedelta(hours=26) + timedelta(hours=h)
+                con.execute("INSERT INTO price_bars VALUES ('refvenue', ?, '1h', ?, ?, ?, ?, ?, ?, ?, 1, 'p', ?, 'r')",
+                            [f"{base}/{quote}", t, price, price, price, price, Decimal(1000) / price,
+                             Decimal(1000), h + 1])
+
+
+def pumped_run() -> list[dict[str, Any]]:
+    """A sell, then six buys of the thin coin at 5x: seven unauthorised executions."""
+    draw = [{"second": 0, "pair": ("BTC", "USDT"), "side": "sell", "lots": 10, "markup": Decimal(1), "fee_in": "BNB"}]
+    draw += [{"second": 5 + 3 * i, "pair": ("AKRO", "USDT"), "side": "buy", "lots": 4000, "markup": Decimal(5),
+              "fee_in": "received"} for i in range(6)]
+    return executions(draw)
+
+
 def run(exchange: str, ex: list[dict[str, Any]], files: list[str]) -> dict[str, Any]:
     """Ingest the renderings named by ``files`` (in that order) into a fresh case; its executions and findings."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         ws = Workspace(load_settings(folder / "case.duckdb", env={}), lock_timeout=10)
         ws.init()
-        with ws.db.write() as con:  # another venue's hourly closes at the reference prices, the day before
-            for (base, quote), price in PAIRS.items():
-                for h in range(30):
-                    t = START - timedelta(hours=26) + timedelta(hours=h)
-                    con.execute("INSERT INTO price_bars VALUES ('refvenue', ?, '1h', ?, ?, ?, ?, ?, ?, ?, 1, 'p', ?, 'r')",
-                                [f"{base}/{quote}", t, price, price, price, price, Decimal(1000) / price,
-                                 Decimal(1000), h + 1])
+        reference_bars(ws)
         for name in files:
             path = folder / name
             path.write_text(RENDERINGS[exchange][name](ex), encoding="utf-8")
@@ -216,11 +229,8 @@ def test_kucoin_evidence_in_any_subset_and_order_gives_the_same_executions(draw:
 
 def test_a_pumped_run_is_found_whatever_the_evidence() -> None:
     """Not vacuous: a sell, then buys of the thin coin at 5x, are found as unauthorised from every rendering."""
-    draw = [{"second": 0, "pair": ("BTC", "USDT"), "side": "sell", "lots": 10, "markup": Decimal(1), "fee_in": "BNB"}]
-    draw += [{"second": 5 + 3 * i, "pair": ("AKRO", "USDT"), "side": "buy", "lots": 4000, "markup": Decimal(5),
-              "fee_in": "received"} for i in range(6)]
     for exchange, names in RENDERINGS.items():
         for name in names:
-            got = run(exchange, executions(draw), [name])
+            got = run(exchange, pumped_run(), [name])
             assert len(got["findings"]) == 7, (exchange, name, got["findings"])
             assert got["losses"] and got["losses"][0][1] > 0

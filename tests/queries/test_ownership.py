@@ -92,7 +92,8 @@ def test_evidence_levels(claimed: Workspace) -> None:
     assert evidence_level(claimed, 4).level == 0
     assert evidence_level(claimed, 1).level == 10
     with claimed.db.write() as con:
-        con.execute("INSERT INTO claim_evidence VALUES (1, ?, now())", [EVIDENCE])
+        con.execute("INSERT INTO claim_evidence (claim_id, evidence_sha256, attached_at) VALUES (1, ?, now())",
+                    [EVIDENCE])
         # stored under v1 because the claimant said so (--account): proves nothing about the account
         con.execute("INSERT INTO ingest_runs (run_id, started_at, actor, evidence_sha256, source_name, format, "
                     "exchange, account, account_from_file, status) VALUES ('r1', now(), 'user:1:victim', ?, "
@@ -103,18 +104,25 @@ def test_evidence_levels(claimed: Workspace) -> None:
     assert evidence_level(claimed, 1).level == 40
     ch = issue_challenge(claimed, 1, WALLET.address)
     assert verify_signature(claimed, ch.nonce, _sign(ch.message)).ok
-    assert evidence_level(claimed, 1).level == 60
+    # a signature alone: no deposit or withdrawal of the account names the wallet, so it is graded as such
+    unlinked = evidence_level(claimed, 1)
+    assert [g.level for g in unlinked.grades] == [40, 15, 10, 0] and unlinked.level == 40
+    assert unlinked.grades[1].reason == (f"WALLET_SIGNED_UNLINKED: the claimant signed with wallet "
+                                         f"{WALLET.address.lower()}, which no deposit or withdrawal of the account "
+                                         "names")
+    assert [s.signal for s in fraud_signals(claimed, 1) if s.signal == "WALLET_NOT_LINKED"] == ["WALLET_NOT_LINKED"]
     with claimed.db.write() as con:
         _withdrawal_to(con, WALLET.address.lower())
     got = evidence_level(claimed, 1)
     assert got.level == 90
     assert [g.level for g in got.grades] == [90, 80, 60, 40, 10, 0]
+    assert not [s for s in fraud_signals(claimed, 1) if s.signal == "WALLET_NOT_LINKED"]
     with claimed.db.read() as con:
         assert con.execute("SELECT max(level) FROM ownership_evidence WHERE claim_id = 1").fetchall()[0][0] == 90
     # the same withdrawal in a claimant's export without a UID: anyone could write it, paying their own wallet
     with claimed.db.write() as con:
         con.execute("UPDATE ingest_runs SET account_from_file = false WHERE run_id = 'r1'")
-    assert [g.level for g in evidence_level(claimed, 1).grades] == [60, 10, 0]
+    assert [g.level for g in evidence_level(claimed, 1).grades] == [15, 10, 0]
 
 
 def test_a_loss_is_judged_inflated_only_against_a_computed_one(claimed: Workspace) -> None:
@@ -140,6 +148,6 @@ def test_fraud_signals(claimed: Workspace) -> None:
         ch = issue_challenge(claimed, cid, WALLET.address)
         assert verify_signature(claimed, ch.nonce, _sign(ch.message)).ok
     two = {s.signal for s in fraud_signals(claimed, 2)}
-    assert two == {"LOSS_INFLATED", "SHARED_KEY", "SHARED_WALLET"}
+    assert two == {"LOSS_INFLATED", "SHARED_KEY", "SHARED_WALLET", "WALLET_NOT_LINKED"}
     # a claim close to the computed loss is not inflated
     assert not [s for s in fraud_signals(claimed, 1) if s.signal == "LOSS_INFLATED"]

@@ -156,7 +156,8 @@ def build_case(ws: Workspace, tmp: Path, n_trades: int = 12) -> Case:
             [CASE_ID, EXCHANGE, ACCOUNT, FINGERPRINT, k.seal(CLAIMANT_NAME, "claims.contact_name"),
              k.seal(CLAIMANT_EMAIL, "claims.contact_email"), k.seal(CLAIMANT_PHONE, "claims.contact_phone"),
              now, now]).fetchall()[0][0])
-        con.execute("INSERT INTO claim_evidence VALUES (?, ?, ?)", [claim_id, upload_sha, now]).fetchall()
+        con.execute("INSERT INTO claim_evidence (claim_id, evidence_sha256, attached_at) VALUES (?, ?, ?)",
+                    [claim_id, upload_sha, now]).fetchall()
         con.execute("INSERT INTO wallet_proofs VALUES (?, ?, 'n1', '0xsig', ?)", [claim_id, VICTIM_WALLET, now]).fetchall()
         # labels, token, transfers and a forward haircut trace from the attacker's address
         for addr, entity, cat, conf in ((ATTACKER, "3Commas attacker A", "attacker", 90),

@@ -259,3 +259,25 @@ def test_an_unauthorised_trade_with_a_negative_loss_is_explained(ws: Workspace, 
     text = flat(" ".join(pdf_pages(out)))
     assert ("1 of them show a negative loss: they received more than their fair value (typically the sells that "
             "funded the pump, at or above the pre-attack price)") in text
+
+
+def test_a_wallet_signature_linked_to_nothing_is_graded_and_reported_as_such(ws: Workspace, case: cb.Case,
+                                                                             tmp_path: Path) -> None:
+    """A made-up wallet that no deposit or withdrawal of the account names used to score WALLET_SIGNED 60
+    and a signed 'No fraud signal'."""
+    made_up = "0x" + "5e" * 20
+    with ws.db.write() as con:
+        claim_id = int(con.execute(
+            "INSERT INTO claims (user_id, exchange, account, status, created_at, updated_at)"
+            " VALUES (1, ?, ?, 'submitted', now(), now()) RETURNING id", [cb.EXCHANGE, "70007"]).fetchall()[0][0])
+        con.execute("INSERT INTO accounts VALUES (?, '70007', 'r')", [cb.EXCHANGE]).fetchall()
+        con.execute("INSERT INTO wallet_proofs VALUES (?, ?, 'n9', '0xsig', now())", [claim_id, made_up]).fetchall()
+    out = tmp_path / "unlinked.pdf"
+    assert main(["--db", str(ws.settings.db_path), "report", "claim", str(claim_id), "--out", str(out),
+                 "--unsigned"]) == 0
+    text = flat("\n".join(pdf_pages(out)))
+    assert "Ownership evidence level: 15 of 100." in text
+    assert f"WALLET_SIGNED_UNLINKED: the claimant signed with wallet {made_up}, which no deposit or withdrawal " \
+           "of the account names" in text
+    assert "WALLET_NOT_LINKED" in text and "so it does not tie the claimant to the account" in text
+    assert "No fraud signal" not in text and "WALLET_SIGNED: " not in text

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app import access, analysis, auth, claims, reports_access, sql_console
+from app import access, analysis, auth, claims, reports_access, sql_console, uploads
 from app.auth import User
 from core.errors import AccessDenied, KeytraceError, NotFound
 from core.workspace import Workspace
@@ -41,9 +41,24 @@ Exerciser = Callable[[Workspace, User, int], Any]
 def _read_upload(ws: Workspace, u: User, c: int) -> object:
     """Past the access check, a claim without that upload answers NotFound: that is allowed."""
     try:
-        return claims.upload_content(ws, u, c, "0" * 64)
+        return uploads.upload_content(ws, u, c, "0" * 64)
     except NotFound:
         return None
+
+def _withdraw_upload(ws: Workspace, u: User, c: int) -> object:
+    """Past the access check, a claim without that upload answers NotFound: that is allowed."""
+    try:
+        return uploads.withdraw_upload(ws, u, c, "0" * 64)
+    except NotFound:
+        return None
+
+
+def _review_upload(ws: Workspace, u: User, c: int) -> object:
+    try:
+        return uploads.review_upload(ws, u, c, "0" * 64, accept=True)
+    except NotFound:
+        return None
+
 
 def _run_trace(ws: Workspace, u: User, c: int) -> object:
     """Past the access check, a seed with no transfer may be refused as input: that is allowed."""
@@ -59,7 +74,9 @@ EXERCISE: dict[str, Exerciser] = {
                                                       contact_email="x@example.org"),
     "claims.view_own": lambda ws, u, c: claims.get_claim(ws, u, c),
     "claims.view_all": lambda ws, u, c: claims.list_claims(ws, u),
-    "claims.attach_upload": lambda ws, u, c: claims.attach_upload(ws, u, c, TRADES),
+    "claims.attach_upload": lambda ws, u, c: uploads.attach_upload(ws, u, c, TRADES),
+    "claims.withdraw_upload": _withdraw_upload,
+    "claims.review_upload": _review_upload,
     "claims.prove_wallet": lambda ws, u, c: claims.wallet_challenge(ws, u, c, "0x" + "ab" * 20),
     "claims.dispute": lambda ws, u, c: claims.dispute(ws, u, c, "the computed loss is too low"),
     "claims.set_status": lambda ws, u, c: claims.set_status(ws, u, c, "in_review"),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app import access, claims
+from app import access, claims, uploads
 from app.cli import main
 from app.commands.export import EXPORTS
 from core.errors import InputError, SecretRefusedError
@@ -115,7 +115,7 @@ def test_an_upload_with_a_path_trick_name_is_stored_under_its_base_name(ws: Work
                               contact_email="vera@example.org")
     src = tmp_path / "upload.csv"
     src.write_text(TRADES.read_text())
-    claims.attach_upload(ws, people.victim, claim, src, original_name="../../../\u202eexe.csv")
+    uploads.attach_upload(ws, people.victim, claim, src, original_name="../../../\u202eexe.csv")
     got = claims.get_claim(ws, people.victim, claim).evidence
     assert [e["original_name"] for e in got] == ["exe.csv"]
     assert not any(p.name == "exe.csv" for p in tmp_path.parent.parent.rglob("exe.csv"))
@@ -129,14 +129,14 @@ def test_upload_limits_size_and_count(ws: Workspace, people: People, tmp_path: P
     src.write_text(TRADES.read_text())
     monkeypatch.setattr(claims, "MAX_UPLOAD_BYTES", src.stat().st_size - 1)
     with pytest.raises(InputError, match="larger than"):
-        claims.attach_upload(ws, people.victim, claim, src)
+        uploads.attach_upload(ws, people.victim, claim, src)
     monkeypatch.setattr(claims, "MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
     monkeypatch.setattr(claims, "MAX_UPLOADS_PER_CLAIM", 1)
-    claims.attach_upload(ws, people.victim, claim, src)
+    uploads.attach_upload(ws, people.victim, claim, src)
     other = tmp_path / "other.csv"
     other.write_text(TRADES.read_text().replace("2021-06-14 21:52:18", "2021-06-15 21:52:18"))
     with pytest.raises(InputError, match="already holds 1 files"):
-        claims.attach_upload(ws, people.victim, claim, other)
+        uploads.attach_upload(ws, people.victim, claim, other)
     assert len(claims.get_claim(ws, people.victim, claim).evidence) == 1
 
 

@@ -6,13 +6,15 @@
 SELECT 'unauthorized_trades' AS finding, u.evidence_sha256 || ':' || CAST(u.source_row AS VARCHAR) AS id,
        'no execution at this provenance' AS problem
 FROM unauthorized_trades u
-WHERE NOT EXISTS (SELECT 1 FROM executions t WHERE t.evidence_sha256 = u.evidence_sha256
+WHERE NOT EXISTS (SELECT 1 FROM executions t WHERE t.exchange = u.exchange AND t.account = u.account
+                                           AND t.evidence_sha256 = u.evidence_sha256
                                            AND t.source_row = u.source_row)
 UNION ALL
 SELECT 'unauthorized_trades', u.evidence_sha256 || ':' || CAST(u.source_row AS VARCHAR),
        'no unauthorised score with reason codes'
 FROM unauthorized_trades u
-WHERE NOT EXISTS (SELECT 1 FROM trade_scores s WHERE s.evidence_sha256 = u.evidence_sha256
+WHERE NOT EXISTS (SELECT 1 FROM trade_scores s WHERE s.exchange = u.exchange AND s.account = u.account
+                                                 AND s.evidence_sha256 = u.evidence_sha256
                                                  AND s.source_row = u.source_row AND s.unauthorized
                                                  AND s.reasons <> '')
 UNION ALL
