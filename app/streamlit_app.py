@@ -17,7 +17,6 @@ if str(_ROOT) not in sys.path:
 import streamlit as st  # noqa: E402
 
 from app import access, auth, ui  # noqa: E402
-from app.features import available_pages  # noqa: E402
 
 st.set_page_config(page_title="keytrace", page_icon=":mag:", layout="wide")
 
@@ -32,7 +31,7 @@ if user is None:
     ])
 else:
     groups: dict[str, list[st.Page]] = {}
-    rules = access.pages_for(user.role, available_pages(ws))
+    rules = access.pages_for(user.role)
     for i, rule in enumerate(rules):
         groups.setdefault(rule.group, []).append(
             st.Page(rule.file, title=rule.title, icon=rule.icon, url_path=rule.key, default=(i == 0)))

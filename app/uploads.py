@@ -160,8 +160,8 @@ def _attach(con: duckdb.DuckDBPyConnection, claim_id: int, o: UploadOutcome, run
         "rows_added = CASE WHEN claim_evidence.state = 'accepted' THEN claim_evidence.rows_added "
         "                  ELSE excluded.rows_added END, "
         "rows_known = coalesce(excluded.rows_known, claim_evidence.rows_known), withdrawn_at = NULL",
-        [claim_id, o.evidence_sha256, utcnow(), o.state, signals, name, run_id, o.rows_read, o.rows_added,
-         o.rows_known])
+        [claim_id, o.evidence_sha256, utcnow(), o.state, signals, evidence.safe_name(name), run_id, o.rows_read,
+         o.rows_added, o.rows_known])
     _touch(con, claim_id)
 
 

@@ -1,4 +1,4 @@
-"""Configuration: environment variables, then an optional ``keytrace.toml``, then defaults.
+"""Configuration: ``--db``, then environment variables, then an optional ``keytrace.toml``, then defaults.
 
 Environment:
   KEYTRACE_DB            database file (default ./keytrace.duckdb)
@@ -7,8 +7,9 @@ Environment:
   KEYTRACE_EVIDENCE_DIR  evidence store (default <db>.evidence/)
   KEYTRACE_CONFIG        path of keytrace.toml (default ./keytrace.toml when present)
 
-``keytrace.toml`` may hold ``[detection]``, ``[signing]``, ``[app]`` and ``[chain]`` tables; each
-module reads its own table through :meth:`Settings.section`.
+``keytrace.toml`` may hold ``db`` and the ``[detection]``, ``[signing]`` and ``[app]`` tables; each
+module reads its own table through :meth:`Settings.section`. Any other table or key is refused (a typo
+must not silently leave a setting at its default).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from core.errors import ConfigError
 
 DEFAULT_DB = "keytrace.duckdb"
+SECTIONS = ("detection", "signing", "app")   # queries/detect.py, reports/sign.py, app/auth.py
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,16 @@ def load_settings(db: str | os.PathLike[str] | None = None,
             raise ConfigError(f"configuration file {path} does not exist") from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"configuration file {path} is not valid TOML: {exc}") from exc
+        unknown = sorted(k for k in raw if k != "db" and k not in SECTIONS)
+        if unknown:
+            raise ConfigError(f"configuration file {path} has {', '.join(repr(k) for k in unknown)}, which keytrace "
+                              f"does not read; it knows db and the tables {', '.join(f'[{t}]' for t in SECTIONS)}")
+        bad = [k for k in SECTIONS if k in raw and not isinstance(raw[k], dict)]
+        if bad:
+            raise ConfigError(f"configuration file {path}: {bad[0]} must be a table ([{bad[0]}])")
         sections = {k: v for k, v in raw.items() if isinstance(v, dict)}
-        if db is None and isinstance(raw.get("db"), str):
-            db = raw["db"]
+        if db is None and not env.get("KEYTRACE_DB") and isinstance(raw.get("db"), str):
+            db = raw["db"]  # the file's `db` is below --db and $KEYTRACE_DB, as the docstring says
     db_path = Path(db or env.get("KEYTRACE_DB") or DEFAULT_DB).expanduser().resolve()
     evidence_dir = Path(env.get("KEYTRACE_EVIDENCE_DIR") or db_path.with_name(db_path.name + ".evidence"))
     key_file = Path(env.get("KEYTRACE_KEY_FILE") or db_path.with_name(db_path.name + ".key"))

@@ -5,7 +5,10 @@ The command line maps :class:`UsageError` to exit status 2 and every other ``Key
 
     KeytraceError
     ├── UsageError                 wrong use of a command (exit 2)
+    │   ├── AccountMismatch        the file's own rows name another account than the one given
+    │   └── EvidenceOfAnotherAccount  a file without a UID is already another account's evidence
     ├── ConfigError                bad configuration or key material
+    ├── Quarantined                a claimant's upload was held for review (nothing of it was stored)
     ├── InputError                 bad input; names file, row and column where known
     │   ├── UnknownFormatError     a file keytrace cannot recognise (lists the known formats)
     │   ├── ValidationError        rows that fail validation (carries every problem)
@@ -16,6 +19,7 @@ The command line maps :class:`UsageError` to exit status 2 and every other ``Key
     ├── AuditChainBroken           the audit trail was edited, deleted or reordered
     ├── DatabaseBusyError          another process holds the database for writing
     ├── AccessDenied               the actor's role may not do this
+    ├── DetectionError             detection could not finish (the previous findings are kept)
     ├── NotFound                   a claim, user or file that does not exist (or is not yours)
     └── RpcError
         ├── RetriableRpcError      429, 5xx, timeouts, dropped connections, "too many results"

@@ -1,11 +1,11 @@
-"""keytrace claims list|show: the victims' claims, as the local administrator sees them."""
+"""keytrace claims list|show|review|receipt: the victims' claims, as the local administrator sees them."""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
-from app import claims
+from app import claims, uploads
 from app.auth import CLI_ADMIN
 from app.cli import add_json_flag, emit
 from core.workspace import Workspace
@@ -31,6 +31,27 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sp.add_argument("id", type=int, metavar="ID", help="claim number")
     add_json_flag(sp)
     sp.set_defaults(func=run_show)
+    rp = csub.add_parser("review", help="accept or reject an upload held for review",
+                         description="Decide on an upload the screen held back (claims show lists them with "
+                                     "their signals): --accept stores its rows in the claimed account, through "
+                                     "the ingest's own checks; --reject keeps it in custody and tells the "
+                                     "claimant the reason.",
+                         epilog="Example: keytrace --db case.duckdb claims review 3 9f2c...e1 --reject "
+                                "--reason 'this is another account's export'")
+    rp.add_argument("id", type=int, metavar="ID", help="claim number")
+    rp.add_argument("sha256", metavar="SHA256", help="the upload's SHA-256 (from claims show)")
+    decide = rp.add_mutually_exclusive_group(required=True)
+    decide.add_argument("--accept", action="store_true", help="store its rows in the claimed account")
+    decide.add_argument("--reject", action="store_true", help="keep it out (needs --reason)")
+    rp.add_argument("--reason", help="why it was rejected (the claimant sees it)")
+    add_json_flag(rp)
+    rp.set_defaults(func=run_review)
+    cp = csub.add_parser("receipt", help="the filing receipt: the claim and the SHA-256 of every file",
+                         description="The claim's filing receipt as its claimant downloads it: what was filed, "
+                                     "when, and the SHA-256 of every file with its state.",
+                         epilog="Example: keytrace --db case.duckdb claims receipt 3 > claim3-receipt.txt")
+    cp.add_argument("id", type=int, metavar="ID", help="claim number")
+    cp.set_defaults(func=run_receipt)
 
 
 def _money(value: Any) -> str:
@@ -59,6 +80,7 @@ def run_show(args: argparse.Namespace) -> int:
     ws = Workspace.open(args.db)
     c = claims.get_claim(ws, CLI_ADMIN, args.id)
     h = claims.history(ws, CLI_ADMIN, args.id)
+    ups = uploads.list_uploads(ws, CLI_ADMIN, args.id)
     data = {
         "id": c.id, "status": c.status, "exchange": c.exchange, "account": c.account,
         "key_fingerprint": c.key_fingerprint, "contact_name": c.contact_name, "contact_email": c.contact_email,
@@ -66,8 +88,8 @@ def run_show(args: argparse.Namespace) -> int:
         "claimed_loss_usd": str(c.claimed_loss_usd) if c.claimed_loss_usd is not None else None,
         "assigned_to": c.assigned_username, "created_at": c.created_at.isoformat(),
         "updated_at": c.updated_at.isoformat(),
-        "uploads": [{"sha256": e["sha256"], "name": e["original_name"], "size_bytes": e["size_bytes"]}
-                    for e in c.evidence],
+        "uploads": [{"sha256": u.sha256, "name": u.name, "size_bytes": u.size_bytes, "state": u.state,
+                     "signals": [{"signal": sg, "detail": d} for sg, d in u.signals]} for u in ups],
         "wallets": [{"address": w["address"], "verified_at": w["verified_at"].isoformat()} for w in c.wallets],
         "history": [{"at": s.at.isoformat(), "status": s.status, "reason": s.reason} for s in h.statuses],
         "disputes": [{"at": d.at.isoformat(), "text": d.text} for d in h.disputes],
@@ -81,8 +103,24 @@ def run_show(args: argparse.Namespace) -> int:
            f"  statement: {c.statement or '-'}",
            f"  uploads: {len(c.evidence)}; wallets proven: {', '.join(w['address'] for w in c.wallets) or '-'}",
            "  history:"]
+    held = [f"  {u.state_label.lower()}: {u.name} {u.sha256}" + "".join(f"\n    {sg}: {d}" for sg, d in u.signals)
+            for u in ups if u.state != "accepted"]
+    out[6:6] = held
     out += [f"    {s.at:%Y-%m-%d %H:%M:%S}Z {s.status}" + (f" ({s.reason})" if s.reason else "") for s in h.statuses]
     out += [f"  dispute {d.at:%Y-%m-%d %H:%M}Z: {d.text}" for d in h.disputes]
     out += [f"  note {n.at:%Y-%m-%d %H:%M}Z by {n.author}: {n.text}" for n in h.notes]
     emit(args, "\n".join(out), data)
+    return 0
+
+
+def run_review(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.db)
+    done = uploads.review_upload(ws, CLI_ADMIN, args.id, args.sha256, accept=bool(args.accept), reason=args.reason)
+    emit(args, done.message(), done.as_dict())
+    return 0
+
+
+def run_receipt(args: argparse.Namespace) -> int:
+    ws = Workspace.open(args.db)
+    print(uploads.receipt(ws, CLI_ADMIN, args.id), end="")
     return 0

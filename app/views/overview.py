@@ -15,7 +15,7 @@ from core.errors import KeytraceError
 from core.workspace import Workspace
 
 PAIR_ROWS = 15
-STEP_LABELS = {"compromised_keys": "leaked keys", "trade_scores": "scoring every execution",
+STEP_LABELS = {"detection_exclusions": "accounts with disputed evidence", "compromised_keys": "leaked keys", "trade_scores": "scoring every execution",
                "campaign_accounts": "attack sessions", "unauthorized_trades": "losses of unauthorised trades",
                "campaign_account_losses": "losses per campaign", "campaigns": "campaigns",
                "account_losses": "losses per account", "done": "done"}
@@ -66,6 +66,8 @@ def _detection_control(ws: Workspace, user: User) -> None:
         st.success(f"Detection scored {done['trades_scored']:,} executions: {done['unauthorized']:,} unauthorised "
                    f"trades in {done['accounts']:,} accounts, {done['campaigns']:,} campaigns, loss "
                    f"{ui.usd_exact(Decimal(done['loss_usd']))} USD.")
+        for reason in done["excluded"]:
+            st.warning(ui.md(reason), icon=":material/block:")
 
 
 def render() -> None:

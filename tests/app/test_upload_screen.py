@@ -219,3 +219,23 @@ def test_the_queue_shows_a_held_upload_and_staff_decide_there(ws: Workspace, peo
     assert _count(ws, "SELECT state FROM claim_evidence") == [("rejected",)]
     victim = app_for(people.victim, "views/my_claims.py")
     assert any("was not accepted: this is account 40001's file" in e.value.replace("\\", "") for e in victim.error)
+
+
+def test_staff_review_a_held_upload_from_the_command_line(ws: Workspace, people: People, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    source = _case(ws, tmp_path)
+    cid = _claim(ws, people)
+    held = uploads.attach_upload(ws, people.victim, cid, source)
+    db = str(ws.settings.db_path)
+    assert main(["--db", db, "claims", "show", str(cid), "--json"]) == 0
+    [shown] = json.loads(capsys.readouterr().out)["uploads"]
+    assert shown["state"] == "quarantined" and shown["sha256"] == held.evidence_sha256
+    assert [s["signal"] for s in shown["signals"]] == ["UPLOAD_SAME_FILE_OTHER_ACCOUNT", "UPLOAD_SAME_EXECUTIONS"]
+    assert main(["--db", db, "claims", "review", str(cid), held.evidence_sha256, "--reject"]) == 1
+    assert capsys.readouterr().err == "keytrace: a rejected upload needs a reason, which the victim will see\n"
+    assert main(["--db", db, "claims", "review", str(cid), held.evidence_sha256, "--reject",
+                 "--reason", "account 40001's file"]) == 0
+    assert "was rejected; it stays in custody" in capsys.readouterr().out
+    assert main(["--db", db, "claims", "receipt", str(cid)]) == 0
+    receipt = capsys.readouterr().out
+    assert f"SHA-256 {held.evidence_sha256}" in receipt and "Rejected by staff" in receipt

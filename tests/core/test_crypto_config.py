@@ -51,6 +51,14 @@ def test_config_file_sections(tmp_path: Path) -> None:
     s = load_settings(env={"KEYTRACE_CONFIG": str(cfg)})
     assert s.db_path.name == "from-toml.duckdb"
     assert s.section("detection") == {"price_ratio": 3.0}
+    # $KEYTRACE_DB and --db come before the file's db
+    env = {"KEYTRACE_CONFIG": str(cfg), "KEYTRACE_DB": str(tmp_path / "from-env.duckdb")}
+    assert load_settings(env=env).db_path.name == "from-env.duckdb"
+    assert load_settings(tmp_path / "given.duckdb", env=env).db_path.name == "given.duckdb"
+    cfg.write_text('[chain]\nrpc_url = "http://127.0.0.1:8545"\n')
+    with pytest.raises(ConfigError, match=r"has 'chain', which keytrace does not read; it knows db and the tables "
+                                          r"\[detection\], \[signing\], \[app\]"):
+        load_settings(env={"KEYTRACE_CONFIG": str(cfg)})
     cfg.write_text("not = [valid")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings(env={"KEYTRACE_CONFIG": str(cfg)})

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core import audit
+from core.errors import EvidenceOfAnotherAccount
 from core.workspace import Workspace
 from ingest import load
 from ingest.api import ingest_file
@@ -35,9 +36,14 @@ def test_overlapping_exports_add_only_new_fills(ws: Workspace, tmp_path: Path) -
     # the third X and Z come from the second file, with their own rows and run
     assert [(r["evidence_sha256"] == b.evidence_sha256, r["source_row"], r["ingest_run_id"] == b.run_id)
             for r in t if r["occurrence"] == 3 or r["pair"] == "1INCH/USDT"] == [(True, 4, True), (True, 5, True)]
-    # another account's identical fills are its own
-    c = ingest_file(ws, first, account="u2")
+    # another account's identical fills (in its own export) are its own
+    theirs = tmp_path / "u2-may.csv"
+    theirs.write_text(HEADER + Y + X + X)
+    c = ingest_file(ws, theirs, account="u2")
     assert c.rows_added == 3
+    # but the very file u1 holds, which names no account, cannot become u2's evidence too
+    with pytest.raises(EvidenceOfAnotherAccount, match="is already the evidence of binance:u1"):
+        ingest_file(ws, first, account="u2")
 
 
 def test_runs_accounts_and_audit_trail(ws: Workspace, tmp_path: Path) -> None:

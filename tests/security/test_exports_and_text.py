@@ -127,11 +127,11 @@ def test_upload_limits_size_and_count(ws: Workspace, people: People, tmp_path: P
                               contact_email="vera@example.org")
     src = tmp_path / "upload.csv"
     src.write_text(TRADES.read_text())
-    monkeypatch.setattr(claims, "MAX_UPLOAD_BYTES", src.stat().st_size - 1)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", src.stat().st_size - 1)
     with pytest.raises(InputError, match="larger than"):
         uploads.attach_upload(ws, people.victim, claim, src)
-    monkeypatch.setattr(claims, "MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
-    monkeypatch.setattr(claims, "MAX_UPLOADS_PER_CLAIM", 1)
+    monkeypatch.setattr(uploads, "MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+    monkeypatch.setattr(uploads, "MAX_UPLOADS_PER_CLAIM", 1)
     uploads.attach_upload(ws, people.victim, claim, src)
     other = tmp_path / "other.csv"
     other.write_text(TRADES.read_text().replace("2021-06-14 21:52:18", "2021-06-15 21:52:18"))

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from app.claims import MAX_UPLOAD_BYTES
 from app.commands import serve
+from app.uploads import MAX_UPLOAD_BYTES
 
 
 def test_the_app_is_served_locally_without_error_details(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
