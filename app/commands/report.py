@@ -46,10 +46,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     b.set_defaults(func=run_bundle)
 
     v = rs.add_parser("verify", help="check a signed report: intact, valid, trusted",
+                      description="Check a signed PDF report. A report signed with keytrace's trial self-signed "
+                                  "certificate is intact but NOT trusted unless --trust-trial-cert is given.",
                       epilog="Example: keytrace report verify claim12.pdf --trust signer.pem")
     v.add_argument("path", type=Path)
     v.add_argument("--trust", type=Path, action="append", default=[], metavar="PEM",
-                   help="a certificate to trust (default: this workspace's signing certificate)")
+                   help="a certificate to trust (default: this workspace's configured signing certificate, "
+                        "never its trial certificate)")
+    v.add_argument("--trust-trial-cert", action="store_true",
+                   help="also trust this workspace's trial self-signed certificate (for a test workspace only: "
+                        "it shows a file is unchanged, not who signed it)")
     add_json_flag(v)
     v.set_defaults(func=run_verify)
 
@@ -98,25 +104,43 @@ def run_bundle(args: argparse.Namespace) -> int:
     return _emit(args, generate.incident_bundle(ws, args.out, actor=_actor(), signed=not args.unsigned))
 
 
-def run_verify(args: argparse.Namespace) -> int:
+def _trust_roots(args: argparse.Namespace) -> list[bytes]:
+    """--trust PEMs, else the configured (non-trial) signing certificate; the trial one only when asked."""
     roots = [sign.read_trust_root(p) for p in args.trust]
-    if not roots:
-        ws = Workspace.open(args.db)
+    if roots and not args.trust_trial_cert:
+        return roots
+    ws = Workspace.open(args.db)
+    if args.trust_trial_cert:
+        roots.append(sign.trial_certificate_pem(ws))
+    if not args.trust:
         try:
-            roots = [sign.signer_certificate_pem(sign.signing_identity(ws))]
-        except KeytraceError:  # no configured certificate: check integrity only
-            roots = []
+            identity = sign.signing_identity(ws)
+            if identity.origin != sign.TRIAL_ORIGIN:
+                roots.append(sign.signer_certificate_pem(identity))
+        except KeytraceError:  # no usable configured certificate: check integrity only
+            pass
+    return roots
+
+
+def _fail(args: argparse.Namespace, summary: str) -> int:
+    sys.stderr.write(f"keytrace: {args.path.name}: {summary}\n")
+    return 1
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    roots = _trust_roots(args)
     check = sign.verify_pdf_file(args.path, roots)
     ok = check.signed and check.intact and check.valid
     if not ok and not args.json:  # a failed check is one sentence on stderr, exit status 1
-        sys.stderr.write(f"keytrace: {args.path.name}: {check.summary}\n")
-        return 1
+        return _fail(args, check.summary)
     stamped = (f"; timestamped {check.timestamp_time.isoformat()}"
                + ("" if check.timestamp_intact else " (timestamp not verified)")) if check.timestamp_time else ""
     emit(args, f"{args.path.name}: {check.summary}" + (f" (signer: {check.signer}{stamped})" if check.signer else ""),
-         {"signed": check.signed, "intact": check.intact, "valid": check.valid, "trusted": check.trusted,
+         {"kind": "pdf", "signed": check.signed, "intact": check.intact, "valid": check.valid,
+          "trusted": check.trusted, "trial_certificate": check.trial_certificate,
           "covers_whole_file": check.covers_whole_file, "signer": check.signer,
           "signing_time": check.signing_time.isoformat() if check.signing_time else None, "summary": check.summary,
           "timestamp_time": check.timestamp_time.isoformat() if check.timestamp_time else None,
           "timestamp_verified": check.timestamp_intact})
     return 0 if ok else 1
+

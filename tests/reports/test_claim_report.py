@@ -196,7 +196,11 @@ def test_report_verify_command(ws: Workspace, case: cb.Case, trial_cert: bytes, 
     assert _report(ws, case, out) == 0
     capsys.readouterr()
     assert main(["--db", str(ws.settings.db_path), "report", "verify", str(out)]) == 0
-    assert "intact, valid and trusted" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "intact and valid, not trusted: signed with keytrace's trial self-signed certificate" in said
+    assert "trusted" not in said.replace("not trusted", "").replace("--trust", "")
+    assert main(["--db", str(ws.settings.db_path), "report", "verify", str(out), "--trust-trial-cert"]) == 0
+    assert "intact and valid, trusted only because you asked" in capsys.readouterr().out
     data = bytearray(out.read_bytes())
     data[len(data) // 3] ^= 0x20
     bad = tmp_path / "tampered.pdf"
