@@ -44,6 +44,11 @@ def _identity(ws: Workspace, signed: bool) -> sign.SigningIdentity | None:
     return sign.signing_identity(ws) if signed else None
 
 
+def _trial(identity: sign.SigningIdentity | None) -> bool:
+    """Whether the cover must say the report is signed with the trial certificate (known before signing)."""
+    return identity is not None and identity.origin == sign.TRIAL_ORIGIN
+
+
 def _sign(data: bytes, identity: sign.SigningIdentity | None, reason: str) -> bytes:
     return data if identity is None else sign.sign_pdf_bytes(data, identity, reason=reason)
 
@@ -90,14 +95,16 @@ def _claim_facts(ws: Workspace, claim_id: int, viewer_role: str) -> ClaimFacts:
 
 
 def _claim_pdf(facts: ClaimFacts, identity: sign.SigningIdentity | None) -> bytes:
-    body = pdf.render(documents.claim_document(facts, signed=identity is not None))
+    body = pdf.render(documents.claim_document(facts, signed=identity is not None,
+                                                trial=_trial(identity)))
     body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.claim_bundle_files(
         facts, None, only=CLAIM_ATTACHMENTS)])
     return _sign(body, identity, f"keytrace claim report, claim {facts.header.claim_id}")
 
 
 def _incident_pdf(facts: IncidentFacts, identity: sign.SigningIdentity | None) -> bytes:
-    body = pdf.render(documents.incident_document(facts, signed=identity is not None))
+    body = pdf.render(documents.incident_document(facts, signed=identity is not None,
+                                                   trial=_trial(identity)))
     body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.incident_bundle_files(
         facts, None, only=INCIDENT_ATTACHMENTS)])
     return _sign(body, identity, "keytrace incident report")

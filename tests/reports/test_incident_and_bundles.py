@@ -63,6 +63,7 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
     assert [a["address"] for a in attackers] == [cb.ATTACKER]
     assert cb.ATTACKER in text
     assert sign.verify_pdf(out.read_bytes(), [trial_cert]).intact
+    assert "Signed with a TRIAL self-signed certificate" in flat(pages[0])
     assert result["kind"] == "incident_report"
     if shutil.which("pdftoppm"):
         proc = subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "pg")],
