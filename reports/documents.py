@@ -104,7 +104,9 @@ def _methodology(loss_definition: str, detection_run: dict[str, object] | None) 
              "name the party that can be asked for the depositing account's records."),
         Para("Integrity. This PDF carries a PAdES signature over the whole file unless it says it is "
              "unsigned (with an RFC 3161 timestamp when a timestamp authority is configured); any change to a "
-             "signed byte invalidates it; `keytrace report verify FILE.pdf` checks it. The report's tables "
+             "signed byte invalidates it; `keytrace report verify FILE.pdf` checks it. A report signed with "
+             "keytrace's trial self-signed certificate says so on its cover; `report verify` does not trust that "
+             "certificate unless asked to (--trust-trial-cert). The report's tables "
              "are attached to the PDF as CSV files (open the reader's attachments pane), inside the signed "
              "bytes. The report's SHA-256 is recorded in keytrace's hash-chained audit trail and in the "
              "custody log of the evidence store."),
@@ -159,7 +161,20 @@ def _coverage_blocks(f: ClaimFacts) -> list[Para | KeyValues | Table | Chart | S
     return blocks
 
 
-def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
+TRIAL_COVER_NOTE = ("Signed with a TRIAL self-signed certificate: the signature shows the file is unchanged "
+                    "since it was signed, not who issued it. Not for filing with law enforcement.")
+UNSIGNED_COVER_NOTE = "UNSIGNED: this copy carries no signature and cannot show whether it was changed."
+
+
+def signature_note(signed: bool, trial: bool, signed_note: str) -> str:
+    """The cover's word on the signature, decided before signing: ``trial`` when the signing identity is
+    the workspace's trial certificate."""
+    if not signed:
+        return UNSIGNED_COVER_NOTE
+    return TRIAL_COVER_NOTE if trial else signed_note
+
+
+def claim_document(f: ClaimFacts, *, signed: bool, trial: bool = False) -> ReportDocument:
     h = f.header
     ident = [("Case", h.case_id or "(none)"), ("Claim", str(h.claim_id)), ("Exchange", h.exchange),
              ("Account", h.account), ("Claim status", h.status.replace("_", " ").capitalize())]
@@ -311,8 +326,8 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
     else:
         headline = "No unauthorised trade was found for this account, so keytrace computes no loss."
     notes = [headline, freshness_note(f.freshness),
-             "This report is signed (PAdES); see the methodology appendix for how to check it." if signed
-             else "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
+             signature_note(signed, trial, "This report is signed (PAdES); see the methodology appendix for how "
+                                           "to check it.")]
     return ReportDocument(
         title=f"Claim report: claim {h.claim_id}",
         subtitle=(f"Claimed unauthorised trading on {h.exchange} account {h.account}: none found" if not f.trades
@@ -332,13 +347,12 @@ def claim_document(f: ClaimFacts, *, signed: bool) -> ReportDocument:
         appendices=[_methodology(f.loss_definition, f.detection_run)])
 
 
-def incident_document(f: IncidentFacts, *, signed: bool) -> ReportDocument:
+def incident_document(f: IncidentFacts, *, signed: bool, trial: bool = False) -> ReportDocument:
     total = sum((v.loss_usd for v in f.victims if v.loss_usd is not None), Decimal(0))
     ident = [("Incident", "3Commas API-key leak"), ("Scope", "every account in this database")]
     notes = [f"{len(f.victims)} victim accounts, {f.trade_count} unauthorised trades, {len(f.campaigns)} "
              f"campaigns; total loss {usd(total)} USD.", freshness_note(f.freshness),
-             "This report is signed (PAdES)." if signed else
-             "UNSIGNED: this copy carries no signature and cannot show whether it was changed."]
+             signature_note(signed, trial, "This report is signed (PAdES).")]
     campaigns = Table(["campaign", "pair", "start (UTC)", "end (UTC)", "accounts", "trades", "loss USD"],
                       [[c.campaign_id, c.pair, iso(c.start_utc), iso(c.end_utc), str(c.accounts), str(c.trades),
                         usd(c.loss_usd)] for c in f.campaigns],

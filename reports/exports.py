@@ -416,15 +416,26 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_zip(files: Sequence[BundleFile], meta: dict[str, Any], generated_at: datetime) -> bytes:
-    """Write ``files`` and ``manifest.json`` (each file's name, size, SHA-256, description) into a ZIP."""
+MANIFEST = "manifest.json"
+MANIFEST_SIGNATURE = "manifest.json.p7s"  # CMS (PKCS#7) detached signature over manifest.json's bytes
+
+
+def build_zip(files: Sequence[BundleFile], meta: dict[str, Any], generated_at: datetime,
+              sign_manifest: Callable[[bytes], bytes] | None = None) -> bytes:
+    """Write ``files`` and ``manifest.json`` (each file's name, size, SHA-256, description) into a ZIP;
+    with ``sign_manifest`` also ``manifest.json.p7s``, its detached signature over the manifest's bytes."""
     stamp = generated_at.astimezone(UTC).timetuple()[:6]
     manifest = {**meta, "generated_utc": iso(generated_at), "hash_algorithm": "SHA-256",
+                "manifest_signature": MANIFEST_SIGNATURE if sign_manifest else None,
                 "files": [{"name": f.name, "size_bytes": len(f.data), "sha256": sha256_hex(f.data),
                            "description": f.description} for f in files]}
+    manifest_bytes = json_bytes(manifest)
+    extra = [BundleFile(MANIFEST, manifest_bytes, "")]
+    if sign_manifest is not None:
+        extra.append(BundleFile(MANIFEST_SIGNATURE, sign_manifest(manifest_bytes), ""))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for f in [*files, BundleFile("manifest.json", json_bytes(manifest), "")]:
+        for f in [*files, *extra]:
             info = zipfile.ZipInfo(f.name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from core import audit, evidence
 from core.errors import InputError
 from core.workspace import Workspace
 from queries import ownership
-from reports import documents, exports, pdf, sign
+from reports import bundle_sign, documents, exports, pdf, sign
 from reports.bundle import gather_claim, gather_incident
 from reports.facts import ClaimFacts, EvidenceItem, IncidentFacts
 
@@ -42,6 +43,19 @@ class GeneratedReport:
 
 def _identity(ws: Workspace, signed: bool) -> sign.SigningIdentity | None:
     return sign.signing_identity(ws) if signed else None
+
+
+def _trial(identity: sign.SigningIdentity | None) -> bool:
+    """Whether the cover must say the report is signed with the trial certificate (known before signing)."""
+    return identity is not None and identity.origin == sign.TRIAL_ORIGIN
+
+
+def _manifest_signer(identity: sign.SigningIdentity | None) -> Callable[[bytes], bytes] | None:
+    return None if identity is None else lambda manifest: bundle_sign.sign_manifest(manifest, identity)
+
+
+def _manifest_names(identity: sign.SigningIdentity | None) -> tuple[str, ...]:
+    return (exports.MANIFEST,) + (() if identity is None else (exports.MANIFEST_SIGNATURE,))
 
 
 def _sign(data: bytes, identity: sign.SigningIdentity | None, reason: str) -> bytes:
@@ -90,14 +104,16 @@ def _claim_facts(ws: Workspace, claim_id: int, viewer_role: str) -> ClaimFacts:
 
 
 def _claim_pdf(facts: ClaimFacts, identity: sign.SigningIdentity | None) -> bytes:
-    body = pdf.render(documents.claim_document(facts, signed=identity is not None))
+    body = pdf.render(documents.claim_document(facts, signed=identity is not None,
+                                                trial=_trial(identity)))
     body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.claim_bundle_files(
         facts, None, only=CLAIM_ATTACHMENTS)])
     return _sign(body, identity, f"keytrace claim report, claim {facts.header.claim_id}")
 
 
 def _incident_pdf(facts: IncidentFacts, identity: sign.SigningIdentity | None) -> bytes:
-    body = pdf.render(documents.incident_document(facts, signed=identity is not None))
+    body = pdf.render(documents.incident_document(facts, signed=identity is not None,
+                                                   trial=_trial(identity)))
     body = pdf.attach(body, [pdf.Attachment(f.name, f.data, f.description) for f in exports.incident_bundle_files(
         facts, None, only=INCIDENT_ATTACHMENTS)])
     return _sign(body, identity, "keytrace incident report")
@@ -131,12 +147,13 @@ def claim_bundle(ws: Workspace, claim_id: int, out: Path, *, actor: str, viewer_
     files = exports.claim_bundle_files(facts, report)
     data = exports.build_zip(files, {"kind": "claim bundle", "claim_id": claim_id, "case_id": facts.header.case_id,
                                      "exchange": facts.header.exchange, "account": facts.header.account,
-                                     "report_signed": identity is not None}, facts.generated_at)
+                                     "report_signed": identity is not None}, facts.generated_at,
+                             sign_manifest=_manifest_signer(identity))
     return _record(ws, data, out, kind="claim_bundle", evidence_kind="export_bundle", actor=actor,
                    case_id=facts.header.case_id, claim_id=claim_id, obj=f"claim:{claim_id}", cited=facts.evidence,
-                   identity=identity, extra={"claim_id": claim_id, "files": len(files) + 1,
+                   identity=identity, extra={"claim_id": claim_id, "files": len(files) + len(_manifest_names(identity)),
                                              "report_sha256": exports.sha256_hex(report)},
-                   files=tuple(f.name for f in files) + ("manifest.json",))
+                   files=tuple(f.name for f in files) + _manifest_names(identity))
 
 
 def incident_bundle(ws: Workspace, out: Path, *, actor: str, signed: bool = True) -> GeneratedReport:
@@ -145,8 +162,8 @@ def incident_bundle(ws: Workspace, out: Path, *, actor: str, signed: bool = True
     report = _incident_pdf(facts, identity)
     files = exports.incident_bundle_files(facts, report)
     data = exports.build_zip(files, {"kind": "incident bundle", "report_signed": identity is not None},
-                             facts.generated_at)
+                             facts.generated_at, sign_manifest=_manifest_signer(identity))
     return _record(ws, data, out, kind="incident_bundle", evidence_kind="export_bundle", actor=actor, case_id=None,
                    claim_id=None, obj="incident", cited=facts.evidence, identity=identity,
-                   extra={"files": len(files) + 1, "report_sha256": exports.sha256_hex(report)},
-                   files=tuple(f.name for f in files) + ("manifest.json",))
+                   extra={"files": len(files) + len(_manifest_names(identity)), "report_sha256": exports.sha256_hex(report)},
+                   files=tuple(f.name for f in files) + _manifest_names(identity))

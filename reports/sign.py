@@ -14,6 +14,11 @@ Where the signing certificate comes from, first match wins:
 3. the trial certificate ``<db>.signing.p12`` that ``keytrace init --self-signed-cert`` makes; its
    passphrase is derived from the workspace's master key, so the file alone is useless.
 
+A trial certificate is self-signed: its signature shows that a file is unchanged since it was signed,
+never who signed it. :func:`verify_pdf` recognises one (self-signed, organisation
+:data:`TRIAL_ORGANIZATION`) and trusts it only when it is in the trust list the caller passes; the PDF
+cover of a report signed with one says so.
+
 The signature is a PAdES baseline signature (``ETSI.CAdES.detached``, SHA-256) covering the whole
 file; any later change to a signed byte makes :func:`verify_pdf` report it as not intact.
 """
@@ -34,6 +39,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
@@ -44,6 +50,14 @@ if TYPE_CHECKING:
 from core.workspace import Workspace
 
 SIGNATURE_FIELD = "KeytraceSignature"
+TRIAL_ORIGIN = "trial certificate"
+TRIAL_ORGANIZATION = "keytrace (trial, not for court use)"
+TRIAL_NOT_TRUSTED = (
+    "not trusted: signed with keytrace's trial self-signed certificate, which proves only that the file is "
+    "unchanged since this workspace signed it; pass --trust-trial-cert to trust it (for a test workspace "
+    "only) or --trust PEM for a real signer")
+TRIAL_TRUSTED = ("trusted only because you asked: signed with keytrace's trial self-signed certificate, which "
+                 "shows the file is unchanged, not who issued it")
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,7 @@ class SignatureCheck:
     summary: str
     timestamp_time: datetime | None = None   # the time an RFC 3161 authority vouched for, when present
     timestamp_intact: bool = False
+    trial_certificate: bool = False          # the signer is a keytrace trial (self-signed) certificate
 
 
 def trial_pkcs12_path(ws: Workspace) -> Path:
@@ -90,7 +105,7 @@ def create_self_signed(ws: Workspace, common_name: str = "keytrace trial signer 
     key = key or rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "keytrace (trial, not for court use)"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, TRIAL_ORGANIZATION),
     ])
     now = datetime.now(UTC)
     cert = (
@@ -146,7 +161,7 @@ def signing_identity(ws: Workspace, env: dict[str, str] | None = None) -> Signin
         return _checked(SigningIdentity(path, passphrase, "keytrace.toml", tsa))
     trial = trial_pkcs12_path(ws)
     if trial.exists():
-        return SigningIdentity(trial, _trial_passphrase(ws), "trial certificate", tsa)
+        return SigningIdentity(trial, _trial_passphrase(ws), TRIAL_ORIGIN, tsa)
     raise ConfigError("no signing certificate is configured: name a PKCS#12 file in the [signing] table of "
                       "keytrace.toml, or run `keytrace init --self-signed-cert` for a trial one, "
                       "or ask for an unsigned report with --unsigned")
@@ -158,17 +173,26 @@ def _checked(identity: SigningIdentity) -> SigningIdentity:
     return identity
 
 
-def _load_signer(identity: SigningIdentity) -> SimpleSigner:
-    from pyhanko.sign import signers
-
+def read_pkcs12(identity: SigningIdentity) -> tuple[PrivateKeyTypes, x509.Certificate, list[x509.Certificate]]:
+    """The key, certificate and further certificates of the identity's PKCS#12 file (the key stays in
+    memory; a bad file or passphrase is one sentence)."""
     try:
         data = identity.pkcs12_path.read_bytes()
-        pkcs12.load_key_and_certificates(data, identity.passphrase)
+        key, cert, extra = pkcs12.load_key_and_certificates(data, identity.passphrase)
     except OSError as exc:
         raise ConfigError(f"the signing certificate {identity.pkcs12_path} cannot be read: {exc.strerror}") from exc
     except ValueError as exc:
         raise ConfigError(f"the signing certificate {identity.pkcs12_path.name} cannot be opened "
                           "(wrong passphrase or not a PKCS#12 file)") from exc
+    if key is None or cert is None:
+        raise ConfigError(f"the signing file {identity.pkcs12_path.name} holds no key and certificate")
+    return key, cert, list(extra)
+
+
+def _load_signer(identity: SigningIdentity) -> SimpleSigner:
+    from pyhanko.sign import signers
+
+    read_pkcs12(identity)
     signer: SimpleSigner | None = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
         str(identity.pkcs12_path), passphrase=identity.passphrase)
     if signer is None:
@@ -177,10 +201,40 @@ def _load_signer(identity: SigningIdentity) -> SimpleSigner:
 
 
 def signer_certificate_pem(identity: SigningIdentity) -> bytes:
-    _, cert, _ = pkcs12.load_key_and_certificates(identity.pkcs12_path.read_bytes(), identity.passphrase)
-    if cert is None:
-        raise ConfigError(f"the signing file {identity.pkcs12_path.name} holds no certificate")
+    _, cert, _ = read_pkcs12(identity)
     return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def trial_certificate_pem(ws: Workspace) -> bytes:
+    """This workspace's trial certificate as PEM (for ``report verify --trust-trial-cert``)."""
+    path = trial_pkcs12_path(ws)
+    if not path.is_file():
+        raise ConfigError("this workspace has no trial certificate (`keytrace init --self-signed-cert` makes one)")
+    return signer_certificate_pem(SigningIdentity(path, _trial_passphrase(ws), TRIAL_ORIGIN))
+
+
+def is_trial_certificate(der: bytes) -> bool:
+    """A keytrace trial certificate: self-signed, with the trial organisation name (whichever workspace
+    made it)."""
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError:
+        return False
+    orgs = [a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)]
+    return cert.subject == cert.issuer and TRIAL_ORGANIZATION in orgs
+
+
+def trust_summary(*, intact: bool, valid: bool, trusted: bool, trial: bool) -> str:
+    """One sentence for a signature's state; a trial signer is named as such, trusted or not."""
+    if not intact:
+        return "the signed content was changed after signing"
+    if not valid:
+        return "the signature is not valid"
+    if trial:
+        return "intact and valid, " + (TRIAL_TRUSTED if trusted else TRIAL_NOT_TRUSTED)
+    if not trusted:
+        return "intact and valid, signed by a certificate that is not in the trust list"
+    return "intact, valid and trusted"
 
 
 def sign_pdf_bytes(pdf: bytes, identity: SigningIdentity, *, reason: str, location: str = "keytrace",
@@ -214,11 +268,16 @@ def sign_pdf_bytes(pdf: bytes, identity: SigningIdentity, *, reason: str, locati
     return out.getvalue()
 
 
+def trust_roots(trust_roots_pem: list[bytes] | None) -> list[asn1_x509.Certificate]:
+    return [asn1_x509.Certificate.load(x509.load_pem_x509_certificate(p).public_bytes(
+        serialization.Encoding.DER)) for p in (trust_roots_pem or [])]
+
+
 def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> SignatureCheck:
     """Validate the (last) signature of a PDF; a changed byte shows as ``intact=False``.
 
-    ``trust_roots_pem``: certificates to trust (e.g. the trial certificate); without them a
-    self-signed signer validates as intact but not trusted.
+    ``trust_roots_pem``: certificates to trust; without them a self-signed signer validates as intact
+    but not trusted. A trial certificate is trusted only when it is in this list, and flagged either way.
     """
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -226,8 +285,7 @@ def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> Signa
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
-    roots = [asn1_x509.Certificate.load(x509.load_pem_x509_certificate(p).public_bytes(
-        serialization.Encoding.DER)) for p in (trust_roots_pem or [])]
+    roots = trust_roots(trust_roots_pem)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         sigs = reader.embedded_signatures
@@ -239,7 +297,7 @@ def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> Signa
     sig = sigs[-1]
     vc = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        with _quiet_pyhanko():  # an untrusted signer is an answer here, not a traceback on stderr
+        with quiet_pyhanko():  # an untrusted signer is an answer here, not a traceback on stderr
             status = validate_pdf_signature(sig, vc, skip_diff=False)
     except (SignatureValidationError, PdfReadError, ValueError, KeyError) as exc:
         return SignatureCheck(True, False, False, False, False, "", None, f"the signature does not validate: {exc}")
@@ -249,22 +307,17 @@ def verify_pdf(data: bytes, trust_roots_pem: list[bytes] | None = None) -> Signa
     intact = bool(status.intact)
     valid = bool(status.valid) and intact
     trusted = bool(status.trusted)
-    if not intact:
-        summary = "the signed content was changed after signing"
-    elif not valid:
-        summary = "the signature is not valid"
-    elif not trusted:
-        summary = "intact and valid, signed by a certificate that is not in the trust list"
-    else:
-        summary = "intact, valid and trusted"
+    trial = status.signing_cert is not None and is_trial_certificate(status.signing_cert.dump())
+    summary = trust_summary(intact=intact, valid=valid, trusted=trusted, trial=trial)
     ts = getattr(status, "timestamp_validity", None)
     return SignatureCheck(True, intact, valid, trusted, whole, signer, status.signer_reported_dt, summary,
                           timestamp_time=ts.timestamp if ts is not None else None,
-                          timestamp_intact=bool(ts is not None and ts.intact and ts.valid))
+                          timestamp_intact=bool(ts is not None and ts.intact and ts.valid),
+                          trial_certificate=trial)
 
 
 @contextmanager
-def _quiet_pyhanko() -> Iterator[None]:
+def quiet_pyhanko() -> Iterator[None]:
     loggers = [logging.getLogger(n) for n in ("pyhanko", "pyhanko_certvalidator")]
     before = [lg.level for lg in loggers]
     for lg in loggers:

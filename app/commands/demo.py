@@ -139,7 +139,8 @@ def run(args: argparse.Namespace) -> int:
         lines.append("Sign in as " + ", ".join(f"{u['username']} / {u['password']}" for u in report.users)
                      + (f", or as a victim: {victims[0]['username']} / {victims[0]['password']}" if victims else "")
                      + f" (every victim's log-in: {out / 'claims' / 'claims.json'}).")
-    lines.append(f"Reports are signed with a self-signed trial certificate ({signer.name}), not for court use.")
+    lines.append(f"Reports are signed with a self-signed trial certificate ({signer.name}), not for court use; "
+                 "`keytrace report verify FILE --trust-trial-cert` trusts it.")
     emit(args, "\n".join(lines), data)
     if args.no_serve:
         return 0

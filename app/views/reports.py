@@ -48,7 +48,8 @@ def render() -> None:
     ws, user = ui.guard("reports")
     st.title("Reports and bundles")
     st.write("Reports are PDFs, signed (PAdES) when a signing certificate is configured; bundles are ZIP files "
-             "with the CSVs, a SHA-256 manifest, STIX 2.1, MISP and IC3 fields. Every output is kept in the "
+             "with the CSVs, a SHA-256 manifest (signed like the reports), STIX 2.1, MISP and IC3 fields; "
+             "`keytrace report verify` checks either. Every output is kept in the "
              "evidence store and recorded in the audit trail.")
     st.subheader("Make a report")
     every = claims.list_claims(ws, user)

@@ -19,7 +19,7 @@ from queries import runner
 from reports import sign
 from reports.exports import dec, iso, token_amount, usd
 from tests.reports import casebuilder as cb
-from tests.reports.conftest import flat, pdf_pages
+from tests.reports.conftest import UnitCert, flat, pdf_pages
 
 
 def _report(ws: Workspace, case: cb.Case, out: Path, *extra: str) -> int:
@@ -196,7 +196,11 @@ def test_report_verify_command(ws: Workspace, case: cb.Case, trial_cert: bytes, 
     assert _report(ws, case, out) == 0
     capsys.readouterr()
     assert main(["--db", str(ws.settings.db_path), "report", "verify", str(out)]) == 0
-    assert "intact, valid and trusted" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "intact and valid, not trusted: signed with keytrace's trial self-signed certificate" in said
+    assert "trusted" not in said.replace("not trusted", "").replace("--trust", "")
+    assert main(["--db", str(ws.settings.db_path), "report", "verify", str(out), "--trust-trial-cert"]) == 0
+    assert "intact and valid, trusted only because you asked" in capsys.readouterr().out
     data = bytearray(out.read_bytes())
     data[len(data) // 3] ^= 0x20
     bad = tmp_path / "tampered.pdf"
@@ -204,6 +208,32 @@ def test_report_verify_command(ws: Workspace, case: cb.Case, trial_cert: bytes, 
     assert main(["--db", str(ws.settings.db_path), "report", "verify", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("keytrace: tampered.pdf: ") and err.count("\n") == 1
+
+
+def test_the_cover_of_a_trial_signed_report_says_so(ws: Workspace, case: cb.Case, trial_cert: bytes,
+                                                    tmp_path: Path) -> None:
+    out = tmp_path / "trial.pdf"
+    assert _report(ws, case, out) == 0
+    cover = flat(pdf_pages(out)[0])
+    assert ("Signed with a TRIAL self-signed certificate: the signature shows the file is unchanged since it was "
+            "signed, not who issued it. Not for filing with law enforcement.") in cover
+    assert "This report is signed (PAdES)" not in cover
+    # the note is part of the signed bytes: the signature over the whole file validates
+    check = sign.verify_pdf(out.read_bytes(), [trial_cert])
+    assert check.intact and check.valid and check.covers_whole_file and check.trial_certificate
+
+
+def test_the_cover_of_a_report_signed_with_a_configured_certificate_has_no_trial_note(
+        ws: Workspace, case: cb.Case, trial_cert: bytes, unit_cert: UnitCert, tmp_path: Path) -> None:
+    out = tmp_path / "unit.pdf"
+    assert _report(ws, case, out) == 0  # the environment's certificate comes before the trial one
+    text = flat("\n".join(pdf_pages(out)))
+    assert "This report is signed (PAdES); see the methodology appendix for how to check it." in flat(
+        pdf_pages(out)[0])
+    assert "TRIAL" not in text and "Not for filing with law enforcement" not in text
+    check = sign.verify_pdf(out.read_bytes(), [unit_cert.ca_pem])
+    assert check.intact and check.trusted and not check.trial_certificate
+    assert "Unit 7 evidence signer" in check.signer
 
 
 def test_claim_without_findings_still_reports_what_is_known(ws: Workspace, case: cb.Case, tmp_path: Path) -> None:

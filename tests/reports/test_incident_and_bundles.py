@@ -63,6 +63,7 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
     assert [a["address"] for a in attackers] == [cb.ATTACKER]
     assert cb.ATTACKER in text
     assert sign.verify_pdf(out.read_bytes(), [trial_cert]).intact
+    assert "Signed with a TRIAL self-signed certificate" in flat(pages[0])
     assert result["kind"] == "incident_report"
     if shutil.which("pdftoppm"):
         proc = subprocess.run(["pdftoppm", "-r", "30", "-png", str(out), str(tmp_path / "pg")],
@@ -97,6 +98,7 @@ def test_claim_bundle(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path:
     result = json.loads(capsys.readouterr().out)
     files = _zip(out)
     manifest = json.loads(files.pop("manifest.json"))
+    assert files.pop("manifest.json.p7s")  # the manifest's signature (tests/reports/test_bundle_verify.py)
     assert manifest["claim_id"] == case.claim_id and manifest["report_signed"] is True
     assert sorted(f["name"] for f in manifest["files"]) == sorted(files)
     for entry in manifest["files"]:
@@ -168,7 +170,8 @@ def test_incident_bundle_unsigned(ws: Workspace, case: cb.Case, tmp_path: Path) 
                  "--unsigned"]) == 0
     files = _zip(out)
     manifest = json.loads(files.pop("manifest.json"))
-    assert manifest["report_signed"] is False
+    assert manifest["report_signed"] is False and manifest["manifest_signature"] is None
+    assert "manifest.json.p7s" not in files
     assert json.loads(files["report_data.json"])["trade_count"] == case.trades
     for entry in manifest["files"]:
         assert hashlib.sha256(files[entry["name"]]).hexdigest() == entry["sha256"]

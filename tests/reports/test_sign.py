@@ -16,6 +16,7 @@ from core.config import load_settings
 from core.errors import ConfigError
 from core.workspace import Workspace
 from reports import sign
+from tests.reports.conftest import UnitCert
 
 
 def _plain_pdf(text: str = "keytrace signing test") -> bytes:
@@ -37,9 +38,11 @@ def test_trial_certificate_is_private_and_signs_a_pdf_that_validates(ws: Workspa
     assert (check.signed, check.intact, check.valid, check.trusted, check.covers_whole_file) == (
         True, True, True, True, True)
     assert "keytrace trial signer" in check.signer
+    assert check.trial_certificate and "trusted only because you asked" in check.summary
     # without the certificate in the trust list the signature is intact and valid, but not trusted
     untrusted = sign.verify_pdf(signed)
-    assert untrusted.intact and untrusted.valid and not untrusted.trusted
+    assert untrusted.intact and untrusted.valid and not untrusted.trusted and untrusted.trial_certificate
+    assert "not trusted: signed with keytrace's trial self-signed certificate" in untrusted.summary
 
 
 @pytest.mark.parametrize("where", [0.25, 0.5, 0.75])
@@ -176,3 +179,59 @@ def test_unreachable_timestamp_authority_is_one_sentence(ws: Workspace, trial_ce
     assert identity.tsa_url == "http://127.0.0.1:9/tsa" and identity.origin == "trial certificate"
     with pytest.raises(ConfigError, match="timestamp authority http://127.0.0.1:9/tsa could not be reached"):
         sign.sign_pdf_bytes(_plain_pdf(), identity, reason="t")
+
+
+def test_verify_command_trusts_the_trial_certificate_only_when_asked(ws: Workspace, trial_cert: bytes,
+                                                                     tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    pdf_path = tmp_path / "trial.pdf"
+    pdf_path.write_bytes(sign.sign_pdf_bytes(_plain_pdf(), sign.signing_identity(ws, env={}), reason="t"))
+    db = str(ws.settings.db_path)
+    # by default: intact and valid (exit 0), but plainly not trusted, and why
+    assert main(["--db", db, "report", "verify", str(pdf_path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("trial.pdf: intact and valid, not trusted: signed with keytrace's trial self-signed "
+                          "certificate, which proves only that the file is unchanged since this workspace signed "
+                          "it; pass --trust-trial-cert to trust it (for a test workspace only) or --trust PEM for "
+                          "a real signer"), out
+    assert main(["--db", db, "report", "verify", str(pdf_path), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["intact"], found["valid"], found["trusted"], found["trial_certificate"]) == (
+        True, True, False, True)
+    # asked for: trusted, and still named a trial certificate
+    assert main(["--db", db, "report", "verify", str(pdf_path), "--trust-trial-cert", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["trusted"], found["trial_certificate"]) == (True, True)
+    assert found["summary"].startswith("intact and valid, trusted only because you asked")
+
+
+def test_trust_trial_cert_without_a_trial_certificate_is_one_sentence(ws: Workspace, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    pdf_path = tmp_path / "plain.pdf"
+    pdf_path.write_bytes(_plain_pdf())
+    assert main(["--db", str(ws.settings.db_path), "report", "verify", str(pdf_path), "--trust-trial-cert"]) == 1
+    assert capsys.readouterr().err == ("keytrace: this workspace has no trial certificate "
+                                       "(`keytrace init --self-signed-cert` makes one)\n")
+
+
+def test_a_real_certificate_is_trusted_through_its_authority_and_never_flagged_as_trial(
+        ws: Workspace, unit_cert: UnitCert, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    identity = sign.signing_identity(ws)
+    assert identity.origin == "environment"
+    pdf_path = tmp_path / "unit.pdf"
+    pdf_path.write_bytes(sign.sign_pdf_bytes(_plain_pdf(), identity, reason="t"))
+    ca = tmp_path / "ca.pem"
+    ca.write_bytes(unit_cert.ca_pem)
+    db = str(ws.settings.db_path)
+    assert main(["--db", db, "report", "verify", str(pdf_path), "--trust", str(ca), "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert (found["trusted"], found["trial_certificate"], found["summary"]) == (
+        True, False, "intact, valid and trusted")
+    assert "Unit 7 evidence signer" in found["signer"]
+    # the workspace's own configured (non-trial) certificate is trusted by default
+    assert main(["--db", db, "report", "verify", str(pdf_path)]) == 0
+    assert "intact, valid and trusted" in capsys.readouterr().out
