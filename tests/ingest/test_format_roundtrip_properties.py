@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from core.domain import BotOrder, LedgerMovement, PriceBar, Trade
 from ingest.formats.kraken import LEGACY_CODES, normalise_asset
-from tests.ingest_more.helpers import parse_only
+from tests.ingest.format_helpers import parse_only
 
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,7 +11,7 @@ import pytest
 from core.errors import InputError, UnknownFormatError, UnsafeFileError, ValidationError
 from core.fingerprint import api_key_fingerprint
 from core.workspace import Workspace
-from tests.ingest_more.helpers import FIXTURES, D, ingest, stored, table_counts
+from tests.ingest.format_helpers import FIXTURES, D, ingest, stored, table_counts
 
 PRICES = FIXTURES / "prices"
 BOTS = FIXTURES / "bot_platform"
@@ -202,7 +202,7 @@ def test_unknown_json_is_refused(ws: Workspace, tmp_path: Path) -> None:
 
 def test_cli_api_key_option_and_account_less_line(ws: Workspace, capsys: pytest.CaptureFixture[str]) -> None:
     from app.cli import main
-    from tests.ingest_more.helpers import EXPORTS
+    from tests.ingest.format_helpers import EXPORTS
 
     db = str(ws.settings.db_path)
     key = "AbCdEfGh0123456789abcdefgh0123456789ABCDEFGH0123456789abcdefghij"

@@ -17,7 +17,7 @@ import pytest
 
 from app.cli import main
 from core.workspace import Workspace
-from tests.ingest_more.helpers import FIXTURES, D, stored, table_counts
+from tests.ingest.format_helpers import FIXTURES, D, stored, table_counts
 
 MONTHLY = "data/spot/monthly/klines/AKROUSDT/1m"
 DAILY = "data/spot/daily/klines/AKROUSDT/1m"

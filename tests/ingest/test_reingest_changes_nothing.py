@@ -9,7 +9,7 @@ import pytest
 
 from core.db import rows
 from core.workspace import Workspace
-from tests.ingest_more.helpers import EXPORTS, FIXTURES, ingest
+from tests.ingest.format_helpers import EXPORTS, FIXTURES, ingest
 
 CASES: list[tuple[Path, dict[str, Any]]] = [
     (EXPORTS / "ftx_trades.csv", {"account": "a"}),

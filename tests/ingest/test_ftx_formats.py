@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import UsageError, ValidationError
 from core.workspace import Workspace
-from tests.ingest_more.helpers import D, ingest, stored, table_counts
+from tests.ingest.format_helpers import D, ingest, stored, table_counts
 
 
 def test_ftx_trades_exact_values_and_identical_fills(ws: Workspace) -> None:

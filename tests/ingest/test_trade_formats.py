@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.workspace import Workspace
-from tests.ingest_more.helpers import EXPORTS, D, ingest, stored, table_counts
+from tests.ingest.format_helpers import EXPORTS, D, ingest, stored, table_counts
 
 
 def _key(r: dict[str, object]) -> tuple[object, ...]:

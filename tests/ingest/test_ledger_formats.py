@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.workspace import Workspace
-from tests.ingest_more.helpers import EXPORTS, D, ingest, stored, table_counts
+from tests.ingest.format_helpers import EXPORTS, D, ingest, stored, table_counts
 
 
 def _m(r: dict[str, object]) -> tuple[object, ...]:
@@ -118,7 +118,7 @@ def test_okx_funding_as_xlsx(ws: Workspace, tmp_path: Path) -> None:
 
     from openpyxl import Workbook
 
-    from tests.ingest_more.helpers import EXPORTS
+    from tests.ingest.format_helpers import EXPORTS
 
     book = Workbook()
     sheet = book.active
