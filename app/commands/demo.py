@@ -74,8 +74,8 @@ def _victim_logins(out: Path) -> list[dict[str, str]]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from app.demo.build import build
-    from app.demo.generate import generate
+    from incident_demo.build import build
+    from incident_demo.generate import generate
 
     if args.accounts < 20 or args.accounts > 5000:
         raise UsageError("--accounts must be between 20 and 5000")
@@ -111,8 +111,7 @@ def run(args: argparse.Namespace) -> int:
     report = build(ws, out, progress=None if quiet else say)
     with ws.db.write() as con:
         audit.record(con, ws.keys, ws.settings, actor="demo", action="demo.built", obj="demo",
-                     details={"seed": args.seed, "accounts": args.accounts,
-                              "not_built": [s.name for s in report.not_built]})
+                     details={"seed": args.seed, "accounts": args.accounts})
     seconds = time.monotonic() - started
 
     from app.views.home import holdings
@@ -123,17 +122,12 @@ def run(args: argparse.Namespace) -> int:
         "db": str(db_path), "out": str(out), "seed": args.seed, "accounts": args.accounts,
         "seconds": round(seconds, 2), "generate_seconds": round(generated_at - started, 2),
         "ground_truth": gen.summary, "steps": [s.as_dict() for s in report.steps],
-        "not_built": [s.name for s in report.not_built],
         "holdings": {label: value for label, value in figures},
         "users": report.users, "victims": victims, "signing_certificate": str(signer),
     }
     lines = [f"Demo incident (seed {args.seed}) built into {db_path} in {seconds:.1f} s; files in {out}."]
     for s in report.steps:
-        mark = "done" if s.status == "done" else s.status.upper()
-        lines.append(f"  {s.name:<36} {mark:<14} {s.files:>5} files {s.rows:>8} rows  {s.detail}".rstrip())
-    if report.not_built:
-        lines.append("Not built yet: " + "; ".join(
-            f"{s.name} ({', '.join(s.missing) or s.detail})" for s in report.not_built) + ".")
+        lines.append(f"  {s.name:<36} {s.files:>5} files {s.rows:>8} rows  {s.detail}".rstrip())
     lines.append("The database holds: " + ", ".join(f"{label.lower()} {value:,}" for label, value in figures) + ".")
     if report.users:
         lines.append("Sign in as " + ", ".join(f"{u['username']} / {u['password']}" for u in report.users)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from app.demo.generate import Generated, folder_digest, generate
+from incident_demo.generate import Generated, folder_digest, generate
 
 HERE = Path(__file__).resolve().parent
 REAL = HERE / "real"
@@ -55,7 +55,7 @@ def test_same_seed_gives_byte_identical_files(demo: Generated, tmp_path: Path) -
 
 def test_the_files_do_not_depend_on_the_process(demo: Generated, tmp_path: Path) -> None:
     """Another process with another str-hash seed writes the same bytes (no set or dict order leaks in)."""
-    code = ("import sys; from pathlib import Path; from app.demo.generate import generate, folder_digest; "
+    code = ("import sys; from pathlib import Path; from incident_demo.generate import generate, folder_digest; "
             f"g = generate(Path(sys.argv[1]), seed={SEED}, accounts={ACCOUNTS}); print(folder_digest(g.out))")
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "other-process")], env=env,

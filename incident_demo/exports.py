@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from app.demo.markets import BY_NAME, Markets
-from app.demo.world import Account, Deal, Fill, Movement
+from incident_demo.markets import BY_NAME, Markets
+from incident_demo.world import Account, Deal, Fill, Movement
 
 BINANCE_TRADE_HISTORY = "Date(UTC),Pair,Side,Price,Executed,Amount,Fee"
 BINANCE_STATEMENT = "User_ID,UTC_Time,Account,Operation,Coin,Change,Remark"

@@ -16,7 +16,7 @@ from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 from eth_account import Account as EthAccount
 
-from app.demo.markets import BY_NAME, PAIRS, T0, T_END, Markets, Pair
+from incident_demo.markets import BY_NAME, PAIRS, T0, T_END, Markets, Pair
 
 Q8 = Decimal("1e-8")
 BINANCE, KUCOIN = "binance", "kucoin"

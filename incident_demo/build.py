@@ -7,16 +7,13 @@ files (``ingest.chain.files``), address labels (``queries.labels``), users and c
 then detection (``queries.detect``), a haircut trace from the counterparties' withdrawal addresses
 (``queries.trace``) and the claims' ownership evidence levels.
 
-A step whose interface is not in this installation yet is reported as "not built yet" with the missing
-piece named; it is found by importing the module or by the ingest pipeline refusing the file format,
-never faked. Every other failure stops the build with its one-sentence error.
+Any failure, a file the pipeline refuses included (the generator and the pipeline ship together, so a
+refused demo file is a defect), stops the build with its one-sentence error naming the file.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib
-import inspect
 import json
 import multiprocessing
 import time
@@ -28,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from core.config import Settings
-from core.errors import InputError, KeytraceError, UnknownFormatError
+from core.errors import InputError, KeytraceError
 from core.progress import Progress
 from core.workspace import Workspace
 
@@ -42,16 +39,14 @@ STAFF = (("investigator", "investigator"), ("legal", "legal"), ("admin", "admin"
 @dataclass
 class Step:
     name: str
-    status: str = "done"          # done | not built yet | partly built
     detail: str = ""
     files: int = 0
     rows: int = 0
     seconds: float = 0.0
-    missing: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"step": self.name, "status": self.status, "detail": self.detail, "files": self.files,
-                "rows": self.rows, "seconds": round(self.seconds, 2), "missing": self.missing}
+        return {"step": self.name, "detail": self.detail, "files": self.files, "rows": self.rows,
+                "seconds": round(self.seconds, 2)}
 
 
 @dataclass
@@ -63,20 +58,6 @@ class BuildReport:
         s = Step(name)
         self.steps.append(s)
         return s
-
-    @property
-    def not_built(self) -> list[Step]:
-        return [s for s in self.steps if s.status != "done"]
-
-
-def _module(name: str) -> Any | None:
-    """Import ``name`` if this installation has it; None when the module itself does not exist."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
-            return None
-        raise
 
 
 def ingest_entry(settings: Settings, folder: Path, entry: dict[str, Any]) -> int:
@@ -92,17 +73,15 @@ def ingest_entry(settings: Settings, folder: Path, entry: dict[str, Any]) -> int
     return int(result.rows_added)
 
 
-Outcome = tuple[int, str | None, str | None]   # rows added, error sentence, unknown-format sentence
+Outcome = tuple[int, str | None]   # rows added, error sentence
 
 
 def _ingest_in_worker(job: tuple[Settings, Path, dict[str, Any]]) -> Outcome:
     """Worker-process wrapper: errors come back as their sentence (exception classes do not all pickle)."""
     try:
-        return ingest_entry(*job), None, None
-    except UnknownFormatError as exc:
-        return 0, None, str(exc)
+        return ingest_entry(*job), None
     except KeytraceError as exc:
-        return 0, str(exc), None
+        return 0, f"the demo file {job[2]['path']} was refused: {exc}"
 
 
 class Builder:
@@ -125,7 +104,7 @@ class Builder:
             started = time.monotonic()
             step = fn()
             step.seconds = time.monotonic() - started
-            self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
+            self.progress(f"{step.name}: done" + (f" ({step.detail})" if step.detail else ""))
 
         def independent() -> None:
             for fn in (self.leaks, self.chain, self.labels, self.claims):
@@ -133,7 +112,7 @@ class Builder:
 
         self.ingest_pipeline(meanwhile=independent)
         for step in self.report.steps[:4]:
-            self.progress(f"{step.name}: {step.status}" + (f" ({step.detail})" if step.detail else ""))
+            self.progress(f"{step.name}: done" + (f" ({step.detail})" if step.detail else ""))
         for fn in (self.detect, self.trace, self.ownership):   # these read what everything before loaded
             timed(fn)
         self.report.steps.sort(key=lambda s: STEP_ORDER.index(s.name) if s.name in STEP_ORDER else len(STEP_ORDER))
@@ -143,24 +122,15 @@ class Builder:
     def ingest_pipeline(self, meanwhile: Callable[[], None] | None = None) -> None:
         """Exchange exports, 3Commas logs, klines and API-key records, all through ``ingest_file``.
 
-        A format the pipeline does not read yet is refused by the sniffer (UnknownFormatError): its files
-        are reported, not loaded. The files go to worker processes: staging happens outside the write
-        lock, so one file stages while another merges, and ``meanwhile`` (the steps that do not need these
-        files: dump, chain, labels, claims) runs here at the same time.
+        The files go to worker processes: staging happens outside the write lock, so one file stages
+        while another merges, and ``meanwhile`` (the steps that do not need these files: dump, chain,
+        labels, claims) runs here at the same time. A refused file stops the build, naming it.
         """
-        from ingest.api import ingest_file
-
         groups = (("exchange exports", "ingest"), ("3Commas deal logs", "bot_log"), ("reference klines", "prices"),
                   ("API-key records (apiRestrictions)", "api_key"))
         steps = {load: self.report.step(name) for name, load in groups}
         started = time.monotonic()
         entries = [e for _, load in groups for e in self.files(load)]
-        if "api_key" not in inspect.signature(ingest_file).parameters:
-            step = steps["api_key"]
-            step.status, step.missing = "not built yet", ["ingest_file(api_key=...) for Binance apiRestrictions"]
-            step.detail = "the ingest pipeline cannot link an API-key record to its key yet"
-            entries = [e for e in entries if e["load"] != "api_key"]
-        refused: dict[str, str] = {}
         jobs = [(self.ws.settings, self.folder, e) for e in entries]
         if self.workers > 1 and len(jobs) > 8:
             ctx = multiprocessing.get_context("spawn")   # no fork of a process that has used DuckDB
@@ -169,30 +139,21 @@ class Builder:
                 if meanwhile:
                     meanwhile()
                 with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
-                    self._tally(steps, entries, outcomes, refused, bar)
+                    self._tally(steps, entries, outcomes, bar)
         else:
             if meanwhile:
                 meanwhile()
             with Progress("loading files", total=len(jobs), enabled=self.show_progress) as bar:
-                self._tally(steps, entries, map(_ingest_in_worker, jobs), refused, bar)
-        for load, step in steps.items():
-            missing = sorted(f for f in refused if any(e["format"] == f and e["load"] == load for e in entries))
-            if missing:
-                step.missing = missing
-                step.status = "not built yet" if step.files == 0 else "partly built"
-                step.detail = "the ingest pipeline does not read these formats yet: " + ", ".join(missing)
+                self._tally(steps, entries, map(_ingest_in_worker, jobs), bar)
+        for step in steps.values():
             step.seconds = time.monotonic() - started   # the four run together
-            if step.status == "done":
-                step.detail = "(timed together: loaded in parallel)"
+            step.detail = "(timed together: loaded in parallel)"
 
     @staticmethod
     def _tally(steps: dict[str, Step], entries: list[dict[str, Any]], outcomes: Iterable[Outcome],
-               refused: dict[str, str], bar: Progress) -> None:
-        for entry, (added, error, unknown) in zip(entries, outcomes, strict=True):
+               bar: Progress) -> None:
+        for entry, (added, error) in zip(entries, outcomes, strict=True):
             bar.advance()
-            if unknown is not None:   # the sniffer does not know this format: not built yet
-                refused.setdefault(entry["format"], unknown)
-                continue
             if error is not None:
                 raise InputError(error)
             steps[entry["load"]].files += 1
@@ -212,13 +173,9 @@ class Builder:
 
     # ------------------------------------------------------------------------------ chain
     def chain(self) -> Step:
+        from ingest.chain import files
+
         step = self.report.step("on-chain transfers")
-        files = _module("ingest.chain.files")
-        if files is None or not callable(getattr(files, "import_file", None)):
-            step.status = "not built yet"
-            step.missing = ["ingest.chain.files.import_file (ethereum-etl token_transfers + blocks)"]
-            step.detail = "the chain file import is not in this installation yet"
-            return step
         # blocks first: the token-transfer CSV carries block numbers, the blocks file their times
         blocks = 0
         for entry in self.files("chain_blocks") + self.files("chain"):
@@ -230,13 +187,9 @@ class Builder:
         return step
 
     def labels(self) -> Step:
+        from queries import labels
+
         step = self.report.step("address labels")
-        labels = _module("queries.labels")
-        if labels is None or not callable(getattr(labels, "import_labels", None)):
-            step.status = "not built yet"
-            step.missing = ["queries.labels.import_labels"]
-            step.detail = "the address-label import is not in this installation yet"
-            return step
         for entry in self.files("labels"):
             result = labels.import_labels(self.ws, self.folder / entry["path"], actor=ACTOR)
             step.files += 1
@@ -245,23 +198,17 @@ class Builder:
 
     # ------------------------------------------------------------------------------ people and claims
     def claims(self) -> Step:
-        step = self.report.step("claims")
-        auth, claims = _module("app.auth"), _module("app.claims")
-        if auth is None or claims is None:
-            step.status = "not built yet"
-            step.missing = [m for m, mod in (("app.auth", auth), ("app.claims", claims)) if mod is None]
-            step.detail = "the claim workflow is not in this installation yet"
-            return step
+        from app import auth, claims
         from app import uploads as portal
-        from app.demo.claims import password_for
+
+        step = self.report.step("claims")
+        from incident_demo.claims import password_for
 
         for username, role in STAFF:
             password = password_for(self.seed, username)
             auth.create_user(self.ws, None, username=username, password=password, role=role)
             self.report.users.append({"username": username, "role": role, "password": password})
         doc = json.loads((self.folder / self.files("claims")[0]["path"]).read_text())
-        ownership = _module("queries.ownership")
-        proofs_missing = False
         proved = uploads = 0
         for c in doc["claims"]:
             user = auth.register_victim(self.ws, username=c["username"], password=c["password"],
@@ -276,56 +223,41 @@ class Builder:
                 portal.attach_upload(self.ws, user, claim_id, self.folder / rel)
                 uploads += 1
             if c["signs_wallet"] and c["wallet_address"]:
-                if ownership is None:
-                    proofs_missing = True
-                    continue
-                self._prove_wallet(claims, user, claim_id, c)
+                self._prove_wallet(user, claim_id, c)
                 proved += 1
         step.files = 1
         step.detail = f"{step.rows} claims filed, {uploads} exports attached, wallets proved by signature: {proved}"
-        if proofs_missing:
-            step.status = "partly built"
-            step.missing = ["queries.ownership (wallet challenges and EIP-191 signature checks)"]
-            step.detail += "; wallet proofs not built yet (queries.ownership is missing)"
         return step
 
-    def _prove_wallet(self, claims: Any, user: Any, claim_id: int, c: dict[str, Any]) -> None:
+    def _prove_wallet(self, user: Any, claim_id: int, c: dict[str, Any]) -> None:
         from eth_account import Account as EthAccount
         from eth_account.messages import encode_defunct
 
-        from app.demo.world import wallet_key
+        from app import claims
+        from incident_demo.world import wallet_key
 
         challenge = claims.wallet_challenge(self.ws, user, claim_id, c["wallet_address"])
-        message = challenge["message"] if isinstance(challenge, dict) else challenge.message
-        nonce = challenge["nonce"] if isinstance(challenge, dict) else challenge.nonce
+        message, nonce = challenge.message, challenge.nonce
         key = wallet_key(self.seed, c["exchange"], c["account"])
         signed = EthAccount.sign_message(encode_defunct(text=message), private_key=key)
         claims.verify_wallet(self.ws, user, claim_id, nonce, "0x" + bytes(signed.signature).hex().removeprefix("0x"))
 
     # ------------------------------------------------------------------------------ detection
     def detect(self) -> Step:
-        step = self.report.step("detection")
-        detect = _module("queries.detect")
-        if detect is None or not callable(getattr(detect, "detect", None)):
-            step.status = "not built yet"
-            step.missing = ["queries.detect"]
-            step.detail = "detection is not in this installation yet"
-            return step
-        summary = detect.detect(self.ws, actor=ACTOR)
-        data = summary.as_dict() if hasattr(summary, "as_dict") else {}
-        step.rows = int(data.get("unauthorized_trades", data.get("findings", 0)) or 0)
-        step.detail = ", ".join(f"{k} {v}" for k, v in sorted(data.items()) if isinstance(v, int))[:300]
-        return step
+        from queries.detect import detect
 
+        step = self.report.step("detection")
+        summary = detect(self.ws, actor=ACTOR)
+        step.rows = summary.unauthorized
+        step.detail = (f"{summary.trades_scored} executions scored, {summary.unauthorized} unauthorised in "
+                       f"{summary.accounts} accounts, {summary.campaigns} campaigns")
+        return step
 
     # ------------------------------------------------------------------------------ ownership
     def ownership(self) -> Step:
+        from queries import ownership
+
         step = self.report.step("ownership evidence")
-        ownership = _module("queries.ownership")
-        if ownership is None or not callable(getattr(ownership, "evidence_level", None)):
-            step.status, step.missing = "not built yet", ["queries.ownership.evidence_level"]
-            step.detail = "ownership grading is not in this installation yet"
-            return step
         with self.ws.db.read() as con:
             ids = [int(r[0]) for r in con.execute("SELECT id FROM claims ORDER BY id").fetchall()]
         levels = [ownership.evidence_level(self.ws, i).level for i in ids]
@@ -336,12 +268,9 @@ class Builder:
 
     # ------------------------------------------------------------------------------ tracing
     def trace(self) -> Step:
+        from queries import trace as tracing
+
         step = self.report.step("fund-flow trace")
-        tracing = _module("queries.trace")
-        if tracing is None or not callable(getattr(tracing, "trace", None)):
-            step.status, step.missing = "not built yet", ["queries.trace"]
-            step.detail = "tracing is not in this installation yet"
-            return step
         seeds: list[str] = []
         for entry in self.files("trace_seeds"):
             with (self.folder / entry["path"]).open(newline="") as fh:

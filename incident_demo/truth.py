@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, localcontext
 
-from app.demo.markets import STABLE, Markets
-from app.demo.world import Account, Fill
+from incident_demo.markets import STABLE, Markets
+from incident_demo.world import Account, Fill
 
 Q18 = Decimal("1e-18")
 
