@@ -183,6 +183,19 @@ def run_trace(ws: Workspace, actor: User, seeds: list[str], model: str, hops: in
     return result.as_dict()
 
 
+def holdings_on(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
+    """What the database holds, as (label, count) in display order (app/sql/database_holdings.sql)."""
+    [row] = rows(con, sql("database_holdings"))
+    return [(label, int(value)) for label, value in row.items()]
+
+
+def holdings(db: str | None) -> list[tuple[str, int]]:
+    """:func:`holdings_on` for the database at ``db`` (``keytrace demo``, the tests)."""
+    ws = Workspace.open(db)
+    with ws.db.read() as con:
+        return holdings_on(con)
+
+
 def last_detection(ws: Workspace) -> datetime | None:
     """When detection last finished (None: it never ran, so no loss is computed for anyone yet)."""
     if not has_detection(present(ws)):

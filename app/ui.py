@@ -226,3 +226,20 @@ def freshness_note(ws: Workspace, user: User) -> None:
 
     text, stale = analysis.freshness_text(analysis.freshness(ws), staff=user.is_staff)
     (st.warning if stale else st.caption)(text)
+
+
+def token_amount(row: dict[str, Any], *, short: bool = False) -> str:
+    """A traced amount as the reports show it, in token units with the token's symbol: "100,000 USDT"
+    (exact; ``short`` rounds to cents, or four significant digits below 1, marked "~" when it rounds).
+    ``row`` holds ``amount`` (token units when ``whole``, else raw units) and ``coin``."""
+    from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+
+    shown, mark = Decimal(dec(row["amount"])), ""
+    if short and shown:
+        with localcontext(prec=100):
+            step = Decimal("0.01") if abs(shown) >= 1 else Decimal(1).scaleb(shown.adjusted() - 3)
+            rounded = shown.quantize(step, ROUND_HALF_EVEN)
+        if rounded != shown:
+            shown, mark = rounded, "~"
+    unit = row["coin"] if row["whole"] else f"raw units of {row['coin']}"
+    return f"{mark}{shown:,f} {unit}"

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
                      details={"seed": args.seed, "accounts": args.accounts})
     seconds = time.monotonic() - started
 
-    from app.views.home import holdings
+    from app.analysis import holdings
 
     figures = holdings(str(db_path))
     victims = _victim_logins(out)

@@ -38,12 +38,10 @@ def render() -> None:
     exchange = c2.selectbox("Exchange", [ALL, *exchanges], key="q_exchange")
     assignment = c3.selectbox("Assigned", [ALL, "Assigned to me", "Unassigned"], key="q_assigned")
     search = c4.text_input("Claim number or UID", key="q_search")
-    term = search.strip().lower()
-    listed = [r for r in everyone
-              if (status == ALL or r["status"] == status) and (exchange == ALL or r["exchange"] == exchange)
-              and (assignment != "Assigned to me" or r["assigned_to"] == user.username)
-              and (assignment != "Unassigned" or r["assigned_to"] is None)
-              and (not term or term == str(r["id"]) or term in r["account"].lower())]
+    listed = claims.list_claims(ws, user, status=None if status == ALL else status,
+                                exchange=None if exchange == ALL else exchange,
+                                assigned_to=user.id if assignment == "Assigned to me" else None,
+                                unassigned=assignment == "Unassigned", search=search)
     st.caption(f"{len(listed)} of {len(everyone)} claims")
     ui.table([{"claim": r["id"], "status": claims.STATUS_LABELS[r["status"]], "exchange": r["exchange"],
                "UID": r["account"], "claimed loss (USD)": _money(r["claimed_loss_usd"]),

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Any
 
 import streamlit as st
 
@@ -28,20 +26,6 @@ def _label(text: str, limit: int = 60) -> str:
 
 def _short(address: str) -> str:
     return address[:8] + "..." + address[-4:] if len(address) > 14 else address
-
-
-def amount(row: dict[str, Any], *, short: bool = False) -> str:
-    """A traced amount as the reports show it, in token units with the token's symbol: "100,000 USDT"
-    (exact; ``short`` rounds to cents, or four significant digits below 1, marked "~" when it rounds)."""
-    shown, mark = Decimal(ui.dec(row["amount"])), ""
-    if short and shown:
-        with localcontext(prec=100):
-            step = Decimal("0.01") if abs(shown) >= 1 else Decimal(1).scaleb(shown.adjusted() - 3)
-            rounded = shown.quantize(step, ROUND_HALF_EVEN)
-        if rounded != shown:
-            shown, mark = rounded, "~"
-    unit = row["coin"] if row["whole"] else f"raw units of {row['coin']}"
-    return f"{mark}{shown:,f} {unit}"
 
 
 def _trace_form(ws: Workspace, user: User) -> None:
@@ -100,8 +84,8 @@ def render() -> None:
             lines.append(f'"{_label(n)}" [label="{_label(_short(n))}"];')
     for e in edges:
         lines.append(f'"{_label(e["from_address"])}" -> "{_label(e["to_address"])}" '
-                     f'[label="{_label(amount(e, short=True))} ({e["transfers"]})", '
-                     f'tooltip="{_label(amount(e), 200)} in {ui.plural(e["transfers"], "transfer")}"];')
+                     f'[label="{_label(ui.token_amount(e, short=True))} ({e["transfers"]})", '
+                     f'tooltip="{_label(ui.token_amount(e), 200)} in {ui.plural(e["transfers"], "transfer")}"];')
     lines.append("}")
     st.graphviz_chart("\n".join(lines), width="stretch")
     st.caption(f"Red: seed addresses. Blue: cash-out points. Edge labels: tainted amount in token units, "
@@ -110,7 +94,7 @@ def render() -> None:
     st.subheader("Cash-out points")
     if cash:
         ui.table([{"address": c["address"], "entity": c["entity"], "category": c["category"], "token": c["coin"],
-                   "tainted amount": amount(c),
+                   "tainted amount": ui.token_amount(c),
                    "first (UTC)": c["first_utc"].strftime("%Y-%m-%d %H:%M"),
                    "last (UTC)": c["last_utc"].strftime("%Y-%m-%d %H:%M"), "paths": c["path_count"]}
                   for c in cash], key="ff_cash")

@@ -75,7 +75,7 @@ def render() -> None:
     st.title("Incident overview")
     detection = analysis.has_detection(analysis.present(ws))
     with ws.db.read() as con:  # one connection for every figure of the page
-        figures = home.holdings_on(con)
+        figures = analysis.holdings_on(con)
         if detection:
             totals = analysis.fetch(con, user, "overview_totals")[0]
             by_day = analysis.fetch(con, user, "losses_by_day")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.views.home import holdings
+from app.analysis import holdings
 from core.errors import InputError
 from core.workspace import Workspace
 from incident_demo.build import Builder

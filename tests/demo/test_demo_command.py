@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from app.views.home import holdings
+from app.analysis import holdings
 from core.workspace import Workspace
 from incident_demo.claims import NAMES_ACCOUNT
 
