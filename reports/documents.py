@@ -12,23 +12,10 @@ from typing import Any
 
 from queries.coverage import COVERAGE_KINDS
 from reports.bundle import downsample, thin_markers
+from reports.charts import FlowEdge, FlowNode, TimelineBar, balance_chart, flow_diagram, price_chart, timeline
 from reports.exports import coin_name, dec, iso, token_amount, usd
 from reports.facts import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
-from reports.pdf import (
-    Chart,
-    FlowEdge,
-    FlowNode,
-    KeyValues,
-    Para,
-    ReportDocument,
-    Section,
-    Table,
-    TimelineBar,
-    balance_chart,
-    flow_diagram,
-    price_chart,
-    timeline,
-)
+from reports.pdf import Chart, KeyValues, Para, ReportDocument, Section, Table
 
 REASON_CODES = (
     "Reason codes are written by `keytrace detect` (queries/sql/trade_scores.sql says how each is "

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pypdf import PdfReader
 
-from reports import pdf
+from reports import charts, pdf
 
 
 def _pages(data: bytes) -> list[str]:
@@ -42,12 +42,12 @@ def test_charts_draw_their_labels_as_text() -> None:
     t0 = datetime(2022, 12, 1, tzinfo=UTC)
     ref = [(t0.replace(hour=h), Decimal("0.1") + Decimal(h) / 100) for h in range(10)]
     trades = [(t0.replace(hour=5), Decimal("0.5"), True), (t0.replace(hour=2), Decimal("0.1"), False)]
-    nodes = [pdf.FlowNode("a", "seed 0xaaa", 0, "seed"), pdf.FlowNode("b", "Binance 0xbbb", 1, "cash_out")]
+    nodes = [charts.FlowNode("a", "seed 0xaaa", 0, "seed"), charts.FlowNode("b", "Binance 0xbbb", 1, "cash_out")]
     doc = pdf.ReportDocument("Charts", "c", [("Case", "T")], t0, [pdf.Section("Figures", [
-        pdf.Chart(pdf.price_chart("XYZ/USDT", ref, trades, "kucoin 1h"), "Figure 1"),
-        pdf.Chart(pdf.balance_chart("U1", {"USDT": [(t0, Decimal(5)), (t0.replace(hour=3), Decimal(1))]}), "Figure 2"),
-        pdf.Chart(pdf.flow_diagram(nodes, [pdf.FlowEdge("a", "b", "12.5 USDT")], "flow"), "Figure 3"),
-        pdf.Chart(pdf.price_chart("EMPTY/USDT", [], [], "none"), "Figure 4")])])
+        pdf.Chart(charts.price_chart("XYZ/USDT", ref, trades, "kucoin 1h"), "Figure 1"),
+        pdf.Chart(charts.balance_chart("U1", {"USDT": [(t0, Decimal(5)), (t0.replace(hour=3), Decimal(1))]}), "Figure 2"),
+        pdf.Chart(charts.flow_diagram(nodes, [charts.FlowEdge("a", "b", "12.5 USDT")], "flow"), "Figure 3"),
+        pdf.Chart(charts.price_chart("EMPTY/USDT", [], [], "none"), "Figure 4")])])
     text = " ".join(_pages(pdf.render(doc)))
     for label in ("XYZ/USDT: trade prices against the reference price", "reference close (kucoin 1h)",
                   "unauthorised trades", "Account U1: balance per asset over time", "seed 0xaaa", "Binance 0xbbb",
