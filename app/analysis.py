@@ -101,8 +101,8 @@ def in_token_units(found: list[dict[str, Any]], raw: str) -> list[dict[str, Any]
     fallback and conversion as the PDF reports and bundles."""
     from decimal import Decimal
 
+    from core.formatting import coin_name, token_amount
     from reports.bundle import KNOWN_TOKENS
-    from reports.exports import coin_name, token_amount
 
     for r in found:
         token = str(r["token"])

@@ -196,7 +196,7 @@ def dec(value: object) -> str:
     """An exact decimal as plain digits (no exponent, no trailing zeros): 0.0000009, 1250.5."""
     from decimal import Decimal
 
-    from reports.exports import dec as exact
+    from core.formatting import dec as exact
 
     if value is None:
         return ""

@@ -10,10 +10,10 @@ from datetime import datetime
 from decimal import Context, Decimal
 from typing import Any
 
+from core.formatting import coin_name, dec, iso, token_amount, usd
 from queries.coverage import COVERAGE_KINDS
 from reports.bundle import downsample, thin_markers
 from reports.charts import FlowEdge, FlowNode, TimelineBar, balance_chart, flow_diagram, price_chart, timeline
-from reports.exports import coin_name, dec, iso, token_amount, usd
 from reports.facts import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
 from reports.pdf import Chart, KeyValues, Para, ReportDocument, Section, Table
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from app.cli import main
+from core.formatting import dec, iso, token_amount, usd
 from core.workspace import Workspace
 from queries import runner
 from reports import sign
-from reports.exports import dec, iso, token_amount, usd
 from tests.reports import casebuilder as cb
 from tests.reports.conftest import UnitCert, flat, pdf_pages
 

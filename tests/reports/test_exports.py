@@ -13,7 +13,8 @@ import pytest
 import stix2
 from stix2validator import ValidationOptions, validate_string
 
-from reports import exports
+from core import formatting
+from reports import exports, sharing
 from reports.facts import (
     AttackerAddress,
     Campaign,
@@ -29,7 +30,7 @@ T0 = datetime(2022, 12, 10, 3, 0, tzinfo=UTC)
 @pytest.mark.parametrize("cell", ["=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=x", "\r=x",
                                   "=HYPERLINK(\"http://x\")"])
 def test_formula_cells_are_neutralised(cell: str) -> None:
-    data = exports.csv_bytes(["col", cell], [[cell, "ok"]])
+    data = formatting.csv_bytes(["col", cell], [[cell, "ok"]])
     rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
     assert rows[0][1] == "'" + cell
     assert rows[1][0] == "'" + cell
@@ -38,23 +39,23 @@ def test_formula_cells_are_neutralised(cell: str) -> None:
 
 @pytest.mark.parametrize("number", ["-12.5", "-3", "0.000001"])
 def test_plain_numbers_stay_numbers(number: str) -> None:
-    data = exports.csv_bytes(["amount"], [[Decimal(number)]])
+    data = formatting.csv_bytes(["amount"], [[Decimal(number)]])
     assert list(csv.reader(io.StringIO(data.decode())))[1][0] == number
 
 
 def test_dollars_are_grouped_and_rounded_to_cents() -> None:
-    assert exports.usd(Decimal("2386420.49306584")) == "2,386,420.49"
-    assert exports.usd(Decimal("7285.215")) == "7,285.22"
-    assert exports.usd(Decimal("-1.005")) == "-1.01"
-    assert exports.usd(Decimal("99999999999999999999.995")) == "100,000,000,000,000,000,000.00"
-    assert exports.usd(0) == "0.00" and exports.usd(None) == ""
+    assert formatting.usd(Decimal("2386420.49306584")) == "2,386,420.49"
+    assert formatting.usd(Decimal("7285.215")) == "7,285.22"
+    assert formatting.usd(Decimal("-1.005")) == "-1.01"
+    assert formatting.usd(Decimal("99999999999999999999.995")) == "100,000,000,000,000,000,000.00"
+    assert formatting.usd(0) == "0.00" and formatting.usd(None) == ""
 
 
 def test_decimals_are_exact_strings() -> None:
-    assert exports.dec(Decimal("0.100000000000000000")) == "0.1"
-    assert exports.dec(Decimal("1E+3")) == "1000"
-    assert exports.dec(None) == ""
-    assert exports.token_amount("115792089237316195423570985008687907853269984665640564039457584007913129639935",
+    assert formatting.dec(Decimal("0.100000000000000000")) == "0.1"
+    assert formatting.dec(Decimal("1E+3")) == "1000"
+    assert formatting.dec(None) == ""
+    assert formatting.token_amount("115792089237316195423570985008687907853269984665640564039457584007913129639935",
                                 18) == Decimal("115792089237316195423570985008687907853269984665640564039457.584007913129639935")
 
 
@@ -73,18 +74,18 @@ def _cash_out() -> list[CashOutPoint]:
 
 
 def test_stix_bundle_passes_the_oasis_validator_in_strict_mode() -> None:
-    data = exports.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0)
+    data = sharing.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0)
     result = validate_string(data.decode(), ValidationOptions(version="2.1", strict=True))
     assert result.is_valid, [str(e) for e in result.errors]
     assert not result.warnings, [str(w) for w in result.warnings]
     # the same campaign and address keep their ids from one export to the next
-    again = exports.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0.replace(year=2023))
+    again = sharing.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0.replace(year=2023))
     ids = {o["id"] for o in json.loads(data)["objects"]}
     assert {o["id"] for o in json.loads(again)["objects"] if o["type"] != "bundle"} == ids
 
 
 def test_stix_bundle_parses_with_stix2() -> None:
-    data = exports.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0)
+    data = sharing.stix_bundle(_addresses(), _campaigns(), _cash_out(), T0)
     bundle = stix2.parse(data.decode(), allow_custom=False, version="2.1")
     types = [o.type for o in bundle.objects]
     assert types.count("campaign") == 1
@@ -98,7 +99,7 @@ def test_stix_bundle_parses_with_stix2() -> None:
 
 
 def test_misp_event_has_coin_address_objects() -> None:
-    event = json.loads(exports.misp_event("t", _addresses(), _campaigns(), _cash_out(), T0))["Event"]
+    event = json.loads(sharing.misp_event("t", _addresses(), _campaigns(), _cash_out(), T0))["Event"]
     assert event["info"] == "t" and event["date"] == "2022-12-10"
     values = {a["value"] for o in event["Object"] for a in o["Attribute"] if a["object_relation"] == "address-crypto"}
     assert values == {"0x" + "be" * 20, "0x" + "c'" * 20, "0x" + "d4" * 20}
@@ -118,7 +119,7 @@ def test_ic3_records_name_dates_amounts_coins_hashes_and_addresses() -> None:
     ledger = [LedgerTransfer(T0, "withdrawal", "USDT", Decimal("-250.5"), "0xvictim", "0xtxw", "ETH")]
     edges = [TraceEdge("tr", 2, 1, "0xtxc", "0xdac1", "USDT", 6, "0xmid", "0x" + "d4" * 20, T0, 5,
                        "600000000", Decimal("600000000"))]
-    recs = exports.ic3_records(trades, ledger, edges, _cash_out(), "binance", "U1")
+    recs = sharing.ic3_records(trades, ledger, edges, _cash_out(), "binance", "U1")
     by_type = {r.record_type: r for r in recs}
     loss = by_type["loss"]
     assert (loss.amount, loss.coin, loss.usd_value, loss.exchange) == (Decimal("56"), "USDT", Decimal("45.2"), "binance")
@@ -127,10 +128,10 @@ def test_ic3_records_name_dates_amounts_coins_hashes_and_addresses() -> None:
     c = by_type["attacker_cash_out"]
     assert (c.amount, c.coin, c.sending_address, c.receiving_address, c.transaction_hash) == (
         Decimal("600"), "USDT", "0xmid", "0x" + "d4" * 20, "0xtxc")
-    rows = list(csv.DictReader(io.StringIO(exports.ic3_csv(recs).decode())))
+    rows = list(csv.DictReader(io.StringIO(sharing.ic3_csv(recs).decode())))
     assert [r["record_type"] for r in rows] == [r.record_type for r in recs]
     assert rows[0]["date_utc"] == "2022-12-10T03:00:00Z"
-    js = json.loads(exports.ic3_json(recs, {"claim_id": 1}))
+    js = json.loads(sharing.ic3_json(recs, {"claim_id": 1}))
     assert js["transactions"][0]["amount"] in {"56", "250.5", "600"}
 
 

@@ -17,10 +17,10 @@ import stix2
 from stix2validator import ValidationOptions, validate_string
 
 from app.cli import main
+from core.formatting import coin_name, dec, iso, token_amount, usd
 from core.workspace import Workspace
 from queries import runner
 from reports import sign
-from reports.exports import coin_name, dec, iso, token_amount, usd
 from tests.reports import casebuilder as cb
 from tests.reports.conftest import flat, pdf_pages
 
