@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import analysis, auth, claims, ui, uploads
+from app import analysis, auth, claim_findings, claims, ui, uploads
 from app.auth import User
 from core.workspace import Workspace
 
@@ -63,12 +63,12 @@ def render() -> None:
     claim_id = st.selectbox("Open claim", ids, index=ids.index(start) if start in ids else 0, key="q_claim",
                             format_func=lambda i: f"Claim {i}: {by_id[i]['exchange']} {by_id[i]['account']}")
     st.session_state[OPEN] = claim_id
-    found = ui.attempt(lambda: claims.detail(ws, user, claim_id), waiting="Loading...")
+    found = ui.attempt(lambda: claim_findings.detail(ws, user, claim_id), waiting="Loading...")
     if found is not None:
         _detail(ws, user, found)
 
 
-def _detail(ws: Workspace, user: User, found: claims.Detail) -> None:
+def _detail(ws: Workspace, user: User, found: claim_findings.Detail) -> None:
     claim, hist, loss = found.claim, found.history, found.computed_loss
     st.header(f"Claim {claim.id}: {claims.STATUS_LABELS[claim.status]}")
     left, right = st.columns(2)
@@ -167,10 +167,10 @@ def _decide(ws: Workspace, user: User, claim_id: int, u: uploads.Upload, *, acce
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=200)
-def _assess(db: str, user_id: int, username: str, role: str, claim_id: int, as_of: str) -> claims.Assessment:
+def _assess(db: str, user_id: int, username: str, role: str, claim_id: int, as_of: str) -> claim_findings.Assessment:
     """Fraud signals compare every claim with every account (seconds on a large case): computed once per
     claim change and kept for five minutes."""
-    return claims.assessment(ui.workspace(), User(user_id, username, role), claim_id)
+    return claim_findings.assessment(ui.workspace(), User(user_id, username, role), claim_id)
 
 
 def _assessment(user: User, claim: claims.Claim) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import streamlit as st
 
-from app import analysis, claims, ui, uploads
+from app import analysis, claim_findings, claims, ui, uploads
 from app.auth import User
 from core.errors import InputError, KeytraceError, Problem, UnknownFormatError
 from core.evidence import safe_name
@@ -41,7 +41,7 @@ def render() -> None:
     ids = list(by_id)
     index = ids.index(int(wanted)) if wanted is not None and int(wanted) in by_id else len(ids) - 1
     claim_id = st.selectbox("Claim", ids, index=index, format_func=lambda i: _label(by_id[i]), key="mc_claim")
-    found = ui.attempt(lambda: claims.detail(ws, user, claim_id), waiting="Loading...")
+    found = ui.attempt(lambda: claim_findings.detail(ws, user, claim_id), waiting="Loading...")
     if found is None:
         return
     claim = found.claim
@@ -68,7 +68,7 @@ def render() -> None:
         _dispute(ws, user, claim)
 
 
-def _status(ws: Workspace, found: claims.Detail) -> None:
+def _status(ws: Workspace, found: claim_findings.Detail) -> None:
     hist = found.history
     st.subheader("Status history")
     ui.table([{"when (UTC)": h.at.strftime("%Y-%m-%d %H:%M"), "status": claims.STATUS_LABELS[h.status],

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app import claims, uploads
+from app import claim_findings, claims, uploads
 from core.errors import InputError
 from core.workspace import Workspace
 from tests.app.conftest import AppFor, People
@@ -35,9 +35,9 @@ def test_a_claim_on_someone_elses_uid_shows_no_findings_and_takes_no_uploads(
         assert con.execute("SELECT count(*) FROM trades").fetchall() == before
         assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(0,)]
     # staff still see the figures, and see why
-    assert claims.detail(ws, people.investigator, theirs).computed_loss is not None
+    assert claim_findings.detail(ws, people.investigator, theirs).computed_loss is not None
     assert ("SHARED_UID", f"account binance:111 is also claimed in claim {mine}") in \
-        claims.assessment(ws, people.investigator, theirs).fraud_signals
+        claim_findings.assessment(ws, people.investigator, theirs).fraud_signals
     # once staff reject the bogus claim, it no longer blocks the account's holder
     claims.set_status(ws, people.investigator, theirs, "rejected", "the claimant could not show the account is theirs")
     upload = tmp_path / "export.csv"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app import claims, uploads
+from app import claim_findings, claims, uploads
 from core import audit
 from core.errors import (
     AccessDenied,
@@ -86,7 +86,7 @@ def test_a_victim_sees_only_their_own_claims(ws: Workspace, people: People) -> N
     other = people.other_victim
     assert claims.list_claims(ws, other) == []
     for call in (lambda: claims.get_claim(ws, other, cid), lambda: claims.history(ws, other, cid),
-                 lambda: claims.dispute(ws, other, cid, "mine"), lambda: claims.computed_loss(ws, other, cid)):
+                 lambda: claims.dispute(ws, other, cid, "mine"), lambda: claim_findings.computed_loss(ws, other, cid)):
         with pytest.raises(NotFound, match=f"no claim {cid} that you can see"):
             call()
     assert [r["id"] for r in claims.list_claims(ws, people.investigator)] == [cid]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app import claims, uploads
+from app import claim_findings, claims, uploads
 from app.cli import main
 from core.errors import DetectionError, EvidenceOfAnotherAccount
 from core.workspace import Workspace
@@ -65,7 +65,7 @@ def test_another_accounts_file_is_held_with_a_fraud_signal_and_detection_complet
     assert _count(ws, f"SELECT count(*) FROM executions WHERE account = '{OTHER}'") == [(0,)]
     assert _count(ws, "SELECT state FROM claim_evidence") == [("quarantined",)]
     assert ws.settings.evidence_dir.joinpath(held.evidence_sha256[:2], f"{held.evidence_sha256}.ktev").is_file()
-    signals = claims.assessment(ws, people.investigator, cid).fraud_signals
+    signals = claim_findings.assessment(ws, people.investigator, cid).fraud_signals
     assert any(s == "UPLOAD_HELD" and "my export.csv" in d and f"binance:{ACCOUNT}" in d for s, d in signals), signals
     # the same executions in another file (oldest first, so another SHA-256) are caught as well
     reordered = tmp_path / "reordered.csv"
@@ -106,7 +106,7 @@ def test_a_disputed_file_in_two_accounts_leaves_one_out_and_detection_completes(
     cid = _claim(ws, people)
     claims.set_status(ws, people.investigator, cid, "in_review")
     claims.set_status(ws, people.investigator, cid, "verified")
-    said = claims.detail(ws, people.victim, cid).explanation
+    said = claim_findings.detail(ws, people.victim, cid).explanation
     assert any("left this account out because its evidence is in dispute" in s for s in said), said
 
 
@@ -161,7 +161,7 @@ def test_a_contradicting_upload_is_held_until_staff_accept_it(ws: Workspace, peo
     done = uploads.review_upload(ws, people.investigator, cid, held.evidence_sha256, accept=True)
     assert done.state == "accepted" and done.rows_added == 7
     assert _count(ws, "SELECT state FROM claim_evidence ORDER BY attached_at") == [("accepted",), ("accepted",)]
-    signals = claims.assessment(ws, people.investigator, cid).fraud_signals
+    signals = claim_findings.assessment(ws, people.investigator, cid).fraud_signals
     assert not [s for s, _d in signals if s == "UPLOAD_HELD"]
     # a rejection needs a reason the victim sees
     with pytest.raises(Exception, match="not held for review"):

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app import access, analysis, auth, claims, reports_access, sql_console, uploads
+from app import access, analysis, auth, claim_findings, claims, reports_access, sql_console, uploads
 from app.auth import User
 from core.errors import AccessDenied, KeytraceError, NotFound
 from core.workspace import Workspace
@@ -82,7 +82,7 @@ EXERCISE: dict[str, Exerciser] = {
     "claims.set_status": lambda ws, u, c: claims.set_status(ws, u, c, "in_review"),
     "claims.assign": lambda ws, u, c: claims.assign(ws, u, c, "ines"),
     "claims.note": lambda ws, u, c: claims.add_note(ws, u, c, "called the victim"),
-    "claims.read_notes": lambda ws, u, c: claims.assessment(ws, u, c),
+    "claims.read_notes": lambda ws, u, c: claim_findings.assessment(ws, u, c),
     "claims.read_uploads": _read_upload,
     "analysis.read": lambda ws, u, c: analysis.run(ws, u, "overview_totals"),
     "detection.run": lambda ws, u, c: analysis.run_detection(ws, u),
