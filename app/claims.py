@@ -12,6 +12,10 @@ Rules every function keeps:
 * every change is one write transaction with its :func:`core.audit.record` entry (no personal data in
   the audit details);
 * internal notes are never returned to a victim.
+
+Its length (about 420 lines) is one workflow's functions, each small, with the rules above kept in one
+place; uploads (app/uploads.py) and what keytrace concluded about a claim (app/claim_findings.py) live
+apart.
 """
 
 from __future__ import annotations

@@ -20,6 +20,9 @@ Layout (every path is listed in ``manifest.json`` with how the build step loads 
     investigation/counterparty_withdrawal_addresses.csv   the venues' answer: seeds of the fund-flow trace
     claims/claims.json
     ground_truth/ground_truth.json, trades.csv, accounts.csv, campaigns.csv, cash_out_points.csv, claims.csv
+
+Its length (about 420 lines) is the one writer of every demo file and of the manifest that names them;
+the world model is incident_demo/world.py and the export formats incident_demo/exports.py.
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@
 3. **Merge** (``ws.db.write()``, one transaction): the evidence file is stored, the staged file is
    attached read-only and ``merge_<kind>.sql`` adds only rows whose (natural key, occurrence) the
    account lacks; the run, its rejects and an audit entry are written in the same transaction.
+
+Its length (about 400 lines) is the two halves of one contract, staging and merging, which share the
+staged-table layout; splitting them would split that layout across modules.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ generation time and the report's identifiers. The drawings a :class:`Chart` hold
 :mod:`reports.charts`.
 
 Only rendering lives here; :mod:`reports.bundle` gathers the facts and builds the document.
+
+Its length (about 470 lines) is the table layout (column fitting, wrapping and fallback fonts), which has
+to measure text with the fonts registered here; the drawings are reports/charts.py.
 """
 
 from __future__ import annotations
