@@ -15,7 +15,7 @@ from app.auth import User
 from app.claims import Claim, History
 from core.db import rows
 from core.workspace import Workspace
-from queries import ownership
+from ingest import ownership
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,8 @@ from core.db import rows, utcnow
 from core.errors import AccessDenied, InputError, NotFound
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
-from queries import ownership
-from queries.ownership import Challenge, WalletVerification
+from ingest import ownership
+from ingest.ownership import Challenge, WalletVerification
 
 STATUSES = ("submitted", "in_review", "verified", "rejected", "referred", "closed")
 STATUS_LABELS = {

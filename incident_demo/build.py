@@ -2,8 +2,8 @@
 
 Steps: exchange exports, 3Commas deal logs, reference klines and API-key records through
 ``ingest.api.ingest_file`` (in worker processes); meanwhile the leaked-key dump (``ingest.leaks``), chain
-files (``ingest.chain.files``), address labels (``queries.labels``), users and claims (``app.auth``,
-``app.claims``: filing, the claimant's own exports attached, wallet proofs through ``queries.ownership``);
+files (``ingest.chain.files``), address labels (``ingest.labels``), users and claims (``app.auth``,
+``app.claims``: filing, the claimant's own exports attached, wallet proofs through ``ingest.ownership``);
 then detection (``queries.detect``), a haircut trace from the counterparties' withdrawal addresses
 (``queries.trace``) and the claims' ownership evidence levels.
 
@@ -187,7 +187,7 @@ class Builder:
         return step
 
     def labels(self) -> Step:
-        from queries import labels
+        from ingest import labels
 
         step = self.report.step("address labels")
         for entry in self.files("labels"):
@@ -255,7 +255,7 @@ class Builder:
 
     # ------------------------------------------------------------------------------ ownership
     def ownership(self) -> Step:
-        from queries import ownership
+        from ingest import ownership
 
         step = self.report.step("ownership evidence")
         with self.ws.db.read() as con:

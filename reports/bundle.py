@@ -16,7 +16,8 @@ import duckdb
 from core.db import utcnow
 from core.errors import NotFound
 from core.workspace import Workspace
-from queries import ownership, runner
+from ingest import ownership
+from queries import runner
 from queries.coverage import COVERAGE_GAP_HOURS
 from reports.facts import (
     AccountLoss,

@@ -17,7 +17,7 @@ from pathlib import Path
 from core import audit, evidence
 from core.errors import InputError
 from core.workspace import Workspace
-from queries import ownership
+from ingest import ownership
 from reports import bundle_sign, documents, exports, pdf, sign
 from reports.bundle import gather_claim, gather_incident
 from reports.facts import ClaimFacts, EvidenceItem, IncidentFacts

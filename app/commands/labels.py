@@ -7,7 +7,7 @@ from pathlib import Path
 
 from app.cli import add_json_flag, emit
 from core.workspace import Workspace
-from queries.labels import CATEGORIES, import_labels
+from ingest.labels import CATEGORIES, import_labels
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -159,7 +159,7 @@ def test_an_upload_goes_through_ingest_and_attaches_to_the_claim(ws: Workspace, 
 def test_only_an_export_that_names_the_account_grades_ownership(ws: Workspace, people: People,
                                                                 tmp_path: Path) -> None:
     """A Trade History has no UID: it is stored under the claim's UID, so it cannot show whose account it is."""
-    from queries.ownership import evidence_level
+    from ingest.ownership import evidence_level
 
     cid = _file(ws, people, account="70001")
     uploads.attach_upload(ws, people.victim, cid, BINANCE_EXPORT)

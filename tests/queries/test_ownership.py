@@ -10,8 +10,8 @@ from eth_account.messages import encode_defunct
 
 from core.errors import NotFound
 from core.workspace import Workspace
+from ingest.ownership import evidence_level, fraud_signals, issue_challenge, verify_signature
 from queries.detect import detect
-from queries.ownership import evidence_level, fraud_signals, issue_challenge, verify_signature
 from tests.queries.builders import EVIDENCE, Rows, ts
 
 WALLET = Account.from_key("0x" + "11" * 32)
