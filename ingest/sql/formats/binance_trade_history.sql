@@ -75,36 +75,41 @@ parsed AS (
         kt_strip_known(f.fee_text, f.fee_asset) AS fee_value
     FROM fees AS f
 ),
-shown AS (
-    -- the decimals each figure shows (trailing zeros count: 0.2291700000 shows 10), NULL unless a plain number
-    SELECT
-        p.*,
-        kt_shown_decimals(kt_num_text(p.price)) AS price_places,
-        kt_shown_decimals(left(p.executed_text, length(p.executed_text) - length(p.base))) AS quantity_places,
-        kt_shown_decimals(left(p.amount_text, length(p.amount_text) - length(p.quote))) AS amount_places
-    FROM parsed AS p
-),
 checked AS (
     -- Price x Executed against Amount, where all three are plain numbers, the quantity and amount below 10^15
-    -- and the product below 10^17 (the double is only a guard; a bigger one is not checked: it would not fit). Price and quantity are taken to at most 10 decimals (DECIMAL(38,10),
-    -- so that the product fits DECIMAL(38,20)), and a rounding of either counts as half a unit of the decimal
-    -- used. The tolerance is one unit of the amount's last shown decimal (whether Binance rounds or truncates
-    -- Amount is not known: one unit covers both) plus quantity x half a unit of the price's last decimal plus
-    -- price x half a unit of the quantity's.
+    -- and the product below 10^17 (a bigger one is not checked: it would not fit). The tolerance is one unit
+    -- of the amount's last shown decimal (whether Binance rounds or truncates Amount is not known: one unit
+    -- covers both) plus quantity x half a unit of the price's last decimal plus price x half a unit of the
+    -- quantity's (trailing zeros count as shown decimals). Price and quantity are taken to at most 10
+    -- decimals (DECIMAL(38,10), so that the product fits DECIMAL(38,20)).
+    -- Fast path: a row whose double-precision product is within one unit of the amount's last decimal,
+    -- with a margin far above the doubles' rounding, is within the tolerance; only the others (about none,
+    -- in a real export) take the exact decimal check, whose product and tolerance `exact` carries.
     SELECT
-        s.*,
-        CASE WHEN s.price_places IS NOT NULL AND s.quantity_places IS NOT NULL AND s.amount_places IS NOT NULL
-                  AND s.quantity < 1e15 AND s.quote_quantity < 1e15 AND s.amount_places <= 19
-                  AND CAST(s.price_value AS DOUBLE) * CAST(s.quantity AS DOUBLE) < 1e17
-             THEN CAST(s.price_value AS DECIMAL(38, 10)) * CAST(s.quantity AS DECIMAL(38, 10)) END AS product,
-        CASE WHEN s.price_places IS NOT NULL AND s.quantity_places IS NOT NULL AND s.amount_places IS NOT NULL
-                  AND s.quantity < 1e15 AND s.quote_quantity < 1e15 AND s.amount_places <= 19
-                  AND CAST(s.price_value AS DOUBLE) * CAST(s.quantity AS DOUBLE) < 1e17
-             THEN kt_unit20(s.amount_places)
-                  + CAST(s.quantity AS DECIMAL(38, 10)) * kt_half_unit12(least(s.price_places, 10))
-                  + CAST(s.price_value AS DECIMAL(38, 10)) * kt_half_unit12(least(s.quantity_places, 10))
-        END AS tolerance
-    FROM shown AS s
+        p.*,
+        CASE
+            WHEN p.price_value IS NULL OR p.quantity IS NULL OR p.quote_quantity IS NULL THEN NULL
+            WHEN abs(CAST(p.price_value AS DOUBLE) * CAST(p.quantity AS DOUBLE) - CAST(p.quote_quantity AS DOUBLE))
+                 + 1e-12 * abs(CAST(p.quote_quantity AS DOUBLE))
+                 < power(10.0, -kt_places_fast(left(p.amount_text, length(p.amount_text) - length(p.quote))))
+                THEN NULL
+            WHEN kt_shown_decimals(kt_num_text(p.price)) IS NULL
+                 OR kt_shown_decimals(left(p.executed_text, length(p.executed_text) - length(p.base))) IS NULL
+                 OR kt_shown_decimals(left(p.amount_text, length(p.amount_text) - length(p.quote))) IS NULL
+                 OR p.quantity >= 1e15 OR p.quote_quantity >= 1e15
+                 OR kt_shown_decimals(left(p.amount_text, length(p.amount_text) - length(p.quote))) > 19
+                 OR CAST(p.price_value AS DOUBLE) * CAST(p.quantity AS DOUBLE) >= 1e17
+                THEN NULL
+            ELSE struct_pack(
+                product := CAST(p.price_value AS DECIMAL(38, 10)) * CAST(p.quantity AS DECIMAL(38, 10)),
+                tolerance := kt_unit20(kt_shown_decimals(left(p.amount_text, length(p.amount_text) - length(p.quote))))
+                    + CAST(p.quantity AS DECIMAL(38, 10))
+                      * kt_half_unit12(least(kt_shown_decimals(kt_num_text(p.price)), 10))
+                    + CAST(p.price_value AS DECIMAL(38, 10))
+                      * kt_half_unit12(least(kt_shown_decimals(left(p.executed_text, length(p.executed_text)
+                                                                     - length(p.base))), 10)))
+        END AS exact
+    FROM parsed AS p
 )
 SELECT
     p.source_row,
@@ -131,7 +136,7 @@ SELECT
         WHEN p.quantity IS NULL THEN $h_executed
         WHEN p.quote_quantity IS NULL THEN $h_amount
         WHEN p.fee_value IS NULL THEN $h_fee
-        WHEN abs(p.product - p.quote_quantity) > p.tolerance THEN $h_amount
+        WHEN abs(p.exact.product - p.quote_quantity) > p.exact.tolerance THEN $h_amount
     END AS _bad_column,
     CASE
         WHEN p.time_utc IS NULL AND p.date IS NULL THEN 'the time is missing'
@@ -142,10 +147,10 @@ SELECT
         WHEN p.quantity IS NULL THEN 'the executed amount ' || kt_quoted(p.executed) || ' is not a number followed by ' || p.base
         WHEN p.quote_quantity IS NULL THEN 'the amount ' || kt_quoted(p.amount) || ' is not a number followed by ' || p.quote
         WHEN p.fee_value IS NULL THEN 'the fee ' || kt_quoted(p.fee) || ' is not a number followed by an asset'
-        WHEN abs(p.product - p.quote_quantity) > p.tolerance THEN 'the amount ' || kt_plain_text(p.quote_quantity) || ' '
+        WHEN abs(p.exact.product - p.quote_quantity) > p.exact.tolerance THEN 'the amount ' || kt_plain_text(p.quote_quantity) || ' '
             || p.quote || ' is not ' || $h_price || ' x ' || $h_executed || ' = ' || kt_plain_text(p.price_value) || ' x '
-            || kt_plain_text(p.quantity) || ' = ' || rtrim(rtrim(CAST(p.product AS VARCHAR), '0'), '.') || ' ' || p.quote
+            || kt_plain_text(p.quantity) || ' = ' || rtrim(rtrim(CAST(p.exact.product AS VARCHAR), '0'), '.') || ' ' || p.quote
             || ' (they differ by more than the file''s rounding, '
-            || rtrim(rtrim(CAST(p.tolerance AS VARCHAR), '0'), '.') || '): was the row edited, or a column shifted?'
+            || rtrim(rtrim(CAST(p.exact.tolerance AS VARCHAR), '0'), '.') || '): was the row edited, or a column shifted?'
     END AS _bad_reason
 FROM checked AS p
