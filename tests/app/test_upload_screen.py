@@ -163,6 +163,10 @@ def test_a_contradicting_upload_is_held_until_staff_accept_it(ws: Workspace, peo
     assert _count(ws, "SELECT state FROM claim_evidence ORDER BY attached_at") == [("accepted",), ("accepted",)]
     signals = claim_findings.assessment(ws, people.investigator, cid).fraud_signals
     assert not [s for s, _d in signals if s == "UPLOAD_HELD"]
+    # the two files disagree about four executions: stored as conflicts, and detection still runs through
+    with ws.db.read() as con:
+        assert con.execute("SELECT count(*) FROM execution_conflicts").fetchall()[0][0] >= 4
+    assert detect(ws).trades_scored == 7
     # a rejection needs a reason the victim sees
     with pytest.raises(Exception, match="not held for review"):
         uploads.review_upload(ws, people.investigator, cid, held.evidence_sha256, accept=False, reason="no")
