@@ -175,6 +175,11 @@ def _quarantine(ws: Workspace, actor: User, claim_id: int, path: Path, name: str
     with ws.db.write() as con:
         record = evidence.store(ws, con, path, kind="claim_upload", submitted_by=actor.actor, original_name=name,
                                 claim_id=claim_id)
+        held = con.execute("SELECT state FROM claim_evidence WHERE claim_id = ? AND evidence_sha256 = ?",
+                           [claim_id, record.sha256]).fetchall()
+        if held and held[0][0] == "accepted":  # its rows are the account's already: never mark them held
+            raise InputError(f"{evidence.safe_name(name)} is already attached to this claim (SHA-256 "
+                             f"{record.sha256}); nothing changed", file=evidence.safe_name(name))
         evidence.custody(con, record.sha256, actor.actor, "quarantined",
                          {"claim_id": claim_id, "signals": [s for s, _d in signals]})
         outcome = UploadOutcome("quarantined", record.sha256, evidence.safe_name(name), None, None, None,
@@ -223,8 +228,13 @@ def review_upload(ws: Workspace, actor: User, claim_id: int, sha256: str, *, acc
     with tempfile.TemporaryDirectory(prefix="keytrace-review-") as tmp:
         copy = Path(tmp) / evidence.safe_name(name)
         copy.write_bytes(data)
-        result = ingest_file(ws, copy, exchange=claim["exchange"], account=claim["account"], actor=actor.actor,
-                             claim_id=claim_id, original_name=name)
+        try:
+            result = ingest_file(ws, copy, exchange=claim["exchange"], account=claim["account"], actor=actor.actor,
+                                 claim_id=claim_id, original_name=name)
+        except AccountMismatch as other:
+            raise InputError(f"{name} names {claim['exchange']} account {', '.join(other.found)} in its own rows, so "
+                             f"it cannot be accepted as evidence of {claim['account']}; reject it",
+                             column="upload") from None
     outcome = UploadOutcome("accepted", result.evidence_sha256, name, result.rows_read, result.rows_added,
                             result.rows_already_known, ingest=result.as_dict())
     with ws.db.write() as con:

@@ -12,7 +12,7 @@ import pytest
 
 from app import claim_findings, claims, uploads
 from app.cli import main
-from core.errors import DetectionError, EvidenceOfAnotherAccount
+from core.errors import DetectionError, EvidenceOfAnotherAccount, InputError
 from core.workspace import Workspace
 from ingest.api import ingest_file
 from queries import runner
@@ -141,6 +141,24 @@ def test_a_file_naming_another_uid_is_held_not_refused(ws: Workspace, people: Pe
     assert held.signals == (("UPLOAD_NAMES_OTHER_ACCOUNT",
                              f"the file's own rows name binance account {ACCOUNT}, not the claimed {OTHER}"),)
     assert _count(ws, "SELECT count(*) FROM ledger_movements") == [(0,)]
+    with pytest.raises(InputError, match=f"names binance account {ACCOUNT} in its own rows, so it cannot be "
+                                         f"accepted as evidence of {OTHER}; reject it"):
+        uploads.review_upload(ws, people.investigator, cid, held.evidence_sha256, accept=True)
+    assert _count(ws, "SELECT state FROM claim_evidence") == [("quarantined",)]
+
+
+def test_an_accepted_upload_sent_again_is_never_marked_held(ws: Workspace, people: People, tmp_path: Path) -> None:
+    """The holder's own accepted file, later also uploaded in someone else's claim: sending it again to the
+    holder's claim must not mark its stored rows as held."""
+    source = _case(ws, tmp_path)
+    mine = _claim(ws, people, account=ACCOUNT)
+    theirs = claims.file_claim(ws, people.other_victim, exchange="binance", account=OTHER,
+                               contact_email="o@example.org")
+    assert uploads.attach_upload(ws, people.victim, mine, source).state == "accepted"
+    assert uploads.attach_upload(ws, people.other_victim, theirs, source).state == "quarantined"
+    with pytest.raises(InputError, match="is already attached to this claim"):
+        uploads.attach_upload(ws, people.victim, mine, source)
+    assert _count(ws, f"SELECT state FROM claim_evidence WHERE claim_id = {mine}") == [("accepted",)]
 
 
 def test_a_contradicting_upload_is_held_until_staff_accept_it(ws: Workspace, people: People, tmp_path: Path) -> None:
