@@ -1,7 +1,7 @@
 """Read what detection and tracing concluded, for the investigators' pages (UI-free).
 
-The questions are SQL files in ``app/sql/`` (one statement each, with a header comment), bound with
-the same ``$name`` rules as :mod:`queries.runner`. Every function checks the actor's role first. The
+The questions are the SQL files of ``queries/sql`` (``pages/`` for questions only pages ask, ``report/``
+for those the reports ask too), run through :mod:`queries.runner`. Every function checks the actor's role first. The
 tables come from migration 008 (``keytrace detect`` and ``keytrace trace`` fill them); :func:`present`
 tells which of them exist, so a page is offered only when its data can exist.
 """
@@ -12,21 +12,16 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from app import access
 from app.auth import User
-from core.db import rows
 from core.errors import InputError
 from core.workspace import Workspace
 from queries import runner
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 FINGERPRINT = re.compile(r"^[0-9a-f]{64}$")
 
 DETECTION_TABLES = frozenset({"unauthorized_trades", "account_losses", "campaigns", "campaign_accounts",
@@ -40,37 +35,17 @@ LOSS_DEFINITION = (
     "below zero.")
 
 
-@cache
-def sql(name: str) -> str:
-    path = SQL_DIR / f"{name}.sql"
-    if not re.fullmatch(r"[a-z0-9_]+", name) or not path.is_file():
-        raise InputError(f"there is no app query named {name!r}")
-    return path.read_text()
-
-
-def _bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
-    body = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
-    wanted = list(dict.fromkeys(m.group(1) for m in _PARAM.finditer(body)))
-    return {p: params[p] for p in wanted}
 
 
 def run(ws: Workspace, actor: User, name: str, **params: Any) -> list[dict[str, Any]]:
     access.require(actor.role, "analysis.read")
-    text = sql(name)
     with ws.db.read() as con:
-        return rows(con, text, _bind(text, params))
+        return runner.run(con, name, params)
 
 
 def fetch(con: duckdb.DuckDBPyConnection, actor: User, name: str, **params: Any) -> list[dict[str, Any]]:
     """One query on the caller's read connection, so that a page can ask several questions on one
     connection (opening a large database costs more than a small query)."""
-    access.require(actor.role, "analysis.read")
-    text = sql(name)
-    return rows(con, text, _bind(text, params))
-
-
-def fetch_finding(con: duckdb.DuckDBPyConnection, actor: User, name: str, **params: Any) -> list[dict[str, Any]]:
-    """A question of ``queries/sql/`` (the same one the reports ask), on the caller's read connection."""
     access.require(actor.role, "analysis.read")
     return runner.run(con, name, params)
 
@@ -132,7 +107,7 @@ def normalise_fingerprint(text: str) -> str:
 
 
 def key_lookup(ws: Workspace, actor: User, fingerprint: str) -> list[dict[str, Any]]:
-    return run(ws, actor, "key_lookup", fingerprint=normalise_fingerprint(fingerprint))
+    return run(ws, actor, "pages/key_lookup", fingerprint=normalise_fingerprint(fingerprint))
 
 
 def freshness(ws: Workspace) -> dict[str, Any]:
@@ -142,7 +117,7 @@ def freshness(ws: Workspace) -> dict[str, Any]:
         return {"finished_at": None, "executions_scored": None, "executions_now": 0, "files_since": 0,
                 "rows_since": 0, "stale": False}
     with ws.db.read() as con:
-        return runner.run(con, "detection_freshness", {})[0]
+        return runner.run(con, "report/detection_freshness", {})[0]
 
 
 def freshness_text(fresh: dict[str, Any], *, staff: bool) -> tuple[str, bool]:
@@ -184,8 +159,8 @@ def run_trace(ws: Workspace, actor: User, seeds: list[str], model: str, hops: in
 
 
 def holdings_on(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int]]:
-    """What the database holds, as (label, count) in display order (app/sql/database_holdings.sql)."""
-    [row] = rows(con, sql("database_holdings"))
+    """What the database holds, as (label, count) in display order (queries/sql/pages/database_holdings.sql)."""
+    [row] = runner.run(con, "pages/database_holdings")
     return [(label, int(value)) for label, value in row.items()]
 
 
@@ -201,18 +176,17 @@ def last_detection(ws: Workspace) -> datetime | None:
     if not has_detection(present(ws)):
         return None
     with ws.db.read() as con:
-        found = rows(con, sql("last_detection"))
+        found = runner.run(con, "pages/last_detection")
     value = found[0]["finished_at"] if found else None
     return value if isinstance(value, datetime) else None
 
 
 def account_has_trades(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> bool:
     """Whether any trade of the account is held (the caller has checked the claim or account is theirs to see)."""
-    text = sql("account_has_trades")
-    return bool(rows(con, text, _bind(text, {"exchange": exchange, "account": account}))[0]["has_trades"])
+    found = runner.run(con, "pages/account_has_trades", {"exchange": exchange, "account": account})
+    return bool(found[0]["has_trades"])
 
 
 def account_loss(con: duckdb.DuckDBPyConnection, exchange: str, account: str) -> dict[str, Any] | None:
-    text = sql("account_loss")
-    found = rows(con, text, _bind(text, {"exchange": exchange, "account": account}))
+    found = runner.run(con, "report/account_loss", {"exchange": exchange, "account": account})
     return found[0] if found else None

@@ -13,9 +13,9 @@ import duckdb
 from app import access, claims
 from app.auth import User
 from app.claims import Claim, History
-from core.db import rows
 from core.workspace import Workspace
 from ingest import ownership
+from queries import runner
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,9 @@ def detail(ws: Workspace, actor: User, claim_id: int) -> Detail:
         loss = analysis.account_loss(con, claim.exchange, claim.account) if detection and not withheld else None
         has_trades = not withheld and analysis.account_has_trades(con, claim.exchange, claim.account)
         params = {"claim_id": claim.id, "exchange": claim.exchange, "account": claim.account}
-        state = rows(con, analysis.sql("claim_evidence_state"), params) if detection else []
+        state = runner.run(con, "claims/claim_evidence_state", params) if detection else []
         reasons = tuple((str(r["reason"]), int(r["trades"])) for r in
-                        rows(con, analysis.sql("account_reason_counts"), {"exchange": claim.exchange,
+                        runner.run(con, "pages/account_reason_counts", {"exchange": claim.exchange,
                                                                            "account": claim.account})
                         ) if loss is not None else ()
         shared = withheld and claims.claimed_by_another(con, claim)
@@ -116,7 +116,7 @@ def _shown_to_claimant(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
 
     if claim.status in ("verified", "referred"):
         return True
-    grades = runner.run(con, "ownership_evidence", {"claim_id": claim.id})
+    grades = runner.run(con, "claims/ownership_evidence", {"claim_id": claim.id})
     if not any(int(g["level"]) == 40 for g in grades):
         return False
     return not claims.claimed_by_another(con, claim)
@@ -145,8 +145,8 @@ def assessment(ws: Workspace, actor: User, claim_id: int) -> Assessment:
     with ws.db.read() as con:
         claims.load_claim_row(con, actor, claim_id)
         grades = sorted(((int(r["level"]), str(r["reason"])) for r in
-                         runner.run(con, "ownership_evidence", {"claim_id": claim_id})), reverse=True)
-        signals = [(str(r["signal"]), str(r["detail"])) for r in runner.run(con, "fraud_signals", {
+                         runner.run(con, "claims/ownership_evidence", {"claim_id": claim_id})), reverse=True)
+        signals = [(str(r["signal"]), str(r["detail"])) for r in runner.run(con, "claims/fraud_signals", {
             "claim_id": claim_id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
             "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})]
     return Assessment(grades[0][0] if grades else 0, grades, signals)

@@ -37,6 +37,7 @@ from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
 from ingest import ownership
 from ingest.ownership import Challenge, WalletVerification
+from queries import runner
 
 STATUSES = ("submitted", "in_review", "verified", "rejected", "referred", "closed")
 STATUS_LABELS = {
@@ -269,10 +270,8 @@ def claim_on(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_i
 
 def claimed_by_another(con: duckdb.DuckDBPyConnection, claim: Claim) -> bool:
     """Does another person hold an open claim (not rejected or closed) on the same account?"""
-    from app import analysis
 
-    text = analysis.sql("account_claimed_by_others")
-    found = rows(con, text, {"claim_id": claim.id})
+    found = runner.run(con, "claims/account_claimed_by_others", {"claim_id": claim.id})
     return bool(found and found[0]["claimed"])
 
 

@@ -25,12 +25,13 @@ from typing import Any
 
 import duckdb
 
-from app import access, analysis, claims, secrets_scan
+from app import access, claims, secrets_scan
 from app.auth import User
 from core import audit, evidence
 from core.db import rows, utcnow
 from core.errors import AccountMismatch, InputError, NotFound, Quarantined, UnsafeFileError
 from core.workspace import Workspace
+from queries import runner
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # the same limit as the served app's --server.maxUploadSize
 MAX_UPLOADS_PER_CLAIM = 50
@@ -76,11 +77,9 @@ class UploadOutcome:
 
 
 def _screen(claim_id: int) -> Callable[[duckdb.DuckDBPyConnection, str, str, str], list[tuple[str, str]]]:
-    text = analysis.sql("screen_upload")
-
     def screen(con: duckdb.DuckDBPyConnection, sha: str, exchange: str, account: str) -> list[tuple[str, str]]:
         params = {"sha": sha, "exchange": exchange, "account": account, "claim_id": claim_id}
-        return [(str(r["signal"]), str(r["detail"])) for r in rows(con, text, params)]
+        return [(str(r["signal"]), str(r["detail"])) for r in runner.run(con, "claims/screen_upload", params)]
 
     return screen
 

@@ -30,6 +30,7 @@ from core.errors import InputError
 from core.evidence import safe_name, store
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
+from ingest.formats.base import INGEST_SQL
 from ingest.sniff import check_regular_file
 
 MAX_DUMP_BYTES = 512 * 1024 * 1024
@@ -241,7 +242,6 @@ class LeakHit:
 def find_key(ws: Workspace, exchange: str, api_key: str) -> tuple[str, list[LeakHit]]:
     """The key's fingerprint and every imported dump that holds it (the key itself is not kept)."""
     fingerprint = api_key_fingerprint(exchange, api_key)
-    sql = (Path(__file__).resolve().parent / "sql" / "leaks_find_key.sql").read_text()
     with ws.db.read() as con:
-        found = con.execute(sql, {"fingerprint": fingerprint}).fetchall()
+        found = INGEST_SQL.tuples(con, "leaks_find_key", {"fingerprint": fingerprint})
     return fingerprint, [LeakHit(str(r[0]), str(r[1]), r[2], str(r[4]), int(r[5])) for r in found]

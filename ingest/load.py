@@ -25,19 +25,18 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from core import audit
+from core import audit, sqlfiles
 from core.db import utcnow
 from core.errors import EvidenceOfAnotherAccount, InputError, Problem, Quarantined, ValidationError
 from core.evidence import abandoned, store
 from core.workspace import Workspace
 from ingest.formats.assets import ASSET_SUFFIX_REGEX, PAIR_REGEX, QUOTE_ASSETS
-from ingest.formats.base import SQL_DIR, FileHead, FormatSpec, Options, column_names, header_offset_minutes
+from ingest.formats.base import INGEST_SQL, FileHead, FormatSpec, Options, column_names, header_offset_minutes
 from ingest.reconcile import reconcile
 
 STAGE_MEMORY_LIMIT = "1GB"
@@ -47,7 +46,6 @@ ISO_TIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M
 DAYFIRST_TIME_FORMATS = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M",
                          "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d/%m/%y %H:%M", "%d/%m/%y %H:%M:%S"]
 _SPREADSHEET_DATE = re.compile(r"^\s*(\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{1,2}-\d{1,2}-\d{4})(\s|$)")
-_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _TOP_SELECT = re.compile(r"^SELECT\b", re.MULTILINE)
 _NULL_COLUMN = re.compile(r"^\s+CAST\(NULL AS ([A-Z]+(?:\(\d+(?:,\s*\d+)?\))?)\) AS ([a-z_][a-z0-9_]*),?\s*$",
@@ -57,20 +55,8 @@ ProgressFn = Callable[[str, float], None]
 EXECUTION_KINDS = ("trades", "orders", "ledger_movements")  # the evidence executions are derived from
 
 
-@cache
-def sql_text(name: str) -> str:
-    """The text of ``ingest/sql/<name>.sql``."""
-    return (SQL_DIR / f"{name}.sql").read_text()
-
-
-def bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The subset of ``params`` that ``sql`` uses (DuckDB refuses unused named parameters)."""
-    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-    used = set(_PARAM.findall(code))
-    missing = used - params.keys()
-    if missing:
-        raise KeyError(f"SQL parameters without a value: {sorted(missing)}")
-    return {k: params[k] for k in used}
+sql_text = INGEST_SQL.text
+bind = sqlfiles.bind
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
@@ -262,17 +248,15 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         problems = tuple(Problem(head.name, int(r), c, reason) for r, c, reason in shown)
         # the raw text of bad rows, for ingest_rejects (a second pass over the file, only when needed)
         con.execute("CREATE TABLE rejects AS " + sql_text("raw_line") + (" LIMIT 0" if rows_bad == 0 else ""))
-        repeats = SQL_DIR / f"repeats_{spec.kind}.sql"
-        if repeats.exists():  # identical rows of the file, numbered (the view below reads them)
-            con.execute("CREATE TABLE repeats AS " + repeats.read_text())
+        if INGEST_SQL.exists(f"repeats_{spec.kind}"):  # identical rows of the file, numbered (read below)
+            con.execute("CREATE TABLE repeats AS " + sql_text(f"repeats_{spec.kind}"))
         # `final` is a view: the merge reads it straight from the staged rows (no second copy)
         con.execute("CREATE VIEW final AS " + sql_text(f"finalize_{spec.kind}"))
         rows_good = rows_read - int(run(con, "SELECT count(DISTINCT source_row) FROM problems")[0][0])
         accounts = tuple(str(r[0]) for r in run(con, sql_text("staged_accounts")))
         masked = _masked_accounts(con, spec, names, head)
-        by_kind = SQL_DIR / f"formula_cells_{spec.kind}.sql"
-        if by_kind.exists():  # the stored text columns of the kind (cheap: no second pass over the file)
-            flagged_rows = con.execute(by_kind.read_text()).fetchall()
+        if INGEST_SQL.exists(f"formula_cells_{spec.kind}"):  # the kind's stored text columns (no 2nd pass)
+            flagged_rows = con.execute(sql_text(f"formula_cells_{spec.kind}")).fetchall()
             flagged = tuple(Problem(head.name, int(r), col, f"formula-like text stored inert: {val[:80]!r}")
                             for r, col, val in flagged_rows[:MAX_PROBLEMS_SHOWN])
             if rows_bad:  # refused rows are kept as raw text in ingest_rejects: flag those too

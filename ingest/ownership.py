@@ -152,7 +152,7 @@ def evidence_level(ws: Workspace, claim_id: int) -> EvidenceLevel:
         if not con.execute("SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchall():
             raise NotFound(f"there is no claim {claim_id}")
         grades = [EvidenceGrade(int(r["level"]), str(r["reason"]))
-                  for r in runner.run(con, "ownership_evidence", {"claim_id": claim_id})]
+                  for r in runner.run(con, "claims/ownership_evidence", {"claim_id": claim_id})]
         con.execute("DELETE FROM ownership_evidence WHERE claim_id = ?", [claim_id]).fetchall()
         at = utcnow()
         for g in grades:
@@ -166,5 +166,5 @@ def fraud_signals(ws: Workspace, claim_id: int | None = None, *, loss_ratio: Dec
     """Fraud signals of one claim (or of every claim)."""
     params: dict[str, Any] = {"claim_id": claim_id, "loss_ratio": loss_ratio, "loss_slack_usd": loss_slack_usd}
     with ws.db.read() as con:
-        got = runner.run(con, "fraud_signals", params)
+        got = runner.run(con, "claims/fraud_signals", params)
     return [FraudSignal(int(r["claim_id"]), str(r["signal"]), str(r["detail"])) for r in got]

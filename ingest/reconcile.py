@@ -21,14 +21,13 @@ import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 import duckdb
 
 from core.workspace import Workspace
 from ingest.formats.assets import LEG_QUOTE_PRECEDENCE
+from ingest.formats.base import INGEST_SQL
 
-RECONCILE_DIR = Path(__file__).resolve().parent / "sql" / "reconcile"
 TEMP_TABLES = ("rc_source", "rc_exec", "rc_match", "rc_ledger_group", "rc_leg", "rc_order", "rc_fill", "rc_file",
                "rc_scope")
 DERIVED_TABLES = ("executions", "execution_sources", "execution_conflicts")
@@ -43,7 +42,7 @@ class ReconcileSummary:
 
 @cache
 def _steps() -> tuple[tuple[str, str], ...]:
-    return tuple((p.stem, p.read_text()) for p in sorted(RECONCILE_DIR.glob("*.sql")))
+    return tuple((name.split("/", 1)[1], INGEST_SQL.text(name)) for name in INGEST_SQL.names("reconcile"))
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, accounts: Iterable[tuple[str, str]] | None = None) -> ReconcileSummary:

@@ -60,18 +60,18 @@ DEFAULTS: dict[str, int | float] = {
     "memory_limit_mb": 2048,
 }
 
-STEPS: list[tuple[str, str]] = [
-    ("detection_exclusions", "detection_exclusions"),
-    ("compromised_keys", "compromised_keys"),
-    ("trade_scores", "trade_scores"),
-    ("campaign_accounts", "campaign_accounts"),
-    ("unauthorized_trades", "unauthorized_trades"),
-    ("campaign_account_losses", ""),
-    ("campaigns", "campaigns"),
-    ("account_losses", "account_losses"),
-]
 TABLES = ["account_losses", "campaigns", "unauthorized_trades", "campaign_accounts", "trade_scores",
           "compromised_keys", "detection_exclusions"]
+# The models of queries/sql/detect/, in their numbered order, with the findings table each one's rows go
+# into ("" for a step that updates a table itself: 06_campaign_account_losses adds each campaign
+# account's loss once the unauthorised trades are valued).
+def model(step: str) -> str:
+    """The model a step computes: ``detect/03_trade_scores`` -> ``trade_scores``."""
+    return step.split("/", 1)[1].split("_", 1)[1]
+
+
+STEPS: list[tuple[str, str]] = [(name, model(name) if model(name) in TABLES else "")
+                                for name in runner.names("detect")]
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ def detect(ws: Workspace, actor: str = "cli", progress: Callable[[str, float], N
 def _sentence(exc: duckdb.Error) -> str:
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     step = getattr(exc, "keytrace_step", None)
-    where = f" at step {step} ({runner.SQL_DIR.name}/{step}.sql)" if step else ""
+    where = f" at step {step} (queries/sql/{step}.sql)" if step else ""
     return (f"detection stopped{where}: {first}; the previous findings are kept, and no account's "
             "evidence was changed")
 
@@ -141,7 +141,7 @@ def _detect(ws: Workspace, actor: str, params: dict[str, int | float],
             con.execute(f"DELETE FROM {table}").fetchall()
         for i, (name, table) in enumerate(STEPS):
             if progress is not None:
-                progress(name, i / len(STEPS))
+                progress(model(name), i / len(STEPS))
             try:
                 runner.execute(con, name, params, into=table or None)
             except duckdb.Error as exc:

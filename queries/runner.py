@@ -1,64 +1,51 @@
-"""Load a query by name from ``queries/sql/<name>.sql`` and run it with bound named parameters.
+"""The one way to read findings: load a query of ``queries/sql`` by name and run it with bound parameters.
+
+The folders show the flow:
+
+* ``detect/``: the detection models, numbered in the order ``keytrace detect`` runs them (each step's
+  rows go into the table its name ends with, see :data:`queries.detect.STEPS`);
+* ``trace/``: the hop expansion of ``keytrace trace`` and the questions about one trace run;
+* ``claims/``: ownership grading, fraud signals and the screen of a claim upload;
+* ``report/``: the questions of the PDF reports and bundles, which the pages ask too where they show
+  the same fact (so a page and a report never disagree);
+* ``pages/``: the questions only the investigators' and victims' pages ask;
+* ``exports/``: the CSV exports (``keytrace export``);
+* ``audits/``: the consistency audits (``keytrace audit data``; an audit passes when it returns no row).
 
 A query file holds one statement and starts with a header comment that says what it answers, its grain
-and its parameters. Parameters are written ``$name`` and always bound, never pasted into the text.
-Only the parameters a file uses are passed to it, so callers may hand over one settings dictionary.
+and its parameters. Loading and binding are :mod:`core.sqlfiles`' (the loader every package shares).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from core.errors import NotFound
+from core import sqlfiles
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
-_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_NAME = re.compile(r"^[a-z0-9_]+(/[a-z0-9_]+)?$")
+QUERIES = sqlfiles.SqlFiles(SQL_DIR)
+
+parameters = sqlfiles.parameters
+bind = sqlfiles.bind
 
 
-@cache
 def load(name: str) -> str:
-    """The text of ``sql/<name>.sql`` (``name`` may be ``audits/<x>``)."""
-    if not _NAME.match(name):
-        raise NotFound(f"there is no query named {name!r}")
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise NotFound(f"there is no query named {name!r}")
-    return path.read_text()
+    """The text of ``sql/<name>.sql`` (``name`` is ``folder/query``)."""
+    return QUERIES.text(name)
 
 
 def header(name: str) -> str:
     """The leading comment block of a query, without the ``--`` markers."""
-    lines = []
-    for line in load(name).splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line[2:].strip())
-    return "\n".join(lines)
+    return sqlfiles.header(load(name))
 
 
-def parameters(sql: str) -> list[str]:
-    """Names of the ``$name`` parameters a statement uses, in order of first use (comments ignored)."""
-    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-    seen: list[str] = []
-    for m in _PARAM.finditer(body):
-        if m.group(1) not in seen:
-            seen.append(m.group(1))
-    return seen
-
-
-def bind(sql: str, params: dict[str, Any] | None) -> dict[str, Any]:
-    wanted = parameters(sql)
-    params = params or {}
-    missing = [p for p in wanted if p not in params]
-    if missing:
-        raise TypeError(f"query needs parameters {missing}")
-    return {p: params[p] for p in wanted}
+def names(folder: str) -> list[str]:
+    """The queries of one folder, in file order."""
+    return QUERIES.names(folder)
 
 
 def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None,
@@ -75,14 +62,18 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     """Rows of a query as dicts, fully fetched."""
+    return QUERIES.rows(con, name, params)
+
+
+def cursor(con: duckdb.DuckDBPyConnection, name: str,
+           params: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """A query started on ``con`` for the caller to fetch in batches (exports of millions of rows)."""
     sql = load(name)
-    cur = con.execute(sql, bind(sql, params))
-    cols = [d[0] for d in cur.description or []]
-    return [dict(zip(cols, r, strict=True)) for r in cur.fetchall()]
+    return con.execute(sql, bind(sql, params))
 
 
 def audit_names() -> list[str]:
-    return sorted(f"audits/{p.stem}" for p in (SQL_DIR / "audits").glob("*.sql"))
+    return names("audits")
 
 
 def run_audits(con: duckdb.DuckDBPyConnection) -> dict[str, list[dict[str, Any]]]:

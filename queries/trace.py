@@ -171,10 +171,10 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
         raise InputError("give at least one seed address")
     token = token.lower() if token else None
     params: dict[str, Any] = {"chain_id": chain_id, "token": token}
-    labels = {r["address"]: r for r in runner.run(con, "trace_labels", {"chain_id": chain_id})}
+    labels = {r["address"]: r for r in runner.run(con, "trace/labels", {"chain_id": chain_id})}
     stop = {a for a, r in labels.items() if r["category"] in STOP_CATEGORIES}
     forward = direction == "forward"
-    expand_q = "trace_forward_edges" if forward else "trace_backward_edges"
+    expand_q = "trace/forward_edges" if forward else "trace/backward_edges"
     src_i, dst_i = (FROM, TO) if forward else (TO, FROM)
 
     # 1. expansion: hop by hop, transfers that could carry taint onwards (leaving a node after the
@@ -188,7 +188,7 @@ def compute(con: duckdb.DuckDBPyConnection, seeds: Iterable[str], model: str, ho
     histories = model != "poison"
     for h in range(1, hops + 1):
         nxt: dict[str, datetime | None] = {}
-        for r in _fetch(con, "trace_touching_edges" if histories else expand_q, frontier, params):
+        for r in _fetch(con, "trace/touching_edges" if histories else expand_q, frontier, params):
             transfers[(r[CHAIN], r[TX], r[LOG], r[TRACE_ADDR])] = r
             src, dst, when = r[src_i], r[dst_i], r[TIME]
             if src not in frontier or dst in seed_set:

@@ -85,7 +85,7 @@ def _claimant(ws: Workspace, row: dict[str, Any], viewer_role: str) -> Claimant:
 
 
 def _detection_run(con: duckdb.DuckDBPyConnection) -> dict[str, object] | None:
-    rows = _q(con, "report_detection_run")
+    rows = _q(con, "report/detection_run")
     return rows[0] if rows else None
 
 
@@ -116,16 +116,16 @@ def _traces(con: duckdb.DuckDBPyConnection, runs: list[dict[str, Any]]
         except (ValueError, TypeError):
             seeds = [str(r["seeds"])]
         traces.append(TraceRun(r["trace_id"], r["created_at"], r["model"], r["direction"], int(r["hops"]), seeds))
-        edges.extend(_make(TraceEdge, _known_token(_q(con, "report_trace_edges", {"trace_id": r["trace_id"]}))))
+        edges.extend(_make(TraceEdge, _known_token(_q(con, "report/trace_edges", {"trace_id": r["trace_id"]}))))
         points.extend(_make(CashOutPoint, _known_token(
-            _q(con, "report_trace_cash_out_points", {"trace_id": r["trace_id"]}))))
+            _q(con, "trace/cash_out_points", {"trace_id": r["trace_id"]}))))
     return traces, edges, points
 
 
 def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> ClaimFacts:
     """Everything a claim report states, read in one read transaction."""
     with ws.db.read() as con:
-        found = _q(con, "report_claim", {"claim_id": claim_id})
+        found = _q(con, "report/claim", {"claim_id": claim_id})
         if not found:
             raise NotFound(f"there is no claim {claim_id}")
         row = found[0]
@@ -134,39 +134,39 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
                              row["updated_at"])
         acct = {"exchange": header.exchange, "account": header.account}
         scoped = {"claim_id": claim_id, **acct}
-        loss_rows = _q(con, "report_account_loss", acct)
-        runs = _q(con, "report_claim_traces", scoped)
+        loss_rows = _q(con, "report/account_loss", acct)
+        runs = _q(con, "report/claim_traces", scoped)
         trace_scope = "claim"
         if not runs:  # no trace starts from this claim's addresses: show where the incident's proceeds went
-            runs = [r for r in _q(con, "report_incident_traces") if r["direction"] == "forward"]
+            runs = [r for r in _q(con, "report/incident_traces") if r["direction"] == "forward"]
             trace_scope = "incident"
         traces, edges, points = _traces(con, runs)
         facts = ClaimFacts(
             header=header,
             claimant=_claimant(ws, row, viewer_role),
-            ownership=_make(OwnershipItem, _q(con, "report_claim_ownership", {"claim_id": claim_id})),
-            wallet_proofs=_make(WalletProof, _q(con, "report_claim_wallet_proofs", {"claim_id": claim_id})),
-            fraud_signals=[FraudSignal(r["signal"], r["detail"]) for r in _q(con, "fraud_signals", {
+            ownership=_make(OwnershipItem, _q(con, "report/claim_ownership", {"claim_id": claim_id})),
+            wallet_proofs=_make(WalletProof, _q(con, "report/claim_wallet_proofs", {"claim_id": claim_id})),
+            fraud_signals=[FraudSignal(r["signal"], r["detail"]) for r in _q(con, "claims/fraud_signals", {
                 "claim_id": claim_id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
                 "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})],
-            compromised_keys=_make(CompromisedKey, _q(con, "report_account_compromised_keys",
+            compromised_keys=_make(CompromisedKey, _q(con, "report/account_compromised_keys",
                                                       {**acct, "fingerprint": header.key_fingerprint})),
-            trades=_make(UnauthorizedTrade, _q(con, "report_account_unauthorized_trades", acct)),
+            trades=_make(UnauthorizedTrade, _q(con, "report/account_unauthorized_trades", acct)),
             loss=AccountLoss(**loss_rows[0]) if loss_rows else None,
-            prices=_make(PricePoint, _q(con, "report_account_reference_prices", acct)),
-            chart_trades=_make(ChartTrade, _q(con, "report_account_chart_trades", acct)),
-            balances=_make(BalancePoint, _q(con, "report_account_balances", acct)),
+            prices=_make(PricePoint, _q(con, "report/account_reference_prices", acct)),
+            chart_trades=_make(ChartTrade, _q(con, "report/account_chart_trades", acct)),
+            balances=_make(BalancePoint, _q(con, "report/account_balances", acct)),
             traces=traces, trace_edges=edges, cash_out_points=points,
-            attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
-            ledger_transfers=_make(LedgerTransfer, _q(con, "report_account_ledger_transfers", acct)),
-            campaigns=_make(Campaign, _q(con, "report_account_campaigns", acct)),
-            coverage=_make(CoveragePeriod, _q(con, "report_account_coverage", {**acct, "gap_hours": COVERAGE_GAP_HOURS})),
-            conflicts=_make(EvidenceConflict, _q(con, "report_account_conflicts", acct)),
-            evidence=_make(EvidenceItem, _q(con, "report_claim_evidence", scoped)),
-            custody=_make(CustodyEntry, _q(con, "report_claim_custody", scoped)),
+            attacker_addresses=_make(AttackerAddress, _q(con, "report/attacker_addresses")),
+            ledger_transfers=_make(LedgerTransfer, _q(con, "report/account_ledger_transfers", acct)),
+            campaigns=_make(Campaign, _q(con, "report/account_campaigns", acct)),
+            coverage=_make(CoveragePeriod, _q(con, "report/account_coverage", {**acct, "gap_hours": COVERAGE_GAP_HOURS})),
+            conflicts=_make(EvidenceConflict, _q(con, "report/account_conflicts", acct)),
+            evidence=_make(EvidenceItem, _q(con, "report/claim_evidence", scoped)),
+            custody=_make(CustodyEntry, _q(con, "report/claim_custody", scoped)),
             generated_at=utcnow(),
             detection_run=_detection_run(con),
-            freshness=_q(con, "detection_freshness")[0],
+            freshness=_q(con, "report/detection_freshness")[0],
             loss_definition=LOSS_DEFINITION,
             extra={"trace_scope": trace_scope},
         )
@@ -180,20 +180,20 @@ def gather_incident(ws: Workspace, *, with_trades: bool = True) -> IncidentFacts
     for ``with_trades=False`` and the trades are not loaded at all.
     """
     with ws.db.read() as con:
-        _, _, points = _traces(con, _q(con, "report_incident_traces"))
+        _, _, points = _traces(con, _q(con, "report/incident_traces"))
         facts = IncidentFacts(
-            campaigns=_make(Campaign, _q(con, "report_incident_campaigns")),
-            victims=_make(Victim, _q(con, "report_incident_victims")),
-            losses_by_exchange_pair=_make(LossByExchangePair, _q(con, "report_incident_losses_by_exchange_pair")),
-            cash_out_groups=_make(CashOutGroup, _known_token(_q(con, "report_incident_cash_out_by_entity"))),
+            campaigns=_make(Campaign, _q(con, "report/incident_campaigns")),
+            victims=_make(Victim, _q(con, "report/incident_victims")),
+            losses_by_exchange_pair=_make(LossByExchangePair, _q(con, "report/incident_losses_by_exchange_pair")),
+            cash_out_groups=_make(CashOutGroup, _known_token(_q(con, "report/incident_cash_out_by_entity"))),
             cash_out_points=points,
-            attacker_addresses=_make(AttackerAddress, _q(con, "report_attacker_addresses")),
-            trades=_make(UnauthorizedTrade, _q(con, "report_incident_trades")) if with_trades else [],
-            trade_count=int(_q(con, "report_incident_trade_count")[0]["trades"]),
-            evidence=_make(EvidenceItem, _q(con, "report_incident_evidence")),
+            attacker_addresses=_make(AttackerAddress, _q(con, "report/attacker_addresses")),
+            trades=_make(UnauthorizedTrade, _q(con, "report/incident_trades")) if with_trades else [],
+            trade_count=int(_q(con, "report/incident_trade_count")[0]["trades"]),
+            evidence=_make(EvidenceItem, _q(con, "report/incident_evidence")),
             generated_at=utcnow(),
             detection_run=_detection_run(con),
-            freshness=_q(con, "detection_freshness")[0],
+            freshness=_q(con, "report/detection_freshness")[0],
             loss_definition=LOSS_DEFINITION,
         )
     return facts

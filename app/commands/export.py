@@ -1,6 +1,6 @@
 """keytrace export KIND --out FILE.csv: canonical tables as CSV (columns fixed in ARCHITECTURE.md).
 
-Each export is one entry of :data:`EXPORTS`: the SQL file under ``app/export_sql/`` that selects the
+Each export is one entry of :data:`EXPORTS`: the query ``queries/sql/exports/<kind>.sql`` that selects the
 rows and the exact column order. Add ``trades`` or ``findings`` by adding a file and an entry; the
 command and its tests pick them up. Rows stream in batches, so memory stays flat on big tables.
 """
@@ -18,28 +18,27 @@ from typing import Any
 from app.cli import add_json_flag, emit, require_folder_of
 from core.errors import InputError, UsageError
 from core.workspace import Workspace
-
-SQL_DIR = Path(__file__).resolve().parent.parent / "export_sql"
+from queries import runner
 
 
 @dataclass(frozen=True)
 class Export:
-    sql_file: str
+    query: str
     columns: tuple[str, ...]
     what: str
 
 
 EXPORTS: dict[str, Export] = {
-    "trades": Export("trades.sql",
+    "trades": Export("exports/trades",
                      ("exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity",
                       "fee", "fee_asset", "evidence_sha256", "source_row", "derived_from", "corroborated_by",
                       "other_evidence"),
                      "reconciled executions"),
-    "transfers": Export("transfers.sql",
+    "transfers": Export("exports/transfers",
                         ("chain_id", "block_number", "time_utc", "tx_hash", "log_index", "token", "from", "to",
                          "value"),
                         "on-chain transfers"),
-    "findings": Export("findings.sql",
+    "findings": Export("exports/findings",
                        ("exchange", "account", "time_utc", "pair", "side", "price", "quantity", "quote_quantity",
                         "score", "reasons", "loss_usd"),
                        "unauthorised trades"),
@@ -89,11 +88,10 @@ def run(args: argparse.Namespace) -> int:
     ws = Workspace.open(args.db)
     if not ws.db.exists():
         raise UsageError(f"there is no keytrace database at {ws.db.path}; run `keytrace init` first")
-    query = (SQL_DIR / export.sql_file).read_text()
     tmp = out.with_name(out.name + ".partial")
     count = 0
     with ws.db.read() as con:
-        cur = con.execute(query)
+        cur = runner.cursor(con, export.query)
         names = tuple(d[0] for d in cur.description or [])
         if names != export.columns:
             raise UsageError(f"the {args.kind} export query returns {names}, not {export.columns}")

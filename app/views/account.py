@@ -17,7 +17,7 @@ def render() -> None:
     ws, user = ui.guard("account")
     st.title("Account view")
     with ws.db.read() as con:
-        victims = analysis.fetch(con, user, "account_list", limit=LIST_LIMIT)
+        victims = analysis.fetch(con, user, "pages/account_list", limit=LIST_LIMIT)
     keys = [f"{a['exchange']}:{a['account']}" for a in victims]
     typed = st.text_input("Account (exchange:UID), or pick one with unauthorised trades below",
                           value=str(st.query_params.get("account", "")), key="av_typed").strip()
@@ -29,17 +29,17 @@ def render() -> None:
         return
     exchange, _, account = wanted.partition(":")
     with ws.db.read() as con:
-        found = analysis.fetch(con, user, "account_summary", exchange=exchange.strip().lower(),
+        found = analysis.fetch(con, user, "pages/account_summary", exchange=exchange.strip().lower(),
                                account=account.strip())
         if not found:
             st.error(f"No account {ui.md(wanted)} is under investigation (write it as exchange:UID).")
             return
         chosen = found[0]
-        trades = analysis.fetch(con, user, "account_trades", exchange=chosen["exchange"],
+        trades = analysis.fetch(con, user, "pages/account_trades", exchange=chosen["exchange"],
                                 account=chosen["account"], limit=LIMIT)
         acct = {"exchange": chosen["exchange"], "account": chosen["account"]}
-        coverage = analysis.fetch_finding(con, user, "report_account_coverage", gap_hours=COVERAGE_GAP_HOURS, **acct)
-        conflicts = analysis.fetch_finding(con, user, "report_account_conflicts", **acct)
+        coverage = analysis.fetch(con, user, "report/account_coverage", gap_hours=COVERAGE_GAP_HOURS, **acct)
+        conflicts = analysis.fetch(con, user, "report/account_conflicts", **acct)
     flagged = sum(1 for t in trades if t["unauthorized"])
     c1, c2, c3 = st.columns(3)
     c1.metric("Trades shown", f"{len(trades):,}")

@@ -1,4 +1,5 @@
-"""Investigators: a timeline of the attack bursts across accounts, one bar per account and campaign."""
+"""Investigators: a timeline of the attack bursts across accounts, one bar per account and campaign, and
+the chosen campaign ten minutes at a time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from app import analysis, ui
 def render() -> None:
     ws, user = ui.guard("campaigns")
     st.title("Campaign timeline")
-    rows = analysis.run(ws, user, "campaign_timeline")
+    rows = analysis.run(ws, user, "pages/campaign_participation")
     if not rows:
         st.info("No campaigns yet: `keytrace detect` groups unauthorised trades into campaigns.")
         return
@@ -37,6 +38,14 @@ def render() -> None:
         .properties(height=max(120, 28 * len(one))))
     st.markdown(f"**{ui.md(chosen)}**: each bar is one account's burst of attack trades")
     st.altair_chart(bursts, width="stretch")
+    campaign_id = next(r["campaign_id"] for r in rows if f"{r['campaign_id']} ({r['pair']})" == chosen)
+    st.markdown("**Ten minutes at a time**: the campaign's unauthorised trades by account")
+    ui.table([{"from (UTC)": t["bucket_utc"].strftime("%Y-%m-%d %H:%M"), "exchange": t["exchange"],
+               "account": t["account"], "trades": t["trades"], "sells": t["sells"], "buys": t["buys"],
+               "buys above fair price": t["buys_above_fair"], "pairs": t["pairs"],
+               "loss (USD)": ui.usd_exact(t["loss_usd"]) if t["loss_usd"] is not None else "not priced"}
+              for t in analysis.run(ws, user, "report/campaign_timeline", campaign_id=campaign_id)],
+             key="cp_timeline")
     ui.table([{"campaign": r["campaign_id"], "pair": r["pair"], "exchange": r["exchange"], "account": r["account"],
                "first (UTC)": r["first_utc"].strftime("%Y-%m-%d %H:%M:%S"),
                "last (UTC)": r["last_utc"].strftime("%Y-%m-%d %H:%M:%S"), "trades": r["trades"],

@@ -56,7 +56,7 @@ def render() -> None:
     st.title("Fund flow")
     if access.can(user.role, "trace.run"):
         _trace_form(ws, user)
-    traces = analysis.run(ws, user, "trace_list")
+    traces = analysis.run(ws, user, "pages/trace_list")
     if not traces:
         st.info("No trace has been run yet: run one above, or `keytrace trace --from ADDR --model haircut`.")
         return
@@ -66,9 +66,9 @@ def render() -> None:
         f"{by_id[i]['created_at'].astimezone(UTC):%Y-%m-%d %H:%M} UTC, {by_id[i]['model']} "
         f"{by_id[i]['direction']}, {by_id[i]['hops']} hops, {by_id[i]['edges']} transfers"))
     seeds = set(json.loads(by_id[trace_id]["seeds"] or "[]"))
-    edges = analysis.in_token_units(analysis.run(ws, user, "trace_flow", trace_id=trace_id, limit=EDGE_LIMIT),
+    edges = analysis.in_token_units(analysis.run(ws, user, "trace/flow_graph", trace_id=trace_id, limit=EDGE_LIMIT),
                                     "tainted")
-    cash = analysis.in_token_units(analysis.run(ws, user, "trace_cash_outs", trace_id=trace_id), "tainted_amount")
+    cash = analysis.in_token_units(analysis.run(ws, user, "trace/cash_out_points", trace_id=trace_id), "tainted_amount")
     cash_by_addr = {c["address"]: c for c in cash}
     lines = ["digraph flow {", "rankdir=LR;", 'node [shape=box, style="rounded,filled", fillcolor="#f0f0f0", '
              'fontname="Helvetica", fontsize=10];', 'edge [fontname="Helvetica", fontsize=9];']

@@ -77,11 +77,11 @@ def render() -> None:
     with ws.db.read() as con:  # one connection for every figure of the page
         figures = analysis.holdings_on(con)
         if detection:
-            totals = analysis.fetch(con, user, "overview_totals")[0]
-            by_day = analysis.fetch(con, user, "losses_by_day")
-            ex = analysis.fetch(con, user, "losses_by_exchange")
-            pairs = analysis.fetch(con, user, "losses_by_pair", limit=PAIR_ROWS)
-            camps = analysis.fetch(con, user, "losses_by_campaign")
+            totals = analysis.fetch(con, user, "pages/overview_totals")[0]
+            by_day = analysis.fetch(con, user, "pages/losses_by_day")
+            ex = analysis.fetch(con, user, "pages/losses_by_exchange")
+            pairs = analysis.fetch(con, user, "pages/losses_by_pair", limit=PAIR_ROWS)
+            camps = analysis.fetch(con, user, "pages/losses_by_campaign")
     home.render_holdings(figures)
     if access.can(user.role, "detection.run"):
         _detection_control(ws, user)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +16,19 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core import sqlfiles
 from core.db import rows as fetch_rows
 from ingest.chain.decode import TransferColumns
 
 SQL_DIR = Path(__file__).with_name("sql")
 
 
-@cache
-def sql(name: str) -> str:
-    """The text of ``ingest/chain/sql/<name>.sql``."""
-    return (SQL_DIR / f"{name}.sql").read_text()
+CHAIN_SQL = sqlfiles.SqlFiles(SQL_DIR, "chain statement")
+sql = CHAIN_SQL.text
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
-    return con.execute(sql(name), dict(params or {})).fetchall()
+    return CHAIN_SQL.tuples(con, name, params)
 
 
 def query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None

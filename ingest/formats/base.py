@@ -65,6 +65,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from core import sqlfiles
+
 Kind = Literal["trades", "orders", "ledger_movements", "price_bars", "bot_orders", "api_keys"]
 
 # Columns each kind's format SQL must return (besides source_row, account, _bad_column, _bad_reason).
@@ -87,6 +89,7 @@ KIND_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+INGEST_SQL = sqlfiles.SqlFiles(SQL_DIR, "ingest statement")  # formats/, reconcile/ and the steps of a load
 _FOOTNOTES = str.maketrans("", "", "¹²³⁴⁵⁶⁷⁸⁹⁰*")
 
 

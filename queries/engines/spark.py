@@ -138,7 +138,7 @@ def run_query(spark: SparkSession, name: str, params: dict[str, Any] | None = No
     bound = runner.bind(sql, params)
     target = dialect.updated_table(sql)
     columns = spark.table(target).columns if target else None
-    steps, final = dialect.to_spark_steps(sql, f"kt_{name}__", columns)
+    steps, final = dialect.to_spark_steps(sql, f"kt_{name.replace('/', '_')}__", columns)
     for view, text, refs in steps:
         df = _sql(spark, text, bound)
         if refs > 1:
@@ -169,7 +169,7 @@ def detect(spark: SparkSession, params: dict[str, int | float]) -> SparkDetectio
     """The findings tables computed on Spark from the registered input views."""
     started = time.monotonic()
     for name, table in STEPS:
-        if name == "detection_exclusions":  # read from the export: it needs the ingest runs (DuckDB's)
+        if table == "detection_exclusions":  # read from the export: it needs the ingest runs (DuckDB's)
             continue
         sql = runner.load(name)
         target = table or dialect.updated_table(sql)

@@ -97,6 +97,10 @@ def test_the_campaign_timeline_lists_each_account_burst(incident: None, app_for:
     assert list(table["first (UTC)"]) == ["2022-12-25 22:30:00", "2022-12-25 22:33:00"]
     assert len(at.get("vega_lite_chart")) == 2  # every campaign, then the one zoomed into
     assert at.selectbox(key="cp_campaign").value == "C1 (AKRO/BTC)"
+    minutes = frame(at, "buys above fair price")  # the chosen campaign, ten minutes at a time
+    assert list(minutes["from (UTC)"]) == ["2022-12-25 22:30", "2022-12-25 22:30"]
+    assert list(minutes["account"]) == ["111", "222"]
+    assert sum(minutes["trades"]) == 5
 
 
 def test_the_account_view_marks_flagged_trades_against_the_reference(incident: None, app_for: AppFor,

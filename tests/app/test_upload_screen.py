@@ -118,14 +118,14 @@ def test_a_failing_step_is_one_sentence_and_keeps_the_findings(ws: Workspace, tm
     real = runner.load
 
     def broken(name: str) -> str:
-        return "SELECT 1 / 0 AS boom, CAST('x' AS INTEGER) AS fails" if name == "campaigns" else real(name)
+        return "SELECT 1 / 0 AS boom, CAST('x' AS INTEGER) AS fails" if name == "detect/07_campaigns" else real(name)
 
     monkeypatch.setattr(runner, "load", broken)
-    with pytest.raises(DetectionError, match=r"^detection stopped at step campaigns \(sql/campaigns.sql\): "):
+    with pytest.raises(DetectionError, match=r"^detection stopped at step detect/07_campaigns \(queries/sql/detect/07_campaigns.sql\): "):
         detect(ws)
     assert main(["--db", str(ws.settings.db_path), "detect"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("keytrace: detection stopped at step campaigns") and err.count("\n") == 1
+    assert err.startswith("keytrace: detection stopped at step detect/07_campaigns") and err.count("\n") == 1
     assert "Traceback" not in err
     assert _count(ws, "SELECT count(*) FROM unauthorized_trades") == [(first.unauthorized,)]
     assert _count(ws, "SELECT count(*) FROM detection_runs") == [(1,)]

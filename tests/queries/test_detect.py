@@ -101,7 +101,7 @@ def test_campaign_timeline(incident: Workspace) -> None:
     detect(incident)
     with incident.db.read() as con:
         cid = rows(con, "SELECT campaign_id FROM campaigns")[0]["campaign_id"]
-        got = runner.run(con, "campaign_timeline", {"campaign_id": cid})
+        got = runner.run(con, "report/campaign_timeline", {"campaign_id": cid})
     assert [(r["account"], r["trades"], r["sells"], r["buys"], r["buys_above_fair"], r["loss_usd"]) for r in got] == [
         ("v1", 12, 2, 10, 10, Decimal("2806.40")), ("v2", 4, 0, 4, 4, Decimal("320.36"))]
     assert str(got[0]["bucket_utc"]).startswith("2022-12-25 22:20")

@@ -104,8 +104,8 @@ def test_stored_trace_passes_conservation_audit_and_a_forged_edge_fails_it(graph
     with graph.db.read() as con:
         assert runner.run(con, "audits/haircut_not_conserved") == []
         tid = rows(con, "SELECT trace_id FROM trace_runs WHERE model = 'haircut' AND direction = 'forward'")[0]
-        points = runner.run(con, "cash_out_points", {"trace_id": tid["trace_id"]})
-        flow = runner.run(con, "trace_flow_graph", {"trace_id": tid["trace_id"]})
+        points = runner.run(con, "trace/cash_out_points", {"trace_id": tid["trace_id"]})
+        flow = runner.run(con, "trace/flow_graph", {"trace_id": tid["trace_id"], "limit": 1000})
     assert [p["entity"] for p in points] == ["Exchange X hot wallet", "Mixer M"]
     assert len(flow) == 6
     with graph.db.write() as con:  # B passes on more than it ever received

@@ -35,16 +35,16 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
     text = flat("\n".join(pages))
     acct = {"exchange": cb.EXCHANGE, "account": cb.ACCOUNT}
     with ws.db.read() as con:
-        trades = runner.run(con, "report_account_unauthorized_trades", acct)
-        loss = runner.run(con, "report_account_loss", acct)[0]
-        keys = runner.run(con, "report_account_compromised_keys", {**acct, "fingerprint": cb.FINGERPRINT})
-        own = runner.run(con, "report_claim_ownership", {"claim_id": case.claim_id})
+        trades = runner.run(con, "report/account_unauthorized_trades", acct)
+        loss = runner.run(con, "report/account_loss", acct)[0]
+        keys = runner.run(con, "report/account_compromised_keys", {**acct, "fingerprint": cb.FINGERPRINT})
+        own = runner.run(con, "report/claim_ownership", {"claim_id": case.claim_id})
         scoped = {"claim_id": case.claim_id, **acct}
-        evidence = runner.run(con, "report_claim_evidence", scoped)
-        custody = runner.run(con, "report_claim_custody", scoped)
-        points = runner.run(con, "report_trace_cash_out_points", {"trace_id": "trace-1"})
-        edges = runner.run(con, "report_trace_edges", {"trace_id": "trace-1"})
-        prices = runner.run(con, "report_account_reference_prices", acct)
+        evidence = runner.run(con, "report/claim_evidence", scoped)
+        custody = runner.run(con, "report/claim_custody", scoped)
+        points = runner.run(con, "trace/cash_out_points", {"trace_id": "trace-1"})
+        edges = runner.run(con, "report/trace_edges", {"trace_id": "trace-1"})
+        prices = runner.run(con, "report/account_reference_prices", acct)
 
     # identifiers, cover, generation time, page numbers on every page
     assert f"Claim report: claim {case.claim_id}" in text and cb.CASE_ID in text and cb.ACCOUNT in text

@@ -33,11 +33,11 @@ def test_incident_report_campaigns_victims_losses_and_cash_out_by_entity(
     pages = pdf_pages(out)
     text = flat("\n".join(pages))
     with ws.db.read() as con:
-        campaigns = runner.run(con, "report_incident_campaigns")
-        victims = runner.run(con, "report_incident_victims")
-        by_pair = runner.run(con, "report_incident_losses_by_exchange_pair")
-        groups = runner.run(con, "report_incident_cash_out_by_entity")
-        attackers = runner.run(con, "report_attacker_addresses")
+        campaigns = runner.run(con, "report/incident_campaigns")
+        victims = runner.run(con, "report/incident_victims")
+        by_pair = runner.run(con, "report/incident_losses_by_exchange_pair")
+        groups = runner.run(con, "report/incident_cash_out_by_entity")
+        attackers = runner.run(con, "report/attacker_addresses")
     for n, page in enumerate(pages, 1):
         assert f"page {n} of {len(pages)}" in flat(page)
     for section in ("Campaigns", "Losses by exchange and pair", "Victims", "Cash-out points by entity",
@@ -108,7 +108,7 @@ def test_claim_bundle(ws: Workspace, case: cb.Case, trial_cert: bytes, tmp_path:
     # CSVs: UTF-8, exact amounts, one row per unauthorised trade, formula cells neutralised
     trades = list(csv.DictReader(io.StringIO(files["unauthorized_trades.csv"].decode("utf-8"))))
     with ws.db.read() as con:
-        expected = runner.run(con, "report_account_unauthorized_trades",
+        expected = runner.run(con, "report/account_unauthorized_trades",
                               {"exchange": cb.EXCHANGE, "account": cb.ACCOUNT})
     assert len(trades) == len(expected) == case.trades
     assert [(t["time_utc"], t["price"], t["loss_usd"]) for t in trades] == [

@@ -84,7 +84,7 @@ EXERCISE: dict[str, Exerciser] = {
     "claims.note": lambda ws, u, c: claims.add_note(ws, u, c, "called the victim"),
     "claims.read_notes": lambda ws, u, c: claim_findings.assessment(ws, u, c),
     "claims.read_uploads": _read_upload,
-    "analysis.read": lambda ws, u, c: analysis.run(ws, u, "overview_totals"),
+    "analysis.read": lambda ws, u, c: analysis.run(ws, u, "pages/overview_totals"),
     "detection.run": lambda ws, u, c: analysis.run_detection(ws, u),
     "trace.run": _run_trace,
     "sql.console": lambda ws, u, c: sql_console.run_query(ws, u, "SELECT count(*) FROM trades"),
