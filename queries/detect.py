@@ -20,6 +20,7 @@ from core.db import migrations, utcnow
 from core.errors import ConfigError, DetectionError, KeytraceError
 from core.workspace import Workspace
 from queries import runner
+from queries.reasons import point_parameters
 
 # Default thresholds and why (override any of them under [detection] in keytrace.toml).
 DEFAULTS: dict[str, int | float] = {
@@ -93,6 +94,17 @@ class DetectionSummary:
                 "settings": self.settings, "excluded": list(self.excluded)}
 
 
+# Assets worth one US dollar: a trade quoted in one is valued at par, and a price bar quoted in one prices
+# its base asset in USD (the reference prices of a fee or quote asset). Bound as $usd_stablecoins.
+USD_STABLECOINS: tuple[str, ...] = ("USD", "USDT", "USDC", "BUSD", "TUSD", "DAI", "FDUSD", "USDP")
+
+
+def bound(settings: dict[str, int | float]) -> dict[str, Any]:
+    """What the detection steps are bound with: the thresholds, the reason codes' points
+    (queries/reasons.py) and the USD stablecoins; the same on DuckDB and Spark."""
+    return {**settings, **point_parameters(), "usd_stablecoins": list(USD_STABLECOINS)}
+
+
 def thresholds(ws: Workspace) -> dict[str, int | float]:
     configured = ws.settings.section("detection")
     out = dict(DEFAULTS)
@@ -143,7 +155,7 @@ def _detect(ws: Workspace, actor: str, params: dict[str, int | float],
             if progress is not None:
                 progress(model(name), i / len(STEPS))
             try:
-                runner.execute(con, name, params, into=table or None)
+                runner.execute(con, name, bound(params), into=table or None)
             except duckdb.Error as exc:
                 exc.keytrace_step = name  # type: ignore[attr-defined]
                 raise

@@ -14,6 +14,7 @@ from app.cli import build_parser
 from core.config import SECTIONS
 from ingest.formats.base import registry
 from queries.detect import DEFAULTS
+from queries.reasons import REASONS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = (ROOT / "README.md").read_text() + "".join(p.read_text() for p in sorted((ROOT / "docs").glob("*.md")))
@@ -74,3 +75,17 @@ def test_every_query_is_asked_by_the_product() -> None:
     names = [str(p.relative_to(ROOT / "queries" / "sql").with_suffix("")) for p in QUERY_FILES]
     unasked = [n for n in names if n.split("/")[0] not in ("detect", "audits") and f'"{n}"' not in code]
     assert not unasked, unasked
+
+
+def test_every_file_the_docs_name_exists() -> None:
+    """A path the docs name in backticks (a module, a page, a query: from the top or from queries/sql) is
+    a file of the repository."""
+    named = set(re.findall(r"`((?:[a-z_]+/)+[A-Za-z0-9_.-]+\.(?:sql|py|md))`", DOCS))
+    assert len(named) > 20
+    assert not [n for n in sorted(named) if not (ROOT / n).exists() and not (ROOT / "queries" / "sql" / n).exists()]
+
+
+def test_every_reason_code_is_documented_with_its_points() -> None:
+    listed = (ROOT / "docs" / "detection.md").read_text()
+    rows = dict(re.findall(r"^\| `([A-Z_]+)` \| (\d+) \|", listed, re.MULTILINE))
+    assert rows == {code: str(points) for code, (points, _text) in REASONS.items()}

@@ -31,7 +31,7 @@ from pyspark.sql import functions as F
 from core.errors import InputError
 from queries import runner
 from queries import trace as tracing
-from queries.detect import STEPS, TABLES
+from queries.detect import STEPS, TABLES, bound
 from queries.engines import dialect
 from queries.engines.schema import SPARK_VIEW, spark_type, table_columns
 from queries.engines.schema import TABLES as PARQUET_TABLES
@@ -175,7 +175,7 @@ def detect(spark: SparkSession, params: dict[str, int | float]) -> SparkDetectio
         target = table or dialect.updated_table(sql)
         if target is None:
             raise ValueError(f"detection step {name} names no table")
-        df = _conform(run_query(spark, name, params), target).localCheckpoint()
+        df = _conform(run_query(spark, name, bound(params)), target).localCheckpoint()
         df.createOrReplaceTempView(target)
     tables = {t: spark.table(t) for t in TABLES}
     loss = tables["account_losses"].agg(F.sum("loss_usd")).collect()[0][0]

@@ -1,28 +1,29 @@
 -- trade_scores: how strongly does each trade look like leaked-key abuse, and why?
--- Every trade of every account is scored with reason codes (points in brackets, from [detection]):
---   ATTACK_SESSION    (50) the trade is in an attack session (below): someone pumped a pair through
+-- Every trade of every account is scored with reason codes, each adding its points (queries/reasons.py,
+-- bound as $points_<code>; the thresholds are [detection]'s):
+--   ATTACK_SESSION       the trade is in an attack session (below): someone pumped a pair through
 --                          this account within minutes of the trade.
---   PRICE_DEVIATION   (40) fill more than $price_deviation away from the pair's reference price: the
+--   PRICE_DEVIATION      fill more than $price_deviation away from the pair's reference price: the
 --                          median close over the 24 h before the trade's hour, taken from another
 --                          venue's price_bars for the same BASE/QUOTE when there are any (the victim's
 --                          venue shows the pumped prices), else from the same venue.
---   THIN_PAIR         (15) the pair's average daily quote volume over the 7 days before the trade's day
+--   THIN_PAIR            the pair's average daily quote volume over the 7 days before the trade's day
 --                          (the busiest venue's bars, in USD) is below $thin_adv_usd.
---   SELL_ALL_BUY_ONE  (30) the trade's session sells >= $sell_all_min_assets different assets and buys
+--   SELL_ALL_BUY_ONE     the trade's session sells >= $sell_all_min_assets different assets and buys
 --                          only one asset, in a thin or price-deviating pair, after the first sell.
---   BOT_BURST         (15) the trade is in a run of $burst_min_trades consecutive trades of the account
+--   BOT_BURST            the trade is in a run of $burst_min_trades consecutive trades of the account
 --                          that spans at most $burst_seconds seconds (bot cadence).
---   CROSS_VICTIM      (15) >= $cross_victim_min_accounts accounts have price-deviating fills in the same
+--   CROSS_VICTIM         >= $cross_victim_min_accounts accounts have price-deviating fills in the same
 --                          pair within the trade's hour and the hours either side.
---   SAME_COUNTER_ORDER(15) the trade's counter_order_id (KuCoin counterOrderId) also filled another
+--   SAME_COUNTER_ORDER   the trade's counter_order_id (KuCoin counterOrderId) also filled another
 --                          account, or filled this account >= $counter_min_fills times.
---   LEAKED_KEY        (15) a key of the account is in an imported leak (compromised_keys) and the trade
+--   LEAKED_KEY           a key of the account is in an imported leak (compromised_keys) and the trade
 --                          is not older than the key.
---   API_CHANNEL        (5) the export says the order came through the API.
---   NO_DEPOSIT_WITHDRAWAL (5) the account's ledger is known and has no deposit or withdrawal within
+--   API_CHANNEL          the export says the order came through the API.
+--   NO_DEPOSIT_WITHDRAWAL the account's ledger is known and has no deposit or withdrawal within
 --                          $quiet_hours hours of the trade's session ("hackers don't deposit"); judged
 --                          for sessions with a buy in a thin pair or above the reference only.
---   BOT_EXPLAINED      (0) a bot_orders row of the user's own bot platform explains the trade (same
+--   BOT_EXPLAINED        (no points) a bot_orders row of the user's own bot platform explains the trade (same
 --                          account, pair and side; same order id, or within $bot_match_seconds seconds
 --                          with a quantity within 1%): such a trade is legitimate, whatever its score.
 -- A session is the account's run of trades with gaps shorter than $session_gap_seconds. A session is an
@@ -33,7 +34,7 @@
 -- (thin pair, burst, API, leaked key, no deposit) never decide alone.
 -- Grain: one row per execution (exchange, account, evidence_sha256, source_row) of every account
 -- detection_exclusions does not leave out.
--- Params: price_deviation, thin_adv_usd, sell_all_min_assets, burst_seconds, burst_min_trades,
+-- Params: points_<code> (one per reason code), usd_stablecoins (queries/detect.py), price_deviation, thin_adv_usd, sell_all_min_assets, burst_seconds, burst_min_trades,
 --   cross_victim_min_accounts, counter_min_fills, quiet_hours, bot_match_seconds, session_gap_seconds,
 --   min_pump_trades, min_score.
 WITH
@@ -85,7 +86,7 @@ pair_days AS (
 ),
 usd_bars AS (
     SELECT base_asset, date_trunc('hour', open_time) AS bucket, close FROM bars
-    WHERE quote_asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
+    WHERE list_contains($usd_stablecoins, quote_asset)
 ),
 quote_hours AS (
     SELECT q.quote_asset, q.day_utc, q.day_utc - k.n * INTERVAL '1' HOUR AS bucket
@@ -94,7 +95,7 @@ quote_hours AS (
 ),
 quote_usd AS (
     SELECT q.quote_asset, q.day_utc,
-           CASE WHEN q.quote_asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
+           CASE WHEN list_contains($usd_stablecoins, q.quote_asset)
                 THEN CAST(1 AS DECIMAL(38,18)) ELSE median(u.close) END AS usd
     FROM quote_hours q
     LEFT JOIN usd_bars u ON u.base_asset = q.quote_asset AND u.bucket = q.bucket
@@ -245,8 +246,10 @@ flags AS (
 ),
 scored AS (
     SELECT f.*,
-           50 * attack + 40 * price_far + 15 * thin + 30 * sell_all + 15 * burst + 15 * synchrony + 15 * counter
-           + 15 * leaked + 5 * api + 5 * quiet AS score,
+           $points_attack_session * attack + $points_price_deviation * price_far + $points_thin_pair * thin
+           + $points_sell_all_buy_one * sell_all + $points_bot_burst * burst + $points_cross_victim * synchrony
+           + $points_same_counter_order * counter + $points_leaked_key * leaked + $points_api_channel * api
+           + $points_no_deposit_withdrawal * quiet AS score,
            concat_ws(';',
                CASE WHEN attack = 1 THEN 'ATTACK_SESSION' END,
                CASE WHEN price_far = 1 THEN 'PRICE_DEVIATION' END,

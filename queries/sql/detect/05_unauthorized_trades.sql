@@ -16,7 +16,8 @@
 -- Precision: quantities are cut to 8 decimals and prices / rates to 18 before multiplying; products
 -- are kept at 12 decimals; USD results at 8.
 -- Grain: one row per unauthorised trade (exchange, account, evidence_sha256, source_row).
--- Params: none.
+-- Params: $usd_stablecoins (queries/detect.py: assets worth one US dollar; a bar quoted in one prices
+--   its base asset in USD).
 WITH u AS (
     SELECT s.evidence_sha256, s.source_row, s.score, s.reasons, s.session_id,
            t.exchange, t.account, t.time_utc, t.pair, t.base_asset, t.quote_asset, t.side, t.price,
@@ -63,11 +64,11 @@ asset_anchors AS (
 ),
 usd_rate AS (
     SELECT a.asset, a.anchor_utc,
-           CASE WHEN a.asset IN ('USD', 'USDT', 'USDC', 'BUSD', 'TUSD', 'DAI', 'FDUSD', 'USDP')
+           CASE WHEN list_contains($usd_stablecoins, a.asset)
                 THEN CAST(1 AS DECIMAL(38,18)) ELSE median(b.close) END AS usd
     FROM asset_anchors a
     LEFT JOIN price_bars b ON split_part(b.pair, '/', 1) = a.asset
-                          AND split_part(b.pair, '/', 2) IN ('USD', 'USDT', 'USDC', 'BUSD')
+                          AND list_contains($usd_stablecoins, split_part(b.pair, '/', 2))
                           AND b.open_time >= a.anchor_utc - INTERVAL '24' HOUR AND b.open_time < a.anchor_utc
     GROUP BY a.asset, a.anchor_utc
 ),
