@@ -28,11 +28,6 @@ DETECTION_TABLES = frozenset({"unauthorized_trades", "account_losses", "campaign
                               "trade_scores", "compromised_keys"})
 TRACE_TABLES = frozenset({"trace_runs", "trace_edges", "trace_cash_out_points"})
 
-LOSS_DEFINITION = (
-    "For each trade judged unauthorised, the value given up minus the fair value received, both at the fair "
-    "price (the pair's median close over the 24 hours before the account's first unauthorised trade), fees "
-    "included, non-USD quote assets converted through reference prices; summed over the account, and never "
-    "below zero.")
 
 
 

@@ -12,10 +12,10 @@ import duckdb
 
 from app import access, claims
 from app.auth import User
-from app.claims import Claim, History
 from core.workspace import Workspace
-from ingest import ownership
 from queries import runner
+from queries.claims import fraud_signals, ownership_grades
+from queries.records import Assessment, Claim, History
 
 
 @dataclass(frozen=True)
@@ -130,23 +130,11 @@ def computed_loss(ws: Workspace, actor: User, claim_id: int) -> dict[str, Any] |
 
 
 # -- the investigators' assessment ---------------------------------------------------------------
-@dataclass(frozen=True)
-class Assessment:
-    level: int                               # the highest ownership grade reached (0-100)
-    grades: list[tuple[int, str]]            # (level, reason code), highest first
-    fraud_signals: list[tuple[str, str]]     # (signal, detail)
-
-
 def assessment(ws: Workspace, actor: User, claim_id: int) -> Assessment:
     """The graded ownership evidence and the fraud signals of a claim, computed now (read-only)."""
-    from queries import runner
-
     access.require(actor.role, "claims.read_notes")
     with ws.db.read() as con:
         claims.load_claim_row(con, actor, claim_id)
-        grades = sorted(((int(r["level"]), str(r["reason"])) for r in
-                         runner.run(con, "claims/ownership_evidence", {"claim_id": claim_id})), reverse=True)
-        signals = [(str(r["signal"]), str(r["detail"])) for r in runner.run(con, "claims/fraud_signals", {
-            "claim_id": claim_id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
-            "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})]
-    return Assessment(grades[0][0] if grades else 0, grades, signals)
+        grades = ownership_grades(con, claim_id)
+        signals = fraud_signals(con, claim_id)
+    return Assessment(grades[0].level if grades else 0, grades, signals)

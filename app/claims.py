@@ -21,8 +21,7 @@ apart.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +37,7 @@ from core.workspace import Workspace
 from ingest import ownership
 from ingest.ownership import Challenge, WalletVerification
 from queries import runner
+from queries.records import Claim, Dispute, History, Note, StatusEntry
 
 STATUSES = ("submitted", "in_review", "verified", "rejected", "referred", "closed")
 STATUS_LABELS = {
@@ -58,55 +58,6 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 MAX_TEXT = 20_000
 DUPLICATE_WINDOW = timedelta(minutes=10)  # an identical claim by the same victim within it is refused
-
-
-@dataclass(frozen=True)
-class StatusEntry:
-    at: datetime
-    status: str
-    reason: str | None
-    actor_user_id: int | None
-
-
-@dataclass(frozen=True)
-class Note:
-    at: datetime
-    author: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Dispute:
-    at: datetime
-    text: str
-
-
-@dataclass(frozen=True)
-class Claim:
-    id: int
-    user_id: int
-    exchange: str
-    account: str
-    key_fingerprint: str | None
-    contact_name: str | None
-    contact_email: str | None
-    contact_phone: str | None
-    statement: str | None
-    claimed_loss_usd: Decimal | None
-    status: str
-    assigned_to: int | None
-    assigned_username: str | None
-    created_at: datetime
-    updated_at: datetime
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    wallets: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class History:
-    statuses: list[StatusEntry]
-    disputes: list[Dispute]
-    notes: list[Note]  # always empty for a victim
 
 
 # -- helpers -------------------------------------------------------------------------------------

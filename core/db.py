@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -177,6 +178,22 @@ class Database:
             finally:
                 con.close()
         return applied
+
+
+@cache
+def _reference() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for _version, _name, sql in migrations():
+        con.execute(sql).fetchall()
+    return con
+
+
+def table_columns(table: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a database table as the migrations define it, in order."""
+    rows = _reference().execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position", [table]).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
 
 
 def _current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -45,8 +45,9 @@ from incident_demo import exports
 from incident_demo.chain import Chain
 from incident_demo.claims import ClaimSpec, attach_uploads, choose_claimants, claims_json, price_claims
 from incident_demo.markets import BY_NAME, PAIRS, T0, T_END, Markets
-from incident_demo.truth import LOSS_DEFINITION, account_loss, executions, first_unauthorized, trade_loss
+from incident_demo.truth import account_loss, executions, first_unauthorized, trade_loss
 from incident_demo.world import BINANCE, KUCOIN, Account, WorldBuilder, kucoin_id, rand_str
+from queries.detect import LOSS_DEFINITION
 
 MANIFEST = "manifest.json"
 LEAK_DATE = "2022-12-28"

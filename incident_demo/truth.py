@@ -18,13 +18,6 @@ from incident_demo.world import Account, Fill
 
 Q18 = Decimal("1e-18")
 
-LOSS_DEFINITION = (
-    "For each unauthorised trade: value given up minus fair value received, both at the fair price, plus "
-    "the fee at its fair value. Fair price of a pair = median close of its 1h reference bars opening in "
-    "[t0 - 24h, t0), t0 = the account's first unauthorised trade (the mean of the two middle closes when "
-    "their number is even). A non-USD quote asset is converted with the median close of QUOTE/USDT over "
-    "the same window (USDT = 1 USD); a fee in a third asset (BNB) with the median of that asset/USDT. "
-    "Summed per account and per campaign.")
 
 
 def first_unauthorized(fills: Iterable[Fill]) -> int | None:

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from core import audit, sqlfiles
-from core.db import utcnow
+from core.db import table_columns, utcnow
 from core.errors import EvidenceOfAnotherAccount, InputError, Problem, Quarantined, ValidationError
 from core.evidence import abandoned, store
 from core.workspace import Workspace
@@ -255,8 +255,9 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         rows_good = rows_read - int(run(con, "SELECT count(DISTINCT source_row) FROM problems")[0][0])
         accounts = tuple(str(r[0]) for r in run(con, sql_text("staged_accounts")))
         masked = _masked_accounts(con, spec, names, head)
-        if INGEST_SQL.exists(f"formula_cells_{spec.kind}"):  # the kind's stored text columns (no 2nd pass)
-            flagged_rows = con.execute(sql_text(f"formula_cells_{spec.kind}")).fetchall()
+        stored = _stored_text_columns(con, spec.kind)
+        if stored:  # the kind's stored text columns (no 2nd pass over the file)
+            flagged_rows = con.execute(sql_text("formula_cells_stored"), {"text_columns": stored}).fetchall()
             flagged = tuple(Problem(head.name, int(r), col, f"formula-like text stored inert: {val[:80]!r}")
                             for r, col, val in flagged_rows[:MAX_PROBLEMS_SHOWN])
             if rows_bad:  # refused rows are kept as raw text in ingest_rejects: flag those too
@@ -273,6 +274,14 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         con.close()
     return Staged(db_path, spec, head.name, rows_read, rows_good, problems, rows_bad, accounts, flagged,
                   len(flagged_rows), masked, file_rows)
+
+
+def _stored_text_columns(con: duckdb.DuckDBPyConnection, kind: str) -> list[str]:
+    """The text columns the kind's table stores that the staged rows carry, in table order (what a
+    spreadsheet could run as a formula once exported)."""
+    staged = {str(r[0]) for r in run(con, "SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_name = 'staged'")}
+    return [c for c, ty in table_columns(kind) if ty == "VARCHAR" and c in staged]
 
 
 def _masked_accounts(con: duckdb.DuckDBPyConnection, spec: FormatSpec, names: list[str],

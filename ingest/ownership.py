@@ -1,13 +1,14 @@
-"""Who may claim an account: wallet proofs (EIP-191), exchange proofs, evidence levels, fraud signals.
+"""Who may claim an account: wallet proofs (EIP-191), exchange proofs and the evidence levels they reach.
 
 * :func:`issue_challenge` writes a one-time message naming the claim, the address, a random nonce and
   an expiry; the victim signs it with ``personal_sign`` in their wallet.
 * :func:`verify_signature` recovers the signer (eth_account) and accepts the proof when it is the
   challenged address, the nonce is unused and not expired. A nonce is spent by its first verification
   attempt, whatever the outcome, so a signature can never be replayed.
-* :func:`evidence_level` grades a claim 0-100 (queries/sql/ownership_evidence.sql says what each level
-  needs, after GraphSense's confidence scale) and keeps the grades in ``ownership_evidence``.
-* :func:`fraud_signals` lists the warning signs of queries/sql/fraud_signals.sql.
+* :func:`evidence_level` grades a claim 0-100 (queries/sql/claims/ownership_evidence.sql says what each
+  level needs, after GraphSense's confidence scale) and keeps the grades in ``ownership_evidence``.
+
+Reading the grades and the fraud signals without writing is queries/claims.py's.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Any
 
 from eth_account import Account
 from eth_account.messages import encode_defunct
@@ -25,13 +24,9 @@ from core import audit
 from core.db import rows, utcnow
 from core.errors import InputError, NotFound
 from core.workspace import Workspace
-from queries import runner
+from queries.claims import ownership_grades
+from queries.records import EvidenceLevel
 from queries.trace import normalise_address
-
-# A claimed loss more than 50% above the computed one (and more than $100 above it) is a fraud signal:
-# fees, rounding and the choice of fair price move an honest figure by a few percent, not by half.
-DEFAULT_LOSS_RATIO = Decimal("1.5")
-DEFAULT_LOSS_SLACK_USD = Decimal("100")
 
 
 @dataclass(frozen=True)
@@ -51,26 +46,6 @@ class WalletVerification:
     address: str
     recovered: str | None
     reason: str
-
-
-@dataclass(frozen=True)
-class EvidenceGrade:
-    level: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class EvidenceLevel:
-    claim_id: int
-    level: int                      # the highest grade reached
-    grades: list[EvidenceGrade]     # every grade the claim reaches, highest first
-
-
-@dataclass(frozen=True)
-class FraudSignal:
-    claim_id: int
-    signal: str                     # SHARED_UID | SHARED_KEY | SHARED_WALLET | LOSS_INFLATED | NO_ACCOUNT_TRACE
-    detail: str
 
 
 def challenge_message(claim_id: int, address: str, nonce: str, expires_at: datetime) -> str:
@@ -151,20 +126,9 @@ def evidence_level(ws: Workspace, claim_id: int) -> EvidenceLevel:
     with ws.db.write() as con:
         if not con.execute("SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchall():
             raise NotFound(f"there is no claim {claim_id}")
-        grades = [EvidenceGrade(int(r["level"]), str(r["reason"]))
-                  for r in runner.run(con, "claims/ownership_evidence", {"claim_id": claim_id})]
+        grades = ownership_grades(con, claim_id)
         con.execute("DELETE FROM ownership_evidence WHERE claim_id = ?", [claim_id]).fetchall()
         at = utcnow()
         for g in grades:
             con.execute("INSERT INTO ownership_evidence VALUES (?, ?, ?, ?)", [claim_id, g.level, g.reason, at])
-    grades.sort(key=lambda g: -g.level)
     return EvidenceLevel(claim_id, grades[0].level if grades else 0, grades)
-
-
-def fraud_signals(ws: Workspace, claim_id: int | None = None, *, loss_ratio: Decimal = DEFAULT_LOSS_RATIO,
-                  loss_slack_usd: Decimal = DEFAULT_LOSS_SLACK_USD) -> list[FraudSignal]:
-    """Fraud signals of one claim (or of every claim)."""
-    params: dict[str, Any] = {"claim_id": claim_id, "loss_ratio": loss_ratio, "loss_slack_usd": loss_slack_usd}
-    with ws.db.read() as con:
-        got = runner.run(con, "claims/fraud_signals", params)
-    return [FraudSignal(int(r["claim_id"]), str(r["signal"]), str(r["detail"])) for r in got]

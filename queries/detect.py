@@ -99,6 +99,18 @@ class DetectionSummary:
 USD_STABLECOINS: tuple[str, ...] = ("USD", "USDT", "USDC", "BUSD", "TUSD", "DAI", "FDUSD", "USDP")
 
 
+# What a loss in USD means, in the words every page, report, export and the demo's truth file quote
+# (queries/sql/detect/05_unauthorized_trades.sql and 08_account_losses.sql compute it).
+LOSS_DEFINITION = (
+    "For each unauthorised trade, the value given up minus the fair value received, both at the fair price, "
+    "fees included at their fair value. The fair price of a pair is the median close of its 1h reference "
+    "bars opening in the 24 hours before the account's first unauthorised trade (the mean of the two middle "
+    "closes when their number is even); a quote or fee asset that is not a USD stablecoin (" +
+    ", ".join(USD_STABLECOINS) + ", valued at 1 USD) is converted with the median close of "
+    "ASSET/USDT over the same window. An account's loss is the sum over its unauthorised trades, and never "
+    "below zero; a campaign's, the sum over its accounts' sessions.")
+
+
 def bound(settings: dict[str, int | float]) -> dict[str, Any]:
     """What the detection steps are bound with: the thresholds, the reason codes' points
     (queries/reasons.py) and the USD stablecoins; the same on DuckDB and Spark."""

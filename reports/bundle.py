@@ -16,10 +16,11 @@ import duckdb
 from core.db import utcnow
 from core.errors import NotFound
 from core.workspace import Workspace
-from ingest import ownership
+from queries import claims as claim_queries
 from queries import runner
 from queries.coverage import COVERAGE_GAP_HOURS
-from reports.facts import (
+from queries.detect import LOSS_DEFINITION
+from queries.records import (
     AccountLoss,
     AttackerAddress,
     BalancePoint,
@@ -34,12 +35,11 @@ from reports.facts import (
     CoveragePeriod,
     CustodyEntry,
     EvidenceConflict,
+    EvidenceGrade,
     EvidenceItem,
-    FraudSignal,
     IncidentFacts,
     LedgerTransfer,
     LossByExchangePair,
-    OwnershipItem,
     PricePoint,
     TraceEdge,
     TraceRun,
@@ -50,11 +50,6 @@ from reports.facts import (
 
 T = TypeVar("T")
 
-LOSS_DEFINITION = (
-    "Loss in USD: for each unauthorised trade, the value given up minus the fair value received, both at "
-    "the fair price (the pair's median close over the 24 hours before the account's first unauthorised "
-    "trade), fees included, non-USD quote assets converted through reference prices. The account's loss "
-    "is the sum over its unauthorised trades, and never below zero.")
 
 FULL_CONTACT_ROLES = frozenset({"legal", "admin"})
 NAME_ONLY_ROLES = frozenset({"investigator"})
@@ -144,11 +139,9 @@ def gather_claim(ws: Workspace, claim_id: int, viewer_role: str = "legal") -> Cl
         facts = ClaimFacts(
             header=header,
             claimant=_claimant(ws, row, viewer_role),
-            ownership=_make(OwnershipItem, _q(con, "report/claim_ownership", {"claim_id": claim_id})),
+            ownership=_make(EvidenceGrade, _q(con, "report/claim_ownership", {"claim_id": claim_id})),
             wallet_proofs=_make(WalletProof, _q(con, "report/claim_wallet_proofs", {"claim_id": claim_id})),
-            fraud_signals=[FraudSignal(r["signal"], r["detail"]) for r in _q(con, "claims/fraud_signals", {
-                "claim_id": claim_id, "loss_ratio": ownership.DEFAULT_LOSS_RATIO,
-                "loss_slack_usd": ownership.DEFAULT_LOSS_SLACK_USD})],
+            fraud_signals=claim_queries.fraud_signals(con, claim_id),
             compromised_keys=_make(CompromisedKey, _q(con, "report/account_compromised_keys",
                                                       {**acct, "fingerprint": header.key_fingerprint})),
             trades=_make(UnauthorizedTrade, _q(con, "report/account_unauthorized_trades", acct)),

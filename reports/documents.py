@@ -12,9 +12,9 @@ from typing import Any
 
 from core.formatting import coin_name, dec, iso, token_amount, usd
 from queries.coverage import COVERAGE_KINDS
+from queries.records import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
 from reports.bundle import downsample, thin_markers
 from reports.charts import FlowEdge, FlowNode, TimelineBar, balance_chart, flow_diagram, price_chart, timeline
-from reports.facts import ClaimFacts, IncidentFacts, TraceEdge, UnauthorizedTrade
 from reports.pdf import Chart, KeyValues, Para, ReportDocument, Section, Table
 
 REASON_CODES = (

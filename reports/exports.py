@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.formatting import coin_name, csv_bytes, dec, iso, json_bytes, token_amount
-from reports.facts import (
+from queries.records import (
     AttackerAddress,
     Campaign,
     CashOutPoint,

@@ -18,9 +18,9 @@ from core import audit, evidence
 from core.errors import InputError
 from core.workspace import Workspace
 from ingest import ownership
+from queries.records import ClaimFacts, EvidenceItem, IncidentFacts
 from reports import bundle_sign, documents, exports, pdf, sign
 from reports.bundle import gather_claim, gather_incident
-from reports.facts import ClaimFacts, EvidenceItem, IncidentFacts
 
 # The report's own tables, attached to the PDF as CSV files (inside the signed bytes).
 CLAIM_ATTACHMENTS = ("unauthorized_trades.csv", "cash_out_points.csv", "evidence.csv", "custody_log.csv",

@@ -1,5 +1,5 @@
 """The formats investigators share with others: the IC3 complaint fields, a STIX 2.1 bundle and a MISP
-event, built from the same facts as the reports (:mod:`reports.facts`).
+event, built from the same facts as the reports (:mod:`queries.records`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.formatting import coin_name, csv_bytes, dec, iso, json_bytes, token_amount
-from reports.facts import (
+from queries.records import (
     AttackerAddress,
     Campaign,
     CashOutPoint,

@@ -9,6 +9,7 @@ import streamlit as st
 from app import analysis, auth, claim_findings, claims, ui, uploads
 from app.auth import User
 from core.workspace import Workspace
+from queries.records import Assessment, Claim
 
 ALL = "All"
 OPEN = "q_open"     # the number of the claim the investigator is looking at, kept across reruns
@@ -126,7 +127,7 @@ def _detail(ws: Workspace, user: User, found: claim_findings.Detail) -> None:
     _actions(ws, user, claim)
 
 
-def _upload_download(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _upload_download(ws: Workspace, user: User, claim: Claim) -> None:
     """The victim's file as it was uploaded, checked against its SHA-256; the read goes to the custody log."""
     by_sha = {e["sha256"]: e for e in claim.evidence}
     sha = st.selectbox("Upload", list(by_sha), key=f"q_upload_pick_{claim.id}",
@@ -138,7 +139,7 @@ def _upload_download(ws: Workspace, user: User, claim: claims.Claim) -> None:
             st.download_button(f"Download {name}", content, file_name=name, key=f"q_upload_download_{claim.id}")
 
 
-def _review(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _review(ws: Workspace, user: User, claim: Claim) -> None:
     """Uploads the screen held back: accept (the rows are stored in the claimed account) or reject."""
     held = [u for u in uploads.list_uploads(ws, user, claim.id) if u.state == "quarantined"]
     if not held:
@@ -167,13 +168,13 @@ def _decide(ws: Workspace, user: User, claim_id: int, u: uploads.Upload, *, acce
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=200)
-def _assess(db: str, user_id: int, username: str, role: str, claim_id: int, as_of: str) -> claim_findings.Assessment:
+def _assess(db: str, user_id: int, username: str, role: str, claim_id: int, as_of: str) -> Assessment:
     """Fraud signals compare every claim with every account (seconds on a large case): computed once per
     claim change and kept for five minutes."""
     return claim_findings.assessment(ui.workspace(), User(user_id, username, role), claim_id)
 
 
-def _assessment(user: User, claim: claims.Claim) -> None:
+def _assessment(user: User, claim: Claim) -> None:
     found = ui.attempt(lambda: _assess(str(ui.workspace().settings.db_path), user.id, user.username, user.role,
                                        claim.id, claim.updated_at.isoformat()), waiting="Assessing...")
     if found is None:
@@ -181,17 +182,17 @@ def _assessment(user: User, claim: claims.Claim) -> None:
     left, right = st.columns(2)
     with left:
         st.metric("Ownership evidence (0-100)", str(found.level))
-        ui.table([{"level": level, "reason": reason} for level, reason in found.grades], key="q_grades")
+        ui.table([{"level": g.level, "reason": g.reason} for g in found.grades], key="q_grades")
     with right:
         st.markdown("**Fraud signals**")
         if found.fraud_signals:
-            for signal, detail in found.fraud_signals:
-                st.warning(f"{signal}: {ui.md(detail)}", icon=":material/flag:")
+            for s in found.fraud_signals:
+                st.warning(f"{s.signal}: {ui.md(s.detail)}", icon=":material/flag:")
         else:
             st.text("(none)")
 
 
-def _actions(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _actions(ws: Workspace, user: User, claim: Claim) -> None:
     a1, a2, a3 = st.columns(3)
     with a1, st.form(f"q_status_form_{claim.id}"):
         st.markdown("**Change the status**")

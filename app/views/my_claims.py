@@ -8,12 +8,14 @@ from typing import Any
 
 import streamlit as st
 
-from app import analysis, claim_findings, claims, ui, uploads
+from app import claim_findings, claims, ui, uploads
 from app.auth import User
 from core.errors import InputError, KeytraceError, Problem, UnknownFormatError
 from core.evidence import safe_name
 from core.workspace import Workspace
+from queries.detect import LOSS_DEFINITION
 from queries.reasons import describe
+from queries.records import Claim
 
 UPLOADER = "mc_files_gen"   # a new uploader (an empty one) after every "Upload and read"
 OUTCOMES = "mc_outcomes"    # what became of each file of the last "Upload and read", shown once
@@ -93,14 +95,14 @@ def _status(ws: Workspace, found: claim_findings.Detail) -> None:
         st.markdown("**Why these trades were judged unauthorised**")
         ui.table([{"reason": describe(code), "code": code, "trades": n} for code, n in found.reasons],
                  key="mc_reasons")
-    st.caption("How it is computed: " + analysis.LOSS_DEFINITION)
+    st.caption("How it is computed: " + LOSS_DEFINITION)
     if loss["unpriced_trades"]:
         st.caption(f"{loss['unpriced_trades']} trades could not be priced and are not included.")
     if loss["compromised_key"]:
         st.caption("The API key of this account is among the leaked keys.")
 
 
-def _uploads(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _uploads(ws: Workspace, user: User, claim: Claim) -> None:
     st.write("Upload the trade history, order history or account statement you downloaded from "
              f"{ui.md(claim.exchange)}. Each file is checked against the account you claim, read into the case "
              "database and kept encrypted; its SHA-256 is on your filing receipt.")
@@ -159,7 +161,7 @@ def _rows_text(u: uploads.Upload) -> str:
     return f"read {u.rows_read:,}, {u.rows_added or 0:,} new, {u.rows_known or 0:,} known"
 
 
-def _withdraw(ws: Workspace, user: User, claim: claims.Claim, active: list[uploads.Upload]) -> None:
+def _withdraw(ws: Workspace, user: User, claim: Claim, active: list[uploads.Upload]) -> None:
     """Take back a wrong upload: the file stays in custody, marked withdrawn; its rows leave the account."""
     if not active:
         return
@@ -198,7 +200,7 @@ def _upload_error(name: str, exc: KeytraceError) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
-def _wallet(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _wallet(ws: Workspace, user: User, claim: Claim) -> None:
     st.write("Prove that a wallet is yours by signing a one-time message in it (MetaMask: 'Sign message', "
              "or any wallet's personal_sign). A signature proves control without revealing your key.")
     if claim.wallets:
@@ -228,7 +230,7 @@ def _wallet(ws: Workspace, user: User, claim: claims.Claim) -> None:
             st.error(ui.sentence(result.reason) + " Ask for a new message and sign it again.")
 
 
-def _dispute(ws: Workspace, user: User, claim: claims.Claim) -> None:
+def _dispute(ws: Workspace, user: User, claim: Claim) -> None:
     st.write("If you disagree with a decision or with the computed loss, say why. Investigators see it "
              "with your claim.")
     with st.form("mc_dispute_form", clear_on_submit=True):

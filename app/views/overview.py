@@ -13,6 +13,7 @@ from app.auth import User
 from app.views import home
 from core.errors import KeytraceError
 from core.workspace import Workspace
+from queries.detect import LOSS_DEFINITION
 
 PAIR_ROWS = 15
 STEP_LABELS = {"detection_exclusions": "accounts with disputed evidence", "compromised_keys": "leaked keys", "trade_scores": "scoring every execution",
@@ -92,7 +93,7 @@ def render() -> None:
     st.subheader("Victims and losses")
     c = [*st.columns(3), *st.columns(3)]  # two rows of three, so that every figure fits its column
     c[0].metric("Computed loss", ui.usd_short(totals["loss_usd"]),
-                help=f"Exactly {ui.usd_exact(totals['loss_usd'])} USD. {analysis.LOSS_DEFINITION}")
+                help=f"Exactly {ui.usd_exact(totals['loss_usd'])} USD. {LOSS_DEFINITION}")
     c[1].metric("Victim accounts", f"{totals['victim_accounts']:,}")
     c[2].metric("Unauthorised trades", f"{totals['unauthorized_trades']:,}")
     c[3].metric("Campaigns", f"{totals['campaigns']:,}")

@@ -38,7 +38,8 @@ How to add a format
 
 What happens next is the kind's, not the format's (``ingest/sql/<step>_<kind>.sql``): ``validate``
 lists bad rows, ``repeats`` numbers identical rows, ``finalize`` is the view the merge reads,
-``formula_cells`` flags spreadsheet formulas in stored text, ``merge`` adds the rows the account lacks.
+``merge`` adds the rows the account lacks; one query for every kind (``formula_cells_stored``) flags
+spreadsheet formulas in the text columns its table stores.
 
 All parsing happens in DuckDB over text columns: no Python runs per row, so files of any size stream.
 

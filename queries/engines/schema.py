@@ -14,11 +14,8 @@ types. Every row keeps its provenance columns (evidence_sha256, source_row, inge
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
-import duckdb
-
-from core.db import migrations
+from core.db import table_columns
 
 BLOCK_RANGE = 100_000
 FORMAT_VERSION = 1
@@ -64,22 +61,6 @@ TABLES: tuple[ParquetTable, ...] = (
 DERIVED = {"transfers": {"value_u128": "TRY_CAST(value AS UHUGEINT)"}}
 # On Spark, claim_keys stands in for claims.
 SPARK_VIEW = {"claim_keys": "claims"}
-
-
-@cache
-def _reference() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    for _version, _name, sql in migrations():
-        con.execute(sql).fetchall()
-    return con
-
-
-def table_columns(table: str) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a database table as the migrations define it, in order."""
-    rows = _reference().execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-        "ORDER BY ordinal_position", [table]).fetchall()
-    return [(str(r[0]), str(r[1])) for r in rows]
 
 
 def exchanged_columns(t: ParquetTable) -> list[tuple[str, str]]:

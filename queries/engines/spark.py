@@ -28,12 +28,13 @@ import pyarrow as pa
 from pyspark.sql import DataFrame, SparkSession
 from pyspark.sql import functions as F
 
+from core.db import table_columns
 from core.errors import InputError
 from queries import runner
 from queries import trace as tracing
 from queries.detect import STEPS, TABLES, bound
 from queries.engines import dialect
-from queries.engines.schema import SPARK_VIEW, spark_type, table_columns
+from queries.engines.schema import SPARK_VIEW, spark_type
 from queries.engines.schema import TABLES as PARQUET_TABLES
 
 SESSION_CONF = {

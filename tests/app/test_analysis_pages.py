@@ -157,5 +157,5 @@ def test_a_victim_sees_the_computed_loss_with_its_explanation(incident: None, ws
     m = {x.label: x.value for x in at.metric}
     assert (m["Computed loss (USD)"], m["Trades judged unauthorised"]) == ("362.88", "3")
     shown = texts(at)
-    assert "median close over the 24 hours before" in shown
+    assert "median close of its 1h reference bars opening in the 24 hours before" in shown
     assert "The API key of this account is among the leaked keys." in shown

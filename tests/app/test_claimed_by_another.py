@@ -9,6 +9,7 @@ import pytest
 from app import claim_findings, claims, uploads
 from core.errors import InputError
 from core.workspace import Workspace
+from queries.records import FraudSignal
 from tests.app.conftest import AppFor, People
 from tests.app.test_analysis_pages import incident  # noqa: F401 - the fixture: account binance:111 with losses
 from tests.app.test_pages import texts
@@ -36,7 +37,7 @@ def test_a_claim_on_someone_elses_uid_shows_no_findings_and_takes_no_uploads(
         assert con.execute("SELECT count(*) FROM claim_evidence").fetchall() == [(0,)]
     # staff still see the figures, and see why
     assert claim_findings.detail(ws, people.investigator, theirs).computed_loss is not None
-    assert ("SHARED_UID", f"account binance:111 is also claimed in claim {mine}") in \
+    assert FraudSignal(theirs, "SHARED_UID", f"account binance:111 is also claimed in claim {mine}") in \
         claim_findings.assessment(ws, people.investigator, theirs).fraud_signals
     # once staff reject the bogus claim, it no longer blocks the account's holder
     claims.set_status(ws, people.investigator, theirs, "rejected", "the claimant could not show the account is theirs")

@@ -66,7 +66,7 @@ def test_another_accounts_file_is_held_with_a_fraud_signal_and_detection_complet
     assert _count(ws, "SELECT state FROM claim_evidence") == [("quarantined",)]
     assert ws.settings.evidence_dir.joinpath(held.evidence_sha256[:2], f"{held.evidence_sha256}.ktev").is_file()
     signals = claim_findings.assessment(ws, people.investigator, cid).fraud_signals
-    assert any(s == "UPLOAD_HELD" and "my export.csv" in d and f"binance:{ACCOUNT}" in d for s, d in signals), signals
+    assert any(s == "UPLOAD_HELD" and "my export.csv" in d and f"binance:{ACCOUNT}" in d for s, d in ((x.signal, x.detail) for x in signals)), signals
     # the same executions in another file (oldest first, so another SHA-256) are caught as well
     reordered = tmp_path / "reordered.csv"
     lines = source.read_text().splitlines()
@@ -180,7 +180,7 @@ def test_a_contradicting_upload_is_held_until_staff_accept_it(ws: Workspace, peo
     assert done.state == "accepted" and done.rows_added == 7
     assert _count(ws, "SELECT state FROM claim_evidence ORDER BY attached_at") == [("accepted",), ("accepted",)]
     signals = claim_findings.assessment(ws, people.investigator, cid).fraud_signals
-    assert not [s for s, _d in signals if s == "UPLOAD_HELD"]
+    assert not [s for s in signals if s.signal == "UPLOAD_HELD"]
     # the two files disagree about four executions: stored as conflicts, and detection still runs through
     with ws.db.read() as con:
         assert con.execute("SELECT count(*) FROM execution_conflicts").fetchall()[0][0] >= 4

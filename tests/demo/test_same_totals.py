@@ -1,10 +1,12 @@
 """The overview, the incident PDF and the findings export give the same totals on the demo incident,
 because they read the same findings: the loss (accounts that netted a gain count as zero, as the loss
-definition says), the number of unauthorised trades and the victim accounts."""
+definition says), the number of unauthorised trades and the victim accounts; and the PDF states the loss
+definition of the demo's ground truth word for word (one definition, queries/detect.py)."""
 
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
@@ -43,6 +45,9 @@ def test_overview_incident_pdf_and_findings_export_agree(built: tuple[Path, dict
                   text)
     assert m, text[:2000]
     pdf_accounts, pdf_trades, pdf_loss = int(m.group(1)), int(m.group(2)), Decimal(m.group(4).replace(",", ""))
+    # and it states the loss as the demo's ground truth defines it, word for word
+    truth = json.loads((Path(out["out"]) / "ground_truth" / "ground_truth.json").read_text())
+    assert "Loss. " + flat(truth["loss_definition"]) in text
 
     # the overview, as an investigator sees it
     monkeypatch.setenv("KEYTRACE_DB", str(db))

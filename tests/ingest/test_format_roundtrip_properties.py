@@ -14,8 +14,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.domain import BotOrder, LedgerMovement, PriceBar, Trade
 from ingest.formats.kraken import LEGACY_CODES, normalise_asset
+from queries.records import BotOrder, LedgerMovement, PriceBar, Trade
 from tests.ingest.format_helpers import parse_only
 
 SETTINGS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,12 +10,19 @@ from eth_account.messages import encode_defunct
 
 from core.errors import NotFound
 from core.workspace import Workspace
-from ingest.ownership import evidence_level, fraud_signals, issue_challenge, verify_signature
+from ingest.ownership import evidence_level, issue_challenge, verify_signature
+from queries import claims
 from queries.detect import detect
+from queries.records import FraudSignal
 from tests.queries.builders import EVIDENCE, Rows, ts
 
 WALLET = Account.from_key("0x" + "11" * 32)
 OTHER = Account.from_key("0x" + "22" * 32)
+
+
+def fraud_signals(ws: Workspace, claim_id: int | None = None) -> list[FraudSignal]:
+    with ws.db.read() as con:
+        return claims.fraud_signals(con, claim_id)
 
 
 def _user(con: object, uid: int) -> None:

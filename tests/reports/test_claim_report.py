@@ -82,7 +82,7 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
     assert re.search(r"Loss computed by keytrace: \d{1,3}(,\d{3})*\.\d\d USD", text)
     assert f"Loss (USD) {usd(loss['loss_usd'])}" in text
     assert f"Loss computed by keytrace: {usd(loss['loss_usd'])} USD over {case.trades} unauthorised trades" in text
-    assert "median close over the 24 hours before the account's first unauthorised trade" in text
+    assert "bars opening in the 24 hours before the account's first unauthorised trade" in text
     # charts: the reference source (another venue, not the victim's own) and the flagged count
     assert {p["source"] for p in prices} == {"kucoin"}
     assert f"reference close (kucoin 1h, {len(prices)} bars); {case.trades} unauthorised trades marked" in text

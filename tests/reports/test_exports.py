@@ -14,8 +14,7 @@ import stix2
 from stix2validator import ValidationOptions, validate_string
 
 from core import formatting
-from reports import exports, sharing
-from reports.facts import (
+from queries.records import (
     AttackerAddress,
     Campaign,
     CashOutPoint,
@@ -23,6 +22,7 @@ from reports.facts import (
     TraceEdge,
     UnauthorizedTrade,
 )
+from reports import exports, sharing
 
 T0 = datetime(2022, 12, 10, 3, 0, tzinfo=UTC)
 

@@ -1,7 +1,10 @@
-"""The facts a report or export states, as plain records (gathered by :mod:`reports.bundle`).
+"""Every typed record keytrace reads: the stored rows, the claim workflow's records, the ownership and
+fraud findings of a claim, and the facts a report or export states.
 
-Every amount is a Decimal (or an exact integer for raw token units); every time is UTC. Each record
-keeps what points back to the evidence (file SHA-256 and source row, transaction hash).
+Amounts are Decimal (or exact integers for raw token units), times are aware UTC datetimes, and each
+fact keeps what points back to the evidence (file SHA-256 and source row, transaction hash). The module
+is long (about 450 lines) because it is only field lists: one place for every record shape, so that a
+page, a PDF and an export that state the same fact use the same record.
 """
 
 from __future__ import annotations
@@ -9,7 +12,217 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
+# -- stored rows (the canonical tables, as ingest writes them) -----------------------------------
+
+@dataclass(frozen=True)
+class Trade:
+    """One fill, as the canonical ``trades`` table holds it."""
+
+    exchange: str
+    account: str
+    time_utc: datetime
+    pair: str               # BASE/QUOTE
+    side: str               # buy | sell
+    price: Decimal
+    quantity: Decimal
+    quote_quantity: Decimal
+    fee: Decimal | None
+    fee_asset: str | None
+    order_id: str | None = None
+    trade_id: str | None = None
+    counter_order_id: str | None = None
+    channel: str | None = None
+    liquidity: str | None = None
+
+    @property
+    def base_asset(self) -> str:
+        return self.pair.split("/")[0]
+
+    @property
+    def quote_asset(self) -> str:
+        return self.pair.split("/")[1]
+
+
+@dataclass(frozen=True)
+class Order:
+    exchange: str
+    account: str
+    order_id: str | None
+    created_utc: datetime
+    pair: str
+    side: str
+    order_type: str | None
+    order_price: Decimal | None
+    order_quantity: Decimal | None
+    filled_quantity: Decimal | None
+    filled_quote: Decimal | None
+    avg_price: Decimal | None
+    fee: Decimal | None
+    fee_asset: str | None
+    status: str | None
+    updated_utc: datetime | None = None
+    avg_price_text: str | None = None
+    channel: str | None = None
+    tags: str | None = None
+
+
+@dataclass(frozen=True)
+class LedgerMovement:
+    exchange: str
+    account: str
+    time_utc: datetime
+    kind: str               # deposit | withdrawal | trade | fee | transfer | reward | other
+    operation: str
+    asset: str
+    amount: Decimal         # signed
+    wallet: str | None = None
+    fee: Decimal | None = None
+    status: str | None = None
+    address: str | None = None
+    tx_hash: str | None = None
+    network: str | None = None
+    remark: str | None = None
+    ref_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PriceBar:
+    source: str
+    pair: str
+    interval: str
+    open_time: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+    quote_volume: Decimal | None = None
+    trade_count: int | None = None
+
+
+@dataclass(frozen=True)
+class BotOrder:
+    platform: str
+    deal_id: str
+    time_utc: datetime
+    pair: str
+    side: str
+    quantity: Decimal | None
+    price: Decimal | None
+    platform_account_id: str | None = None
+    bot_id: str | None = None
+    order_id: str | None = None
+    exchange: str | None = None
+    account: str | None = None
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """An on-chain value movement. ``value`` is the exact raw integer (uint256)."""
+
+    chain_id: int
+    block_number: int
+    block_hash: str
+    time_utc: datetime
+    tx_hash: str
+    log_index: int | None
+    kind: str               # erc20 | native | internal
+    token: str              # contract address lower-case, or 'native'
+    from_address: str
+    to_address: str
+    value: int
+    trace_address: str | None = None
+
+
+# -- the claim workflow (app/claims.py) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusEntry:
+    at: datetime
+    status: str
+    reason: str | None
+    actor_user_id: int | None
+
+
+@dataclass(frozen=True)
+class Note:
+    at: datetime
+    author: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Dispute:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    user_id: int
+    exchange: str
+    account: str
+    key_fingerprint: str | None
+    contact_name: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    statement: str | None
+    claimed_loss_usd: Decimal | None
+    status: str
+    assigned_to: int | None
+    assigned_username: str | None
+    created_at: datetime
+    updated_at: datetime
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    wallets: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class History:
+    statuses: list[StatusEntry]
+    disputes: list[Dispute]
+    notes: list[Note]  # always empty for a victim
+
+
+# -- a claim's ownership and fraud findings (queries/claims.py) ----------------------------------
+
+@dataclass(frozen=True)
+class EvidenceGrade:
+    """One ownership grade a claim reaches (queries/sql/claims/ownership_evidence.sql); evaluated_at is
+    when it was stored (None: computed now, not stored)."""
+
+    level: int
+    reason: str
+    evaluated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class EvidenceLevel:
+    claim_id: int
+    level: int                      # the highest grade reached
+    grades: list[EvidenceGrade]     # every grade the claim reaches, highest first
+
+
+@dataclass(frozen=True)
+class FraudSignal:
+    claim_id: int
+    signal: str                     # a code of queries/sql/claims/fraud_signals.sql (SHARED_UID, ...)
+    detail: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """What the review queue shows staff about a claim, computed now: its ownership grades and fraud signals."""
+
+    level: int                       # the highest ownership grade reached (0-100)
+    grades: list[EvidenceGrade]      # highest first
+    fraud_signals: list[FraudSignal]
+
+
+# -- the facts a report or export states (gathered by reports/bundle.py) -------------------------
 
 @dataclass(frozen=True)
 class Claimant:
@@ -36,22 +249,9 @@ class ClaimHeader:
 
 
 @dataclass(frozen=True)
-class OwnershipItem:
-    level: int
-    reason: str
-    evaluated_at: datetime
-
-
-@dataclass(frozen=True)
 class WalletProof:
     address: str
     verified_at: datetime
-
-
-@dataclass(frozen=True)
-class FraudSignal:
-    signal: str
-    detail: str
 
 
 @dataclass(frozen=True)
@@ -295,7 +495,7 @@ class LedgerTransfer:
 class ClaimFacts:
     header: ClaimHeader
     claimant: Claimant
-    ownership: list[OwnershipItem]
+    ownership: list[EvidenceGrade]
     wallet_proofs: list[WalletProof]
     fraud_signals: list[FraudSignal]
     compromised_keys: list[CompromisedKey]
