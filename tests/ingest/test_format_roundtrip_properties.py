@@ -287,3 +287,25 @@ def test_binance_card_purchases_roundtrip(buys: list[tuple[datetime, str, str, D
     assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.trade_id)
             for b in back] == [(t, f"{asset}/{fiat}", "buy", price, Decimal("1.5"), spent, fee, fiat, f"{n:032x}")
                                for t, asset, fiat, price, spent, fee, n in buys]
+
+
+@SETTINGS
+@given(trades_strategy(time_res="s", fee=amounts(8, "0", "5")), st.booleans())
+def test_okex_2020_trade_history_roundtrip_with_boms_and_mixed_line_ends(trades: list[Trade], crlf_first: bool) -> None:
+    bom = "\ufeff"
+    header = ["Order ID", "Trade ID", "Trade Time", "Pairs", "Amount", "Price", "Total", "taker/maker", "Fee", "unit"]
+    lines = [header]
+    for t in trades:
+        signed = t.quantity if t.side == "buy" else -t.quantity
+        total = -t.quote_quantity if t.side == "buy" else t.quote_quantity
+        lines.append(["", t.trade_id or "", t.time_utc.strftime("%Y-%m-%d %H:%M:%S"),
+                      f"{t.base_asset.lower()}_{t.quote_asset.lower()}", f(signed), f(t.price),
+                      f"{f(total)} {t.quote_asset}", "maker", f"{f(-(t.fee or Decimal(0)))} {t.fee_asset}", t.base_asset])
+    ends = ["\r\n", "\n"] if crlf_first else ["\n", "\r\n"]
+    text = "".join(",".join(bom + v for v in row) + ends[i % 2] for i, row in enumerate(lines))
+    got = parse_text("okex.csv", text.encode("utf-8"))
+    back = [as_trade(r, "x") for r in got["okx_trade_history_2020"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.trade_id,
+             b.liquidity) for b in back] == [
+        (t.time_utc, t.pair, t.side, t.price, t.quantity, t.quote_quantity, t.fee, t.fee_asset, t.trade_id, "maker")
+        for t in trades]

@@ -1,0 +1,95 @@
+"""Exports found in the wild (issue 16): OKEx 2020 trade history, Binance Auto-Invest and ETH 2.0 staking
+histories, and the Binance 2020 order history whose orders are followed by their fills.
+
+The fixtures re-create the real shapes (headers, BOMs, line ends, number formats, sub-rows) with values of
+our own; docs/ingest.md names where each shape was seen.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core.errors import ValidationError
+from core.workspace import Workspace
+from tests.ingest.format_helpers import EXPORTS, D, ingest, stored, table_counts
+
+BOM = "\ufeff"
+
+
+def _fill(t: dict[str, object]) -> tuple[object, ...]:
+    return (t["source_row"], t["time_utc"], t["base_asset"], t["quote_asset"], t["side"], t["price"], t["quantity"],
+            t["quote_quantity"], t["fee"], t["fee_asset"], t["order_id"], t["trade_id"], t["liquidity"])
+
+
+# -- OKEx 2020 trade history ------------------------------------------------------------------------------
+
+def test_okex_2020_bom_before_every_field_and_mixed_line_ends(ws: Workspace) -> None:
+    raw = (EXPORTS / "okex_trade_history_2020.csv").read_bytes()
+    assert b"\r\n" in raw and b"0.750000,\xef\xbb\xbf352.41" in raw and raw.count(b"\r\n") < raw.count(b"\n")
+    r = ingest(ws, "okex_trade_history_2020.csv", account="okx-1")
+    assert (r.format, r.kind, r.rows_read, r.rows_added) == ("okx_trade_history_2020", "trades", 3, 3)
+    assert [_fill(t) for t in stored(ws, "trades")] == [
+        # a buy: Amount positive, Total negative (paid) with the exchange's 18 decimals of noise kept, the fee
+        # (negative in the file) in the bought asset
+        (1, datetime(2020, 10, 2, 8, 15, 44, tzinfo=UTC), "ETH", "USDT", "buy", D("352.41"), D("0.75"),
+         D("264.307499999999990905"), D("0.00075"), "ETH", "4471", "9012", "taker"),
+        # a sell: Amount negative, the fee in the quote asset
+        (2, datetime(2020, 10, 2, 9, 1, 5, tzinfo=UTC), "ETH", "USDT", "sell", D("355.80"), D("0.42"),
+         D("149.435999999999978172"), D("0.0597744"), "USDT", "4472", "9013", "maker"),
+        (3, datetime(2020, 10, 3, 23, 59, 59, tzinfo=UTC), "OKB", "BTC", "buy", D("0.00048211"), D("12.5"),
+         D("0.006026375"), D("0.0125"), "OKB", "4480", "9020", "taker"),
+    ]
+
+
+def test_okex_2020_short_variant_with_a_bom_on_the_first_field_only(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "trade_history.csv"
+    p.write_text(BOM + "Trade ID,Trade Time,Pairs,Amount,Price,Total,Fee,unit\n"
+                 + BOM + "77,2020-06-30 00:00:01,btc_usdt,-0.0125,9150.5,114.38125 USDT,-0.17157188 USDT,BTC\n",
+                 encoding="utf-8")
+    r = ingest(ws, p, account="okx-1")
+    assert r.format == "okx_trade_history_2020"
+    [t] = stored(ws, "trades")
+    assert _fill(t) == (1, datetime(2020, 6, 30, 0, 0, 1, tzinfo=UTC), "BTC", "USDT", "sell", D("9150.5"),
+                        D("0.0125"), D("114.38125"), D("0.17157188"), "USDT", None, "77", None)
+
+
+@pytest.mark.parametrize(("old", "new", "reason"), [
+    ("-264.307499999999990905 USDT", "-264.3075 BTC",
+     "column 'Total': the total is in BTC, not in the quote asset USDT of eth_usdt"),
+    (f"{BOM}ETH", f"{BOM}LTC", "column 'unit': the unit 'LTC' is not the base asset ETH of eth_usdt"),
+    (f"{BOM}0.750000,", f"{BOM}0,", "column 'Amount': the amount is zero, so the side [(]its sign[)] is unknown"),
+])
+def test_okex_2020_refusals_name_file_row_and_column(ws: Workspace, tmp_path: Path, old: str, new: str,
+                                                     reason: str) -> None:
+    lines = (EXPORTS / "okex_trade_history_2020.csv").read_bytes().decode("utf-8").split("\n")
+    assert old in lines[1]
+    lines[1] = lines[1].replace(old, new, 1)  # the first data row; the file keeps its BOMs and mixed line ends
+    p = tmp_path / "okex.csv"
+    p.write_bytes("\n".join(lines).encode("utf-8"))
+    before = table_counts(ws)
+    with pytest.raises(ValidationError, match="okex.csv, row 1, " + reason):
+        ingest(ws, p, account="okx-1")
+    assert table_counts(ws) == before  # a refused file changes nothing
+
+
+def test_any_export_mixing_line_ends_reads_as_the_same_rows(ws: Workspace, tmp_path: Path) -> None:
+    lines = (EXPORTS / "binance_spot_trade_history_2021.csv").read_text().splitlines()
+    p = tmp_path / "mixed.csv"
+    p.write_bytes("".join(ln + ("\r\n" if i % 2 else "\n") for i, ln in enumerate(lines)).encode())
+    mixed = ingest(ws, p, account="9001")
+    got = stored(ws, "trades")
+    assert mixed.rows_added == len(lines) - 1 == len(got)
+    assert [(t["source_row"], t["quote_quantity"]) for t in got] == [
+        (t["source_row"], t["quote_quantity"]) for t in _ingested_alone(tmp_path, "binance_spot_trade_history_2021.csv")]
+
+
+def _ingested_alone(tmp_path: Path, name: str) -> list[dict[str, object]]:
+    from core.config import load_settings
+
+    other = Workspace(load_settings(tmp_path / "other.duckdb"), lock_timeout=10)
+    other.init()
+    ingest(other, name, account="9001")
+    return stored(other, "trades")
