@@ -309,3 +309,25 @@ def test_okex_2020_trade_history_roundtrip_with_boms_and_mixed_line_ends(trades:
              b.liquidity) for b in back] == [
         (t.time_utc, t.pair, t.side, t.price, t.quantity, t.quote_quantity, t.fee, t.fee_asset, t.trade_id, "maker")
         for t in trades]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(times("s"), ASSETS, st.sampled_from(["USDT", "BUSD", "EUR"]), amounts(8, "1", "100000"),
+                          amounts(8, "0.00000001", "10000000"), st.one_of(st.none(), amounts(8, "0", "10"))),
+                min_size=1, max_size=6))
+def test_binance_auto_invest_roundtrip_price_is_the_truncated_quotient(
+        buys: list[tuple[datetime, str, str, Decimal, Decimal, Decimal | None]]) -> None:
+    from decimal import ROUND_DOWN, localcontext
+
+    rows = [[t.strftime("%Y-%m-%d %H:%M:%S"), coin, f"{amount:.8f} {quote}", "--" if fee is None else f"{fee:.8f} {quote}",
+             f"{units:.8f} {coin}", "Spot Wallet", "Success"] for t, coin, quote, amount, units, fee in buys]
+    got = parse_text("auto_invest.csv", csv_text(["Auto-Invest Date(UTC)", "Holding Coin", "Amount per period",
+                                                  "Trading Fee", "Units", "From", "Status"], rows))
+    with localcontext() as ctx:
+        ctx.prec = 80
+        expected = [(t, f"{coin}/{quote}", "buy", (amount / units).quantize(Decimal("1e-18"), rounding=ROUND_DOWN),
+                     units, amount, fee if fee is not None else Decimal(0), quote)
+                    for t, coin, quote, amount, units, fee in buys]
+    back = [as_trade(r, "x") for r in got["binance_auto_invest"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset)
+            for b in back] == expected

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ValidationError
+from core.errors import InputError, ValidationError
 from core.workspace import Workspace
 from tests.ingest.format_helpers import EXPORTS, D, ingest, stored, table_counts
 
@@ -93,3 +93,79 @@ def _ingested_alone(tmp_path: Path, name: str) -> list[dict[str, object]]:
     other.init()
     ingest(other, name, account="9001")
     return stored(other, "trades")
+
+
+# -- Binance Auto-Invest and ETH 2.0 Staking -----------------------------------------------------------------
+
+def test_auto_invest_purchases_price_exactly_truncated(ws: Workspace) -> None:
+    r = ingest(ws, "binance_auto_invest.csv", account="b-1")
+    # four rows; the failed period bought nothing
+    assert (r.format, r.kind, r.rows_read, r.rows_added) == ("binance_auto_invest", "trades", 4, 3)
+    got = [(t["source_row"], t["time_utc"], t["base_asset"], t["quote_asset"], t["side"], t["price"], t["quantity"],
+            t["quote_quantity"], t["fee"], t["fee_asset"], t["channel"]) for t in stored(ws, "trades")]
+    assert got == [
+        # 10 / 0.00033333 = 30000.3000030000300003000030..., truncated to 18 decimals
+        (1, datetime(2022, 6, 1, 14, 0, tzinfo=UTC), "BTC", "USDT", "buy", D("30000.300003000030000300"),
+         D("0.00033333"), D("10"), D("0.0025"), "USDT", "Spot Wallet"),
+        # "--": no fee charged
+        (2, datetime(2022, 6, 1, 14, 0, tzinfo=UTC), "ETH", "USDT", "buy", D("1824.802866546327000294"),
+         D("0.01370011"), D("25"), D("0"), "USDT", "Spot Wallet + Flexible Savings"),
+        (4, datetime(2022, 6, 8, 14, 0, tzinfo=UTC), "XLM", "BUSD", "buy", D("0.040500000368550003"),
+         D("1234.56789"), D("50"), D("0.0125"), "BUSD", "Flexible Savings"),
+    ]
+
+
+def test_auto_invest_price_is_truncated_not_rounded(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "auto_invest.csv"
+    p.write_text("Auto-Invest Date(UTC),Holding Coin,Amount per period,Trading Fee,Units,From,Status\n"
+                 "2023-01-01 00:00:00,BNB,2.00000000 USDT,--,3.00000000 BNB,Spot Wallet,Success\n")
+    ingest(ws, p, account="b-1")
+    [t] = stored(ws, "trades")
+    assert t["price"] == D("0.666666666666666666")  # rounding would end ...667
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("0.00033333 BTC", "0.00033333 ETH", "row 1, column 'Units': the units are in ETH, not in the holding coin BTC"),
+    ("0.00250000 USDT", "0.0025", "row 1, column 'Trading Fee': the trading fee '0.0025' is not a number followed"),
+    (",Success", ",Pending", "row 1, column 'Status': the status 'Pending' is neither Success nor Failed"),
+    ("2022-06-01 14:00:00", "6/1/2022 14:00", "row 1, column 'Auto-Invest Date[(]UTC[)]': the time '6/1/2022 14:00' is "
+                                              "written day/month/year"),
+])
+def test_auto_invest_refusals(ws: Workspace, tmp_path: Path, old: str, new: str, message: str) -> None:
+    lines = (EXPORTS / "binance_auto_invest.csv").read_text().splitlines()
+    lines[1] = lines[1].replace(old, new, 1)
+    p = tmp_path / "auto.csv"
+    p.write_text("\n".join(lines) + "\n")
+    before = table_counts(ws)
+    with pytest.raises((ValidationError, InputError), match="auto.csv.*" + message):
+        ingest(ws, p, account="b-1")
+    assert table_counts(ws) == before
+
+
+def test_eth2_staking_is_eth_out_and_beth_in(ws: Workspace) -> None:
+    r = ingest(ws, "binance_eth2_staking.csv", account="b-1")
+    assert (r.format, r.kind, r.rows_read, r.rows_added) == ("binance_eth2_staking", "ledger_movements", 3, 4)
+    got = [(m["source_row"], m["time_utc"], m["kind"], m["operation"], m["asset"], m["amount"], m["ref_id"])
+           for m in sorted(stored(ws, "ledger_movements"), key=lambda m: (m["source_row"], m["amount"]))]
+    assert got == [
+        (1, datetime(2021, 2, 11, 8, 30, tzinfo=UTC), "transfer", "ETH 2.0 Staking", "ETH", D("-1.25"),
+         "2021-02-11 08:30:00|ETH 2.0 Staking"),
+        (1, datetime(2021, 2, 11, 8, 30, tzinfo=UTC), "transfer", "ETH 2.0 Staking", "BETH", D("1.25"),
+         "2021-02-11 08:30:00|ETH 2.0 Staking"),
+        # row 2 failed: nothing moved
+        (3, datetime(2021, 3, 20, 23, 59, 59, tzinfo=UTC), "transfer", "ETH 2.0 Staking", "ETH", D("-0.00012345"),
+         "2021-03-20 23:59:59|ETH 2.0 Staking"),
+        (3, datetime(2021, 3, 20, 23, 59, 59, tzinfo=UTC), "transfer", "ETH 2.0 Staking", "BETH", D("0.00012345"),
+         "2021-03-20 23:59:59|ETH 2.0 Staking"),
+    ]
+    assert stored(ws, "trades") == []
+
+
+def test_eth2_staking_into_another_token_is_refused(ws: Workspace, tmp_path: Path) -> None:
+    p = tmp_path / "staking.csv"
+    p.write_text("Date(UTC),Coin,Token,Amount,Status\n2021-02-11 08:30:00,ETH,BETH,1.25,Success\n"
+                 "2023-05-02 10:00:00,ETH,WBETH,0.5,Success\n")
+    with pytest.raises(ValidationError, match="staking.csv, row 2, column 'Token': the token 'WBETH' is not BETH: "
+                                              "the file gives one amount"):
+        ingest(ws, p, account="b-1")
+    assert stored(ws, "ledger_movements") == []
