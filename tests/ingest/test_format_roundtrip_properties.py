@@ -331,3 +331,35 @@ def test_binance_auto_invest_roundtrip_price_is_the_truncated_quotient(
     back = [as_trade(r, "x") for r in got["binance_auto_invest"]]
     assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset)
             for b in back] == expected
+
+
+@SETTINGS
+@given(st.lists(st.tuples(trades_strategy(time_res="s", fee=amounts(8, "0", "5")), st.integers(1, 10**10)),
+                min_size=1, max_size=4), st.booleans())
+def test_binance_order_history_2020_fill_sub_rows_roundtrip(orders: list[tuple[list[Trade], int]],
+                                                          with_order_no: bool) -> None:
+    header = ["Date(UTC)", *(["OrderNo"] if with_order_no else []), "Pair", "Type", "Order Price", "Order Amount",
+              "AvgTrading Price", "Filled", "Total", "status"]
+    pad = [""] * (len(header) - 6)
+    lines: list[list[str]] = []
+    expected = []
+    for fills, order_no in orders:
+        first = fills[0]  # every fill of one order has its pair and side
+        fills = [Trade("x", "x", t.time_utc, first.pair, first.side, t.price, t.quantity, t.quote_quantity, t.fee,
+                       t.fee_asset) for t in fills]
+        filled = sum((t.quantity for t in fills), Decimal(0))
+        lines.append([first.time_utc.strftime("%Y-%m-%d %H:%M:%S"), *([str(order_no)] if with_order_no else []),
+                      first.base_asset + first.quote_asset, first.side.upper(), "0.0", f(filled), f(first.price),
+                      f(filled), f(sum((t.quote_quantity for t in fills), Decimal(0))), "Filled"])
+        lines.append(["", "Date(UTC)", "Trading Price", "Filled", "Total", "Fee", *pad])
+        for t in fills:
+            lines.append(["", t.time_utc.strftime("%Y-%m-%d %H:%M:%S"), f(t.price), f(t.quantity), f(t.quote_quantity),
+                          f"{f(t.fee or Decimal(0))}{t.fee_asset}", *pad])
+            expected.append((t.time_utc, t.pair, t.side, t.price, t.quantity, t.quote_quantity, t.fee, t.fee_asset,
+                             str(order_no) if with_order_no else None))
+    got = parse_text("orders.csv", csv_text(header, lines))
+    back = [as_trade(r, "x") for r in got["binance_order_history_2020_fills"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.order_id)
+            for b in back] == expected
+    assert [(o["base_asset"] + "/" + o["quote_asset"], o["side"]) for o in got["binance_order_history_2020"]] == [
+        (fills[0].pair, fills[0].side) for fills, _ in orders]

@@ -169,3 +169,86 @@ def test_eth2_staking_into_another_token_is_refused(ws: Workspace, tmp_path: Pat
                                               "the file gives one amount"):
         ingest(ws, p, account="b-1")
     assert stored(ws, "ledger_movements") == []
+
+
+# -- Binance Order History 2020 with fill sub-rows -------------------------------------------------------------
+
+def _order(o: dict[str, object]) -> tuple[object, ...]:
+    return (o["source_row"], o["order_id"], o["created_utc"], o["pair"], o["side"], o["order_type"], o["order_price"],
+            o["order_quantity"], o["filled_quantity"], o["filled_quote"], o["avg_price"], o["avg_price_text"],
+            o["status"])
+
+
+def _trade(t: dict[str, object]) -> tuple[object, ...]:
+    return (t["source_row"], t["time_utc"], t["pair"], t["side"], t["price"], t["quantity"], t["quote_quantity"],
+            t["fee"], t["fee_asset"], t["order_id"])
+
+
+def test_order_history_2020_without_order_id_orders_and_their_fills(ws: Workspace) -> None:
+    r = ingest(ws, "binance_order_history_2020_no_order_id.csv", account="b-1")
+    assert (r.format, r.parts) == ("binance_order_history_2020",
+                                   ("binance_order_history_2020", "binance_order_history_2020_fills"))
+    assert r.rows_read == 8  # order rows, sub-headers and fills (CRLF line ends, trailing empty fields)
+    assert [_order(o) for o in stored(ws, "orders")] == [
+        (1, None, datetime(2020, 4, 2, 9, 14, 27, tzinfo=UTC), "BTC/USDT", "buy", None, D("6610.00"), D("0.03"),
+         D("0.03"), D("198.30"), D("6609.995"), "6609.995", "filled"),
+        (5, None, datetime(2020, 4, 1, 22, 5, 3, tzinfo=UTC), "ETH/BTC", "sell", None, D("0"), D("1.5"), D("1.5"),
+         D("0.031965"), D("0.02131"), "0.02131", "filled"),
+        # a cancelled order without fills
+        (8, None, datetime(2020, 3, 30, 11, 0, tzinfo=UTC), "BNB/USDT", "buy", None, D("11.2"), D("10"), D("0"),
+         D("0"), D("0"), "0.0", "canceled"),
+    ]
+    # each fill takes the pair and side of the order row above it; the fee is split at its own asset
+    assert [_trade(t) for t in stored(ws, "trades")] == [
+        (3, datetime(2020, 4, 2, 9, 14, 27, tzinfo=UTC), "BTC/USDT", "buy", D("6609.99"), D("0.012"), D("79.31988"),
+         D("0.00591231"), "BNB", None),
+        (4, datetime(2020, 4, 2, 9, 14, 29, tzinfo=UTC), "BTC/USDT", "buy", D("6610.00"), D("0.018"), D("118.98"),
+         D("0.000018"), "BTC", None),
+        (7, datetime(2020, 4, 1, 22, 5, 3, tzinfo=UTC), "ETH/BTC", "sell", D("0.02131"), D("1.5"), D("0.031965"),
+         D("0.00003196"), "BTC", None),
+    ]
+
+
+def test_order_history_2020_order_no_and_side_variants(ws: Workspace) -> None:
+    ingest(ws, "binance_order_history_2020_order_no.csv", account="b-1")
+    ingest(ws, "binance_order_history_2020_side.csv", account="b-1")
+    orders = {o["order_id"]: o for o in stored(ws, "orders")}
+    assert (orders["8411203396"]["pair"], orders["8411203396"]["side"], orders["8411203396"]["filled_quantity"],
+            orders["8411203396"]["filled_quote"]) == ("1INCH/USDT", "sell", D("1200"), D("2520"))
+    assert (orders["3300918"]["side"], orders["3300918"]["order_type"]) == ("buy", "limit")
+    fills = sorted((_trade(t) for t in stored(ws, "trades")), key=lambda t: (str(t[9]), t[0]))
+    assert fills == [
+        (3, datetime(2020, 11, 3, 7, 30, tzinfo=UTC), "LINK/BTC", "buy", D("0.0007098"), D("25"), D("0.017745"),
+         D("0.025"), "LINK", "3300918"),
+        (4, datetime(2020, 11, 3, 7, 31, 12, tzinfo=UTC), "LINK/BTC", "buy", D("0.00071"), D("15"), D("0.01065"),
+         D("0.00010122"), "BNB", "3300918"),
+        (6, datetime(2020, 7, 14, 18, 45, 50, tzinfo=UTC), "ADA/USDT", "buy", D("0.13"), D("500"), D("65"), D("0.5"),
+         "ADA", "8411100072"),
+        # a quoted "1,200.00"; the fee 2.52USDT split at the pair's quote (1INCH's digits are not the fee's)
+        (3, datetime(2020, 7, 15, 3, 20, 11, tzinfo=UTC), "1INCH/USDT", "sell", D("2.100"), D("1200"), D("2520"),
+         D("2.52"), "USDT", "8411203396"),
+    ]
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    # the second fill of the first order is not the one the order shows: the fills no longer add up to Filled
+    (lambda ls: ls.__setitem__(4, ls[4].replace("0.018000", "0.017000")),
+     "row 1, column 'Filled': the order filled '0.030000' but its 2 fill row[(]s[)] below add up to 0.029,"),
+    (lambda ls: ls.__setitem__(4, ls[4].replace("0.000018BTC", "0.000018")),
+     "row 4, column 'Fee': the fee '0.000018' is not a number fused to its asset"),
+    (lambda ls: ls.insert(1, ",2020-04-02 09:00:00,6600.00,0.01,66.00,0.01BNB,,,"),
+     "row 1, column 'Date[(]UTC[)]': the fill row has no order row above it"),
+    (lambda ls: ls.insert(3, ",,6600.00,0.01,,,,,"),
+     "row 3, column 'Date[(]UTC[)]': the row is neither an order"),
+    (lambda ls: ls.__setitem__(5, ls[5].replace("ETHBTC", "ETHXYZ")),
+     "row 5, column 'Pair': the pair 'ETHXYZ' does not end with a known quote asset"),
+])
+def test_order_history_2020_refusals(ws: Workspace, tmp_path: Path, edit: object, message: str) -> None:
+    lines = (EXPORTS / "binance_order_history_2020_no_order_id.csv").read_text().splitlines()
+    edit(lines)  # type: ignore[operator]
+    p = tmp_path / "orders.csv"
+    p.write_text("\n".join(lines) + "\n")
+    before = table_counts(ws)
+    with pytest.raises(ValidationError, match="orders.csv, " + message):
+        ingest(ws, p, account="b-1")
+    assert table_counts(ws) == before
