@@ -12,6 +12,10 @@ ordinary CSV or XLSX export, and otherwise the path of a CSV it wrote into the p
 * a file whose **rows are quoted whole** (``"2021-01-01 10:00:00,BTCUSDT,BUY,..."``: each line one quoted
   field, as some spreadsheet and script re-saves write it): every such line is unquoted (``""`` becomes
   ``"``), line for line, so row numbers and line ends stay as they were;
+* a file whose first 64 KiB **mix line ends** (``\r\n`` and a bare ``\n``, as the OKEx 2020 trade history
+  writes its header and rows), which DuckDB's CSV reader refuses: every line is rewritten ending ``\n``,
+  line for line, so row numbers and every field's text stay as they were (a file that starts mixing only
+  past its head is still refused, as a CSV that cannot be read);
 * a **JSON document**: KuCoin REST responses (fills, orders, candles; one response, a list of items, or
   a bundle of recorded responses keyed by endpoint), a Binance ``apiRestrictions`` record, or 3Commas
   deals (with or without their market orders). Each becomes one CSV whose first column names the
@@ -78,7 +82,22 @@ def prepare(path: Path, head: bytes, workdir: Path, name: str) -> Path | None:
         return out
     if _rows_quoted_whole(head):
         return _unquote_rows(path, workdir / "unquoted.csv")
+    if _mixes_line_ends(head):
+        return _one_line_end(path, workdir / "line_ends.csv")
     return None
+
+
+def _mixes_line_ends(head: bytes) -> bool:
+    """Whether the head has lines ending ``\r\n`` and lines ending in a bare ``\n``."""
+    crlf = head.count(b"\r\n")
+    return 0 < crlf < head.count(b"\n")
+
+
+def _one_line_end(path: Path, out: Path) -> Path:
+    with path.open("rb") as src, out.open("wb") as dst:
+        for line in src:  # split at \n: each line keeps its text, and ends \n
+            dst.write(line[:-2] + b"\n" if line.endswith(b"\r\n") else line)
+    return out
 
 
 def _quoted_whole(line: str) -> str | None:

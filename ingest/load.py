@@ -220,10 +220,12 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
                 con.execute(f"CREATE TABLE staged_rows AS SELECT * EXCLUDE ({left_out}) FROM ({format_sql}\n)",
                             bind(format_sql, params))
                 added_back = "".join(f", CAST(NULL AS {t}) AS {c}" for c, t in nulls.items())
-                con.execute(f"CREATE VIEW staged AS SELECT rowid + 1 AS source_row, *{added_back} "  # noqa: S608
-                            "FROM staged_rows")
+                con.execute(f"CREATE VIEW staged AS SELECT rowid + 1 AS source_row, *{added_back}, "  # noqa: S608
+                            "rowid AS stage_row FROM staged_rows")
             else:
-                con.execute("CREATE TABLE staged AS " + format_sql, bind(format_sql, params))
+                con.execute("CREATE TABLE staged_rows AS " + format_sql, bind(format_sql, params))
+                # stage_row tells apart the rows one data row makes (a trade's legs), which share source_row
+                con.execute("CREATE VIEW staged AS SELECT *, rowid AS stage_row FROM staged_rows")
         except duckdb.Error as exc:
             if not _is_csv_error(exc):
                 raise

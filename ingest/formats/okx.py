@@ -15,6 +15,13 @@
   asset, see the SQL); the companion ``okx_trade_history_ledger`` stores every row as a balance change.
 * Funding: ``id,Time,Type,Amount,Before Balance,After Balance,Fee,Symbol``; the 2025 export has no Fee
   column, may have the same preamble, and writes amounts like ``-0.011478630000000000`` and ``0E-18``.
+* Trade history 2020 (``okx_trade_history_2020``, OKEx, into ``trades``): ``Order ID,Trade ID,Trade Time,Pairs,
+  Amount,Price,Total,taker/maker,Fee,unit`` (a short variant lacks Order ID and taker/maker), a BOM before
+  every field of the header and of the rows, CRLF and LF line ends mixed. One row is one fill: ``ltc_usdt``
+  pairs, a signed Amount in the base asset (negative = sold), ``Total`` as ``-104.976405810000002816 USDT``
+  and ``Fee`` as ``-0.0034105395 LTC`` (kept as absolute values, exactly as written). Its times name no zone
+  and are read as UTC. The shape is known from a third-party importer's test (everytrade-io/everytrade-plugins,
+  BSD-3-Clause, ``OkexBeanV1Test``); the fixture's values are our own.
 * 2019: ``time,type,size,balance,fee,currency`` with times like ``2019-06-15 20:00:00 CST``, where
   CST is China Standard Time (Asia/Shanghai, UTC+8), not US Central.
 
@@ -92,6 +99,16 @@ FORMATS: list[FormatSpec] = [
         time_column="time",
         optional_columns=("fee",),
         params=_preamble,
+    ),
+    FormatSpec(
+        name="okx_trade_history_2020",
+        exchange="okx",
+        kind="trades",
+        description="OKEx trade history 2020, [Order ID,]Trade ID,Trade Time,Pairs,Amount,Price,Total,[taker/maker,]"
+                    "Fee,unit (a BOM before every field)",
+        header=r"(Order ID,)?Trade ID,Trade Time,Pairs,Amount,Price,Total,(taker/maker,)?Fee,unit,?",
+        optional_columns=("order_id", "taker_maker"),
+        time_column="trade_time",
     ),
     FormatSpec(
         name="okx_statement_2019",

@@ -287,3 +287,79 @@ def test_binance_card_purchases_roundtrip(buys: list[tuple[datetime, str, str, D
     assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.trade_id)
             for b in back] == [(t, f"{asset}/{fiat}", "buy", price, Decimal("1.5"), spent, fee, fiat, f"{n:032x}")
                                for t, asset, fiat, price, spent, fee, n in buys]
+
+
+@SETTINGS
+@given(trades_strategy(time_res="s", fee=amounts(8, "0", "5")), st.booleans())
+def test_okex_2020_trade_history_roundtrip_with_boms_and_mixed_line_ends(trades: list[Trade], crlf_first: bool) -> None:
+    bom = "\ufeff"
+    header = ["Order ID", "Trade ID", "Trade Time", "Pairs", "Amount", "Price", "Total", "taker/maker", "Fee", "unit"]
+    lines = [header]
+    for t in trades:
+        signed = t.quantity if t.side == "buy" else -t.quantity
+        total = -t.quote_quantity if t.side == "buy" else t.quote_quantity
+        lines.append(["", t.trade_id or "", t.time_utc.strftime("%Y-%m-%d %H:%M:%S"),
+                      f"{t.base_asset.lower()}_{t.quote_asset.lower()}", f(signed), f(t.price),
+                      f"{f(total)} {t.quote_asset}", "maker", f"{f(-(t.fee or Decimal(0)))} {t.fee_asset}", t.base_asset])
+    ends = ["\r\n", "\n"] if crlf_first else ["\n", "\r\n"]
+    text = "".join(",".join(bom + v for v in row) + ends[i % 2] for i, row in enumerate(lines))
+    got = parse_text("okex.csv", text.encode("utf-8"))
+    back = [as_trade(r, "x") for r in got["okx_trade_history_2020"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.trade_id,
+             b.liquidity) for b in back] == [
+        (t.time_utc, t.pair, t.side, t.price, t.quantity, t.quote_quantity, t.fee, t.fee_asset, t.trade_id, "maker")
+        for t in trades]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(times("s"), ASSETS, st.sampled_from(["USDT", "BUSD", "EUR"]), amounts(8, "1", "100000"),
+                          amounts(8, "0.00000001", "10000000"), st.one_of(st.none(), amounts(8, "0", "10"))),
+                min_size=1, max_size=6))
+def test_binance_auto_invest_roundtrip_price_is_the_truncated_quotient(
+        buys: list[tuple[datetime, str, str, Decimal, Decimal, Decimal | None]]) -> None:
+    from decimal import ROUND_DOWN, localcontext
+
+    rows = [[t.strftime("%Y-%m-%d %H:%M:%S"), coin, f"{amount:.8f} {quote}", "--" if fee is None else f"{fee:.8f} {quote}",
+             f"{units:.8f} {coin}", "Spot Wallet", "Success"] for t, coin, quote, amount, units, fee in buys]
+    got = parse_text("auto_invest.csv", csv_text(["Auto-Invest Date(UTC)", "Holding Coin", "Amount per period",
+                                                  "Trading Fee", "Units", "From", "Status"], rows))
+    with localcontext() as ctx:
+        ctx.prec = 80
+        expected = [(t, f"{coin}/{quote}", "buy", (amount / units).quantize(Decimal("1e-18"), rounding=ROUND_DOWN),
+                     units, amount, fee if fee is not None else Decimal(0), quote)
+                    for t, coin, quote, amount, units, fee in buys]
+    back = [as_trade(r, "x") for r in got["binance_auto_invest"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset)
+            for b in back] == expected
+
+
+@SETTINGS
+@given(st.lists(st.tuples(trades_strategy(time_res="s", fee=amounts(8, "0", "5")), st.integers(1, 10**10)),
+                min_size=1, max_size=4), st.booleans())
+def test_binance_order_history_2020_fill_sub_rows_roundtrip(orders: list[tuple[list[Trade], int]],
+                                                          with_order_no: bool) -> None:
+    header = ["Date(UTC)", *(["OrderNo"] if with_order_no else []), "Pair", "Type", "Order Price", "Order Amount",
+              "AvgTrading Price", "Filled", "Total", "status"]
+    pad = [""] * (len(header) - 6)
+    lines: list[list[str]] = []
+    expected = []
+    for fills, order_no in orders:
+        first = fills[0]  # every fill of one order has its pair and side
+        fills = [Trade("x", "x", t.time_utc, first.pair, first.side, t.price, t.quantity, t.quote_quantity, t.fee,
+                       t.fee_asset) for t in fills]
+        filled = sum((t.quantity for t in fills), Decimal(0))
+        lines.append([first.time_utc.strftime("%Y-%m-%d %H:%M:%S"), *([str(order_no)] if with_order_no else []),
+                      first.base_asset + first.quote_asset, first.side.upper(), "0.0", f(filled), f(first.price),
+                      f(filled), f(sum((t.quote_quantity for t in fills), Decimal(0))), "Filled"])
+        lines.append(["", "Date(UTC)", "Trading Price", "Filled", "Total", "Fee", *pad])
+        for t in fills:
+            lines.append(["", t.time_utc.strftime("%Y-%m-%d %H:%M:%S"), f(t.price), f(t.quantity), f(t.quote_quantity),
+                          f"{f(t.fee or Decimal(0))}{t.fee_asset}", *pad])
+            expected.append((t.time_utc, t.pair, t.side, t.price, t.quantity, t.quote_quantity, t.fee, t.fee_asset,
+                             str(order_no) if with_order_no else None))
+    got = parse_text("orders.csv", csv_text(header, lines))
+    back = [as_trade(r, "x") for r in got["binance_order_history_2020_fills"]]
+    assert [(b.time_utc, b.pair, b.side, b.price, b.quantity, b.quote_quantity, b.fee, b.fee_asset, b.order_id)
+            for b in back] == expected
+    assert [(o["base_asset"] + "/" + o["quote_asset"], o["side"]) for o in got["binance_order_history_2020"]] == [
+        (fills[0].pair, fills[0].side) for fills, _ in orders]
