@@ -11,9 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from ingest.formats.assets import split_pair
 from ingest.formats.kraken import LEGACY_CODES, normalise_asset
 from queries.records import BotOrder, LedgerMovement, PriceBar, Trade
 from tests.ingest.format_helpers import parse_only
@@ -345,6 +346,8 @@ def test_binance_order_history_2020_fill_sub_rows_roundtrip(orders: list[tuple[l
     expected = []
     for fills, order_no in orders:
         first = fills[0]  # every fill of one order has its pair and side
+        # the export writes the pair unseparated ("FTTUSD"); one it cannot split back (FT/TUSD) is not this test's
+        assume(split_pair(first.base_asset + first.quote_asset) == (first.base_asset, first.quote_asset))
         fills = [Trade("x", "x", t.time_utc, first.pair, first.side, t.price, t.quantity, t.quote_quantity, t.fee,
                        t.fee_asset) for t in fills]
         filled = sum((t.quantity for t in fills), Decimal(0))
