@@ -13,9 +13,9 @@ Rules every function keeps:
   the audit details);
 * internal notes are never returned to a victim.
 
-Its length (about 420 lines) is one workflow's functions, each small, with the rules above kept in one
-place; uploads (app/uploads.py) and what keytrace concluded about a claim (app/claim_findings.py) live
-apart.
+What it reads is queries/sql/claims/claim*.sql (a victim's queries are bound with their own id as
+``$owner_id``); its writes, single-row statements by claim id, stay beside the rule that makes each one.
+Uploads (app/uploads.py) and what keytrace concluded about a claim (app/claim_findings.py) live apart.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import duckdb
 from app import access, auth, secrets_scan
 from app.auth import User
 from core import audit
-from core.db import rows, utcnow
+from core.db import utcnow
 from core.errors import AccessDenied, InputError, NotFound
 from core.fingerprint import api_key_fingerprint, normalise_exchange
 from core.workspace import Workspace
@@ -114,19 +114,17 @@ def _money(value: str | Decimal | None) -> Decimal | None:
     return amount.quantize(Decimal("0.01"))
 
 
-def _owned_clause(actor: User) -> tuple[str, list[Any]]:
-    """The WHERE fragment every claim query gets: victims see their own claims only."""
+def _owner(actor: User) -> int | None:
+    """The ``$owner_id`` every claim query is bound with: a victim's own id (their claims only), None for
+    staff who may see every claim."""
     if access.can(actor.role, "claims.view_all"):
-        return "TRUE", []
+        return None
     access.require(actor.role, "claims.view_own")
-    return "c.user_id = ?", [actor.id]
+    return actor.id
 
 
 def load_claim_row(con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> dict[str, Any]:
-    where, params = _owned_clause(actor)
-    found = rows(con, f"SELECT c.*, u.username AS assigned_username FROM claims c "
-                      f"LEFT JOIN users u ON u.id = c.assigned_to WHERE c.id = ? AND {where}",
-                 [claim_id, *params])
+    found = runner.run(con, "claims/claim", {"claim_id": claim_id, "owner_id": _owner(actor)})
     if not found:
         raise NotFound(f"there is no claim {claim_id} that you can see")
     return found[0]
@@ -170,12 +168,11 @@ def file_claim(ws: Workspace, actor: User, *, exchange: str, account: str, api_k
     with ws.db.write() as con:
         # a double click (or a resent form) must not file the same claim twice: inside the write lock, so
         # two submissions racing each other cannot both pass
-        same = con.execute(
-            "SELECT max(id) FROM claims WHERE user_id = ? AND exchange = ? AND account = ? "
-            "AND key_fingerprint IS NOT DISTINCT FROM ? AND claimed_loss_usd IS NOT DISTINCT FROM ? "
-            "AND created_at >= ?", [actor.id, exch, uid, fingerprint, loss, now - DUPLICATE_WINDOW]).fetchall()
-        if same and same[0][0] is not None:
-            raise InputError(f"you filed this same claim (claim {same[0][0]}: same exchange, UID, API key and "
+        same = runner.run(con, "claims/claim_filed_moments_ago", {
+            "user_id": actor.id, "exchange": exch, "account": uid, "key_fingerprint": fingerprint,
+            "claimed_loss_usd": loss, "since": now - DUPLICATE_WINDOW})[0]["claim_id"]
+        if same is not None:
+            raise InputError(f"you filed this same claim (claim {same}: same exchange, UID, API key and "
                              "loss) a moment ago, so it was not filed a second time; follow it on the page "
                              "'Follow my claims'", column="claim")
         claim_id = int(con.execute(
@@ -201,12 +198,8 @@ def get_claim(ws: Workspace, actor: User, claim_id: int) -> Claim:
 def claim_on(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> Claim:
     k = ws.keys
     r = load_claim_row(con, actor, claim_id)
-    ev = rows(con, "SELECT e.sha256, coalesce(ce.original_name, e.original_name) AS original_name, e.size_bytes, "
-                   "ce.attached_at, coalesce(ce.state, 'accepted') AS state FROM claim_evidence ce "
-                   "JOIN evidence_files e ON e.sha256 = ce.evidence_sha256 WHERE ce.claim_id = ? "
-                   "ORDER BY ce.attached_at", [claim_id])
-    wallets = rows(con, "SELECT address, verified_at FROM wallet_proofs WHERE claim_id = ? ORDER BY verified_at",
-                   [claim_id])
+    ev = runner.run(con, "claims/claim_files", {"claim_id": claim_id})
+    wallets = runner.run(con, "claims/claim_wallets", {"claim_id": claim_id})
     return Claim(
         id=int(r["id"]), user_id=int(r["user_id"]), exchange=r["exchange"], account=r["account"],
         key_fingerprint=r["key_fingerprint"],
@@ -236,25 +229,14 @@ def list_claims(ws: Workspace, actor: User, *, status: str | None = None, exchan
                 assigned_to: int | None = None, unassigned: bool = False,
                 search: str | None = None) -> list[dict[str, Any]]:
     """One row per claim (no personal data): id, exchange, account, status, loss, assignee, dates."""
-    where, params = _owned_clause(actor)
+    owner = _owner(actor)
     if status is not None and status not in STATUSES:
         raise InputError(f"unknown status {status!r}; the statuses are {', '.join(STATUSES)}", column="status")
-    sql = ("SELECT c.id, c.exchange, c.account, c.status, c.claimed_loss_usd, c.key_fingerprint, "
-           "u.username AS assigned_to, c.created_at, c.updated_at, "
-           "(SELECT count(*) FROM claim_evidence ce WHERE ce.claim_id = c.id AND ce.state <> 'withdrawn') AS uploads, "
-           "(SELECT count(*) FROM claim_evidence ce WHERE ce.claim_id = c.id AND ce.state = 'quarantined') AS held, "
-           "(SELECT count(*) FROM wallet_proofs w WHERE w.claim_id = c.id) AS wallets, "
-           "(SELECT count(*) FROM claim_disputes d WHERE d.claim_id = c.id) AS disputes "
-           "FROM claims c LEFT JOIN users u ON u.id = c.assigned_to "
-           f"WHERE {where} AND (? IS NULL OR c.status = ?) AND (? IS NULL OR c.exchange = ?) "
-           "AND (? IS NULL OR c.assigned_to = ?) AND (NOT ? OR c.assigned_to IS NULL) "
-           "AND (? IS NULL OR c.account ILIKE ? OR CAST(c.id AS VARCHAR) = ?) ORDER BY c.id")
-    exch = normalise_exchange(exchange) if exchange else None
     term = search.strip() if search and search.strip() else None
-    like = f"%{term}%" if term else None
     with ws.db.read() as con:
-        return rows(con, sql, [*params, status, status, exch, exch, assigned_to, assigned_to, unassigned,
-                               term, like, term])
+        return runner.run(con, "claims/claim_list", {
+            "owner_id": owner, "status": status, "exchange": normalise_exchange(exchange) if exchange else None,
+            "assigned_to": assigned_to, "unassigned": unassigned, "search": term})
 
 
 def history(ws: Workspace, actor: User, claim_id: int) -> History:
@@ -266,15 +248,10 @@ def history(ws: Workspace, actor: User, claim_id: int) -> History:
 def history_on(ws: Workspace, con: duckdb.DuckDBPyConnection, actor: User, claim_id: int) -> History:
     k = ws.keys
     load_claim_row(con, actor, claim_id)
-    st = rows(con, "SELECT at_utc, status, reason_enc, actor_user_id FROM claim_status_history "
-                   "WHERE claim_id = ? ORDER BY at_utc, id", [claim_id])
-    ds = rows(con, "SELECT at_utc, text_enc FROM claim_disputes WHERE claim_id = ? ORDER BY at_utc, id",
-              [claim_id])
-    ns: list[dict[str, Any]] = []
-    if access.can(actor.role, "claims.read_notes"):
-        ns = rows(con, "SELECT n.at_utc, u.username, n.note_enc FROM claim_notes n "
-                       "LEFT JOIN users u ON u.id = n.author_user_id WHERE n.claim_id = ? "
-                       "ORDER BY n.at_utc, n.id", [claim_id])
+    one = {"claim_id": claim_id}
+    st = runner.run(con, "claims/claim_statuses", one)
+    ds = runner.run(con, "claims/claim_disputes", one)
+    ns = runner.run(con, "claims/claim_notes", one) if access.can(actor.role, "claims.read_notes") else []
     return History(
         statuses=[StatusEntry(r["at_utc"], r["status"], k.open(r["reason_enc"], "claims.status_reason"),
                               r["actor_user_id"]) for r in st],
