@@ -4,8 +4,8 @@
    private temporary DuckDB file; the format's SQL turns the text into canonical rows there. Nothing
    runs in Python per row, so a file of any size streams through DuckDB's buffer manager.
 2. **Validate** (no lock held): ``validate_<kind>.sql`` lists every bad row with the file's column and
-   a reason. Unless ``skip_bad_rows``, one bad row refuses the whole file. ``finalize_<kind>.sql``
-   numbers identical rows (``occurrence``) so that identical fills in one second stay distinct.
+   a reason. Unless ``skip_bad_rows``, one bad row refuses the whole file. ``repeats.sql`` and
+   ``finalize.sql`` number identical rows (``occurrence``) so that identical fills in one second stay distinct.
 3. **Merge** (``ws.db.write()``, one transaction): the evidence file is stored, the staged file is
    attached read-only and ``merge_<kind>.sql`` adds only rows whose (natural key, occurrence) the
    account lacks; the run, its rejects and an audit entry are written in the same transaction.
@@ -53,6 +53,18 @@ _NULL_COLUMN = re.compile(r"^\s+CAST\(NULL AS ([A-Z]+(?:\(\d+(?:,\s*\d+)?\))?)\)
 
 ProgressFn = Callable[[str, float], None]
 EXECUTION_KINDS = ("trades", "orders", "ledger_movements")  # the evidence executions are derived from
+# The natural key of each kind whose rows may legitimately repeat in one file (two fills alike to the last
+# digit): identical rows are numbered on it (repeats.sql) and merge_<kind>.sql matches stored rows on it
+# and that number (a test keeps the two the same).
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "trades": ("account", "time_utc", "base_asset", "quote_asset", "side", "price", "quantity", "quote_quantity",
+               "fee", "fee_asset", "order_id", "trade_id"),
+    "orders": ("account", "order_id", "created_utc", "updated_utc", "base_asset", "quote_asset", "side",
+               "order_type", "order_price", "order_quantity", "filled_quantity", "filled_quote", "avg_price",
+               "status"),
+    "ledger_movements": ("account", "time_utc", "wallet", "operation", "asset", "amount", "fee", "tx_hash",
+                         "ref_id", "address"),
+}
 
 
 sql_text = INGEST_SQL.text
@@ -250,10 +262,12 @@ def stage(path: Path, head: FileHead, spec: FormatSpec, options: Options, workdi
         problems = tuple(Problem(head.name, int(r), c, reason) for r, c, reason in shown)
         # the raw text of bad rows, for ingest_rejects (a second pass over the file, only when needed)
         con.execute("CREATE TABLE rejects AS " + sql_text("raw_line") + (" LIMIT 0" if rows_bad == 0 else ""))
-        if INGEST_SQL.exists(f"repeats_{spec.kind}"):  # identical rows of the file, numbered (read below)
-            con.execute("CREATE TABLE repeats AS " + sql_text(f"repeats_{spec.kind}"))
+        if spec.kind in NATURAL_KEYS:  # identical rows of the file, numbered (read below)
+            con.execute("CREATE TABLE repeats AS " + sql_text("repeats"), {"key_columns": list(NATURAL_KEYS[spec.kind])})
+        else:  # a kind without a natural key (a bar, a key record) is never numbered
+            con.execute("CREATE TABLE repeats (stage_row BIGINT, occurrence BIGINT)")
         # `final` is a view: the merge reads it straight from the staged rows (no second copy)
-        con.execute("CREATE VIEW final AS " + sql_text(f"finalize_{spec.kind}"))
+        con.execute("CREATE VIEW final AS " + sql_text("finalize"))
         rows_good = rows_read - int(run(con, "SELECT count(DISTINCT source_row) FROM problems")[0][0])
         accounts = tuple(str(r[0]) for r in run(con, sql_text("staged_accounts")))
         masked = _masked_accounts(con, spec, names, head)

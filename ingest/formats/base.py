@@ -36,10 +36,11 @@ How to add a format
 5. Put a small fixture under ``tests/fixtures/exchange_exports/`` and a test that ingests it and
    asserts exact values.
 
-What happens next is the kind's, not the format's (``ingest/sql/<step>_<kind>.sql``): ``validate``
-lists bad rows, ``repeats`` numbers identical rows, ``finalize`` is the view the merge reads,
-``merge`` adds the rows the account lacks; one query for every kind (``formula_cells_stored``) flags
-spreadsheet formulas in the text columns its table stores.
+What happens next is the kind's, not the format's: ``ingest/sql/validate_<kind>.sql`` lists bad rows
+and ``merge_<kind>.sql`` adds the rows the account lacks; between them one query serves every kind:
+``repeats.sql`` numbers identical rows on the kind's natural key (``ingest.load.NATURAL_KEYS``),
+``finalize.sql`` is the view the merge reads, and ``formula_cells_stored.sql`` flags spreadsheet formulas
+in the text columns its table stores.
 
 All parsing happens in DuckDB over text columns: no Python runs per row, so files of any size stream.
 

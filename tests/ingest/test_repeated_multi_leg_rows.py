@@ -7,10 +7,15 @@ joined to the numbering of the other legs: that stored every leg of a repeated r
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from core.workspace import Workspace
+from ingest.formats.base import INGEST_SQL
+from ingest.load import NATURAL_KEYS
 from tests.ingest.format_helpers import D, ingest, stored
 
 _HEADER = "Type,Datetime,Account,Amount,Value,Rate,Fee,Sub Type\n"
@@ -51,3 +56,16 @@ def test_rows_sharing_some_legs_number_only_those(ws: Workspace, tmp_path: Path)
         (1, "trade", "EUR", D("1200.00"), 1),
         (2, "fee", "EUR", D("-2.50000"), 1), (2, "trade", "ETH", D("-0.50000000"), 2),
         (2, "trade", "EUR", D("1200.00"), 2)]
+
+
+@pytest.mark.parametrize("kind", sorted(NATURAL_KEYS))
+def test_the_merge_matches_stored_rows_on_the_natural_key_identical_rows_are_numbered_on(kind: str) -> None:
+    """repeats.sql numbers identical rows on NATURAL_KEYS[kind]; merge_<kind>.sql must match stored rows on
+    exactly those columns and the number, or a re-ingest would add rows (or an overlap lose some)."""
+    merge = INGEST_SQL.text(f"merge_{kind}")
+    joined = re.findall(r"AND [a-z]\.([a-z_]+) (?:=|IS NOT DISTINCT FROM) (?:coalesce\()?f\.([a-z_]+)", merge)
+    matched = {column for column, _staged in joined} - {"occurrence"}
+    if "pair" in matched:  # orders store the pair, staged as base and quote
+        matched = (matched - {"pair"}) | {"base_asset", "quote_asset"}
+    assert ("occurrence", "occurrence") in joined
+    assert matched == set(NATURAL_KEYS[kind])
