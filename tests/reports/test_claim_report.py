@@ -41,7 +41,7 @@ def test_claim_report_states_every_fact_the_queries_return(ws: Workspace, case: 
         own = runner.run(con, "report/claim_ownership", {"claim_id": case.claim_id})
         scoped = {"claim_id": case.claim_id, **acct}
         evidence = runner.run(con, "report/claim_evidence", scoped)
-        custody = runner.run(con, "report/claim_custody", scoped)
+        custody = runner.run(con, "report/custody", {"shas": [e["sha256"] for e in evidence]})
         points = runner.run(con, "trace/cash_out_points", {"trace_id": "trace-1"})
         edges = runner.run(con, "report/trace_edges", {"trace_id": "trace-1"})
         prices = runner.run(con, "report/account_reference_prices", acct)
