@@ -107,7 +107,7 @@ def key_lookup(ws: Workspace, actor: User, fingerprint: str) -> list[dict[str, A
 
 def freshness(ws: Workspace) -> dict[str, Any]:
     """When detection last ran, on how many executions, and what evidence came in since
-    (queries/sql/detection_freshness.sql): every page shows it, so no figure is read as current by mistake."""
+    (queries/sql/report/detection_freshness.sql): every page shows it, so no figure is read as current by mistake."""
     if not has_detection(present(ws)):
         return {"finished_at": None, "executions_scored": None, "executions_now": 0, "files_since": 0,
                 "rows_since": 0, "stale": False}

@@ -1,7 +1,7 @@
 """A claim's uploads: attaching an export (screened first), staff review, withdrawal and the filing receipt.
 
 An upload is checked against the claimed account before any of its rows become shared data
-(``app/sql/screen_upload.sql``, run on the merged but uncommitted rows): the file naming another account
+(``queries/sql/claims/screen_upload.sql``, run on the merged but uncommitted rows): the file naming another account
 in its rows, the same file or the same executions already belonging to another account or person, or a
 period where it and the account's other evidence disagree. A suspicious upload is *quarantined*: the
 merge is rolled back, the file is kept encrypted and hashed in the evidence store, and the claim lists

@@ -132,7 +132,7 @@ def price_claims(seed: int, specs: list[ClaimSpec], losses: dict[tuple[str, str]
 
 
 # exports whose own rows name the account (a UID column): they count toward ownership, a trade history
-# without one does not (queries/sql/ownership_evidence.sql)
+# without one does not (queries/sql/claims/ownership_evidence.sql)
 NAMES_ACCOUNT = ("binance_transaction_statement", "kucoin_order_splitting", "kucoin_filled_orders",
                  "kucoin_withdrawals")
 

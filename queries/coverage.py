@@ -1,4 +1,4 @@
-"""What an account's evidence of executions covers (queries/sql/report_account_coverage.sql), in one place
+"""What an account's evidence of executions covers (queries/sql/report/account_coverage.sql), in one place
 for the account page and the claim report."""
 
 from __future__ import annotations

@@ -516,7 +516,7 @@ class ClaimFacts:
     custody: list[CustodyEntry]
     generated_at: datetime
     detection_run: dict[str, object] | None = None
-    freshness: dict[str, object] | None = None    # queries/sql/detection_freshness.sql
+    freshness: dict[str, object] | None = None    # queries/sql/report/detection_freshness.sql
     loss_definition: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -534,5 +534,5 @@ class IncidentFacts:
     evidence: list[EvidenceItem]
     generated_at: datetime
     detection_run: dict[str, object] | None = None
-    freshness: dict[str, object] | None = None    # queries/sql/detection_freshness.sql
+    freshness: dict[str, object] | None = None    # queries/sql/report/detection_freshness.sql
     loss_definition: str = ""

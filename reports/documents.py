@@ -18,7 +18,7 @@ from reports.charts import FlowEdge, FlowNode, TimelineBar, balance_chart, flow_
 from reports.pdf import Chart, KeyValues, Para, ReportDocument, Section, Table
 
 REASON_CODES = (
-    "Reason codes are written by `keytrace detect` (queries/sql/trade_scores.sql says how each is "
+    "Reason codes are written by `keytrace detect` (queries/sql/detect/03_trade_scores.sql says how each is "
     "computed); the configuration in force is quoted below.")
 
 TRADE_COLUMNS = ["time (UTC)", "pair", "side", "price", "quantity", "quote qty", "fee", "score", "reasons",
@@ -183,7 +183,7 @@ def claim_document(f: ClaimFacts, *, signed: bool, trial: bool = False) -> Repor
               [[str(o.level), o.reason, iso(o.evaluated_at)] for o in f.ownership], wrap=[1],
               numeric=[0], empty_text="No ownership evidence is recorded for this claim."),
         Table(["fraud signal", "detail"], [[x.signal, x.detail] for x in f.fraud_signals], wrap=[1],
-              caption="Fraud signals: warning signs of a false or duplicate claim (queries/sql/fraud_signals.sql).",
+              caption="Fraud signals: warning signs of a false or duplicate claim (queries/sql/claims/fraud_signals.sql).",
               empty_text="No fraud signal: the account, key and wallets are claimed by this claimant only, the "
                          "claimed loss is in line with the computed one, and the account's own exports are here."),
         Table(["wallet address proved by signature (EIP-191)", "verified (UTC)"],

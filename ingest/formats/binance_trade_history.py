@@ -5,7 +5,7 @@ translated and two-digit years (``25-12-31 01:00:45`` is 2025-12-31), the values
 ``285.7CTK``, ``BUY``/``SELL``). Only translations seen in a real source are read:
 
 * Spanish, ``Tiempo,Par,Lado,Precio,Ejecutado,Cantidad,Tarifa``: the Spanish-export fixture
-  ``tests/fixtures/binance-spot-es-sample.csv`` of GeiserX/DeclaRenta (a Spanish tax tool) and its parser
+  ``binance-spot-es-sample.csv`` of GeiserX/DeclaRenta (a Spanish tax tool) and its parser
   ``src/parsers/binance.ts`` ("Historial de operaciones de spot").
 * Czech, ``Čas,Pár,Strana,Cena,Provedeno,Částka,Poplatek``: the test ``testLocalizedCzechHeaderWithTwoDigitYear``
   of everytrade's ``BinanceBeanV3Test`` ("Binance Spot Trade History exported with Czech UI", ticket ETS-5030).

@@ -7,7 +7,7 @@
 --                     $loss_slack_usd USD above it; only once `keytrace detect` has run (before that
 --                     no loss is computed, and none is judged inflated)
 --   NO_ACCOUNT_TRACE  no export, trade, order or ledger row of the claimed account is in the database
---   UPLOAD_HELD       an upload of the claim is held for review: its screen (app/sql/screen_upload.sql)
+--   UPLOAD_HELD       an upload of the claim is held for review: its screen (claims/screen_upload.sql)
 --                     found it naming another account, or the same file or executions in another
 --                     account or claim, or contradicting the account's other evidence
 --   WALLET_NOT_LINKED a wallet proven by signature is named by no deposit or withdrawal of the account

@@ -1,8 +1,8 @@
 -- The unauthorised trades found by `keytrace detect`, for `keytrace export findings` (columns fixed in
 -- ARCHITECTURE.md). Grain: one row per trade judged unauthorised, in account and time order.
 -- Columns: exchange, account, time_utc (ISO 8601, Z), pair, side, price, quantity, quote_quantity,
--- score (0-..., see queries/sql/trade_scores.sql), reasons (semicolon-separated codes), loss_usd (the
--- trade's loss, definition in queries/sql/unauthorized_trades.sql; empty when it has no fair price).
+-- score (0-..., see queries/sql/detect/03_trade_scores.sql), reasons (semicolon-separated codes), loss_usd (the
+-- trade's loss, definition in queries/sql/detect/05_unauthorized_trades.sql; empty when it has no fair price).
 -- Params: none.
 SELECT
     lower(u.exchange) AS exchange,
