@@ -44,6 +44,19 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+MACROS = Path(__file__).resolve().parent / "sql" / "macros.sql"
+
+
+@cache
+def _macros() -> str:
+    return MACROS.read_text()
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared text macros (core/sql/macros.sql: kt_plain, kt_iso_utc) on ``con``."""
+    con.execute(_macros())
+
+
 def migrations() -> list[tuple[int, str, str]]:
     """(version, name, sql) for every file in core/migrations, in order."""
     out = []
@@ -94,6 +107,7 @@ class Database:
             try:
                 con = duckdb.connect(str(self.path), read_only=read_only)
                 con.execute("SET TimeZone = 'UTC'")
+                install_macros(con)
                 return con
             except duckdb.IOException as exc:
                 # a process that does not use our lock (e.g. the duckdb CLI) holds the file

@@ -31,7 +31,7 @@ from typing import Any
 import duckdb
 
 from core import audit, sqlfiles
-from core.db import table_columns, utcnow
+from core.db import install_macros, table_columns, utcnow
 from core.errors import EvidenceOfAnotherAccount, InputError, Problem, Quarantined, ValidationError
 from core.evidence import abandoned, store
 from core.workspace import Workspace
@@ -113,6 +113,7 @@ def _connect_stage(db_path: Path) -> duckdb.DuckDBPyConnection:
     con.execute("SET TimeZone = 'UTC'")
     con.execute(f"SET memory_limit = '{STAGE_MEMORY_LIMIT}'")
     con.execute("SET temp_directory = ?", [str(db_path.parent / "spill")])
+    install_macros(con)
     con.execute(sql_text("macros"))
     return con
 

@@ -74,3 +74,18 @@ def test_writers_wait_for_each_other_and_time_out_cleanly(ws: Workspace) -> None
         con.execute("INSERT INTO leaks VALUES ('l2', 'test', NULL, now(), 1)")
     with ws.db.read() as con:
         assert con.execute("SELECT count(*) FROM leaks").fetchall()[0][0] == 2
+
+
+def test_every_connection_writes_numbers_and_times_one_way(ws: Workspace) -> None:
+    """kt_plain and kt_iso_utc (core/sql/macros.sql) are on every connection, read or write: exact at any
+    scale (a whole DECIMAL(38,0) keeps its zeros, a DECIMAL(38,8) loss past 20 digits is not cut)."""
+    sql = ("SELECT kt_plain(CAST(100 AS DECIMAL(38, 0))), kt_plain(CAST(0 AS DECIMAL(38, 18))), "
+           "kt_plain(CAST('-0.50' AS DECIMAL(38, 18))), kt_plain(CAST('123456789012345678901234.5' AS DECIMAL(38, 8))), "
+           "kt_plain(CAST('170141183460469231731687303715884105727' AS HUGEINT)), kt_plain(NULL), "
+           "kt_iso_utc(TIMESTAMPTZ '2022-12-01 03:04:05.25+02'), kt_iso_utc(TIMESTAMPTZ '2022-12-01 03:04:05+00')")
+    expected = ("100", "0", "-0.5", "123456789012345678901234.5", "170141183460469231731687303715884105727", None,
+                "2022-12-01T01:04:05.250000Z", "2022-12-01T03:04:05Z")
+    with ws.db.read() as con:
+        assert con.execute(sql).fetchall()[0] == expected
+    with ws.db.write() as con:
+        assert con.execute(sql).fetchall()[0] == expected

@@ -11,31 +11,8 @@
 -- Params: $time_format, $offset_minutes (Date(UTC)), $pair_regex, $p_<field> (1-based position of each
 --         field in this variant's header, 0 when it has none) and $n_<field> (its name there), see
 --         ingest/formats/binance_order_history_2020.py.
-WITH cells AS (
-    SELECT
-        r.source_row,
-        list_value(kt_blank(r.c1), kt_blank(r.c2), kt_blank(r.c3), kt_blank(r.c4), kt_blank(r.c5), kt_blank(r.c6),
-                   kt_blank(r.c7), kt_blank(r.c8), kt_blank(r.c9), kt_blank(r.c10), kt_blank(r.c11)) AS f
-    FROM raw AS r
-),
-typed_rows AS (
-    SELECT
-        c.source_row,
-        c.f,
-        CASE
-            WHEN c.f[1] IS NOT NULL THEN 'order'
-            WHEN lower(replace(c.f[2], ' ', '')) = 'date(utc)' THEN 'subheader'
-            WHEN c.f[2] IS NOT NULL THEN 'fill'
-            WHEN list_count(c.f) = 0 THEN 'blank'
-            ELSE 'other'
-        END AS row_type
-    FROM cells AS c
-),
-numbered AS (
-    SELECT
-        t.*,
-        count(*) FILTER (WHERE t.row_type = 'order') OVER (ORDER BY t.source_row ROWS UNBOUNDED PRECEDING) AS order_seq
-    FROM typed_rows AS t
+WITH numbered AS (
+    SELECT * FROM kt_order_history_2020_rows('raw')
 ),
 fill_sums AS (
     SELECT n.order_seq, count(*) AS fills, sum(kt_dec(n.f[4])) AS fills_filled, bool_or(kt_dec(n.f[4]) IS NULL) AS bad_fill
@@ -112,6 +89,6 @@ SELECT
         WHEN kt_bad(o.total_text) THEN 'the total ' || kt_quoted(o.total_text) || ' is not a number'
         WHEN o.fills > 0 AND NOT o.bad_fill AND o.fills_filled IS DISTINCT FROM kt_dec(o.filled_text)
             THEN 'the order filled ' || kt_quoted(o.filled_text) || ' but its ' || o.fills || ' fill row(s) below add up to '
-                 || kt_plain_text(o.fills_filled) || ', so the fills cannot be tied to this order safely'
+                 || kt_plain(o.fills_filled) || ', so the fills cannot be tied to this order safely'
     END AS _bad_reason
 FROM orders_parsed AS o

@@ -7,29 +7,8 @@
 --        ticker (BNB).
 -- Columns: source_row, account (NULL), the trades columns, _bad_column, _bad_reason.
 -- Params: $time_format, $offset_minutes (Date(UTC)), $pair_regex, $asset_suffix_regex, $p_<field>, $n_<field>.
-WITH cells AS (
-    SELECT
-        r.source_row,
-        list_value(kt_blank(r.c1), kt_blank(r.c2), kt_blank(r.c3), kt_blank(r.c4), kt_blank(r.c5), kt_blank(r.c6),
-                   kt_blank(r.c7), kt_blank(r.c8), kt_blank(r.c9), kt_blank(r.c10), kt_blank(r.c11)) AS f
-    FROM raw AS r
-),
-typed_rows AS (
-    SELECT
-        c.source_row,
-        c.f,
-        CASE
-            WHEN c.f[1] IS NOT NULL THEN 'order'
-            WHEN lower(replace(c.f[2], ' ', '')) = 'date(utc)' THEN 'subheader'
-            WHEN c.f[2] IS NOT NULL THEN 'fill'
-        END AS row_type
-    FROM cells AS c
-),
-numbered AS (
-    SELECT
-        t.*,
-        count(*) FILTER (WHERE t.row_type = 'order') OVER (ORDER BY t.source_row ROWS UNBOUNDED PRECEDING) AS order_seq
-    FROM typed_rows AS t
+WITH numbered AS (
+    SELECT * FROM kt_order_history_2020_rows('raw')
 ),
 order_rows AS (
     SELECT

@@ -147,10 +147,10 @@ SELECT
         WHEN p.quantity IS NULL THEN 'the executed amount ' || kt_quoted(p.executed) || ' is not a number followed by ' || p.base
         WHEN p.quote_quantity IS NULL THEN 'the amount ' || kt_quoted(p.amount) || ' is not a number followed by ' || p.quote
         WHEN p.fee_value IS NULL THEN 'the fee ' || kt_quoted(p.fee) || ' is not a number followed by an asset'
-        WHEN abs(p.exact.product - p.quote_quantity) > p.exact.tolerance THEN 'the amount ' || kt_plain_text(p.quote_quantity) || ' '
-            || p.quote || ' is not ' || $h_price || ' x ' || $h_executed || ' = ' || kt_plain_text(p.price_value) || ' x '
-            || kt_plain_text(p.quantity) || ' = ' || rtrim(rtrim(CAST(p.exact.product AS VARCHAR), '0'), '.') || ' ' || p.quote
+        WHEN abs(p.exact.product - p.quote_quantity) > p.exact.tolerance THEN 'the amount ' || kt_plain(p.quote_quantity) || ' '
+            || p.quote || ' is not ' || $h_price || ' x ' || $h_executed || ' = ' || kt_plain(p.price_value) || ' x '
+            || kt_plain(p.quantity) || ' = ' || kt_plain(p.exact.product) || ' ' || p.quote
             || ' (they differ by more than the file''s rounding, '
-            || rtrim(rtrim(CAST(p.exact.tolerance AS VARCHAR), '0'), '.') || '): was the row edited, or a column shifted?'
+            || kt_plain(p.exact.tolerance) || '): was the row edited, or a column shifted?'
     END AS _bad_reason
 FROM checked AS p

@@ -79,10 +79,10 @@ SELECT
         WHEN kt_bad(n.fee) THEN 'the fee ' || kt_quoted(n.fee) || ' is not a number'
         WHEN kt_bad(n.balance) THEN 'the balance ' || kt_quoted(n.balance) || ' is not a number'
         WHEN n.previous_balance + n.amount_value - coalesce(n.fee_value, 0) <> n.balance_value
-            THEN 'the balance ' || kt_plain_text(n.balance_value) || ' does not follow from the previous balance '
-                 || kt_plain_text(n.previous_balance) || ' + amount ' || kt_plain_text(n.amount_value) || ' - fee '
-                 || kt_plain_text(coalesce(n.fee_value, 0)) || ' = '
-                 || kt_plain_text(n.previous_balance + n.amount_value - coalesce(n.fee_value, 0))
+            THEN 'the balance ' || kt_plain(n.balance_value) || ' does not follow from the previous balance '
+                 || kt_plain(n.previous_balance) || ' + amount ' || kt_plain(n.amount_value) || ' - fee '
+                 || kt_plain(coalesce(n.fee_value, 0)) || ' = '
+                 || kt_plain(n.previous_balance + n.amount_value - coalesce(n.fee_value, 0))
                  || ' (a row missing or edited before it?)'
     END AS _bad_reason
 FROM named AS n

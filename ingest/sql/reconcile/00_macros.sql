@@ -9,7 +9,6 @@
 --                     (DuckDB divides DECIMALs as DOUBLE, so the quotient is computed on integers.) It
 --                     repeats its arguments, so hot paths compute the units once as columns instead
 --                     (04_ledger_groups.sql); this form serves the rare order without an average price.
--- kt_plain(x)      -> the decimal as text without trailing zeros ('420.5', '0')
 CREATE OR REPLACE TEMP MACRO kt_units(x) AS
     CAST(replace(CAST(CAST(x AS DECIMAL(38, 18)) AS VARCHAR), '.', '') AS HUGEINT);
 CREATE OR REPLACE TEMP MACRO kt_frac18(r, b) AS
@@ -21,9 +20,4 @@ CREATE OR REPLACE TEMP MACRO kt_ratio(q, b) AS
         WHEN q IS NULL OR b IS NULL OR b <= 0 OR q < 0 THEN NULL
         WHEN b >= 100000000000 THEN NULL
         ELSE kt_from_units(kt_units(q) // kt_units(b), kt_frac18(kt_units(q) % kt_units(b), kt_units(b)))
-    END;
-CREATE OR REPLACE TEMP MACRO kt_plain(x) AS
-    CASE WHEN x IS NULL THEN NULL
-         WHEN CAST(x AS DECIMAL(38, 18)) = 0 THEN '0'
-         ELSE rtrim(rtrim(CAST(CAST(x AS DECIMAL(38, 18)) AS VARCHAR), '0'), '.')
     END;

@@ -7,17 +7,14 @@
 SELECT
     lower(u.exchange) AS exchange,
     u.account,
-    CASE WHEN microsecond(u.time_utc) % 1000000 = 0
-         THEN strftime(u.time_utc, '%Y-%m-%dT%H:%M:%SZ')
-         ELSE strftime(u.time_utc, '%Y-%m-%dT%H:%M:%S.%fZ')
-    END AS time_utc,
+    kt_iso_utc(u.time_utc) AS time_utc,
     upper(u.pair) AS pair,
     u.side,
-    rtrim(rtrim(CAST(u.price AS VARCHAR), '0'), '.') AS price,
-    rtrim(rtrim(CAST(u.quantity AS VARCHAR), '0'), '.') AS quantity,
-    rtrim(rtrim(CAST(u.quote_quantity AS VARCHAR), '0'), '.') AS quote_quantity,
+    kt_plain(u.price) AS price,
+    kt_plain(u.quantity) AS quantity,
+    kt_plain(u.quote_quantity) AS quote_quantity,
     u.score,
     u.reasons,
-    rtrim(rtrim(CAST(u.loss_usd AS VARCHAR), '0'), '.') AS loss_usd
+    kt_plain(u.loss_usd) AS loss_usd
 FROM unauthorized_trades AS u
 ORDER BY u.exchange, u.account, u.time_utc, u.pair, u.side, u.evidence_sha256, u.source_row

@@ -18,16 +18,13 @@ WITH others AS (
 SELECT
     lower(t.exchange) AS exchange,
     t.account,
-    CASE WHEN microsecond(t.time_utc) % 1000000 = 0
-         THEN strftime(t.time_utc, '%Y-%m-%dT%H:%M:%SZ')
-         ELSE strftime(t.time_utc, '%Y-%m-%dT%H:%M:%S.%fZ')
-    END AS time_utc,
+    kt_iso_utc(t.time_utc) AS time_utc,
     upper(t.pair) AS pair,
     t.side,
-    rtrim(rtrim(CAST(t.price AS VARCHAR), '0'), '.') AS price,
-    rtrim(rtrim(CAST(t.quantity AS VARCHAR), '0'), '.') AS quantity,
-    rtrim(rtrim(CAST(t.quote_quantity AS VARCHAR), '0'), '.') AS quote_quantity,
-    rtrim(rtrim(CAST(t.fee AS VARCHAR), '0'), '.') AS fee,
+    kt_plain(t.price) AS price,
+    kt_plain(t.quantity) AS quantity,
+    kt_plain(t.quote_quantity) AS quote_quantity,
+    kt_plain(t.fee) AS fee,
     t.fee_asset,
     t.evidence_sha256,
     t.source_row,

@@ -3,7 +3,7 @@
 -- Params: none. `value` is the exact raw integer; `log_index` is NULL (empty) for native transfers.
 SELECT chain_id,
        block_number,
-       strftime(time_utc, '%Y-%m-%dT%H:%M:%SZ') AS time_utc,
+       kt_iso_utc(time_utc) AS time_utc,
        tx_hash,
        log_index,
        token,
