@@ -12,6 +12,7 @@ The rule is in the SQL files of ``ingest/sql/reconcile/`` (run in their numbered
 docs/reconciliation.md: legs are grouped by ref_id or by (wallet, second) and read as at most one
 execution per side; the same execution seen in several files or kinds counts once, by precedence
 fills over orders over ledgers; a disagreement is stored in ``execution_conflicts``, never merged.
+Derived prices use the exact division macros every connection has (core/sql/macros.sql).
 The result depends on the evidence only, not on the order it was ingested in.
 """
 
@@ -41,8 +42,8 @@ class ReconcileSummary:
 
 
 @cache
-def _steps() -> tuple[tuple[str, str], ...]:
-    return tuple((name.split("/", 1)[1], INGEST_SQL.text(name)) for name in INGEST_SQL.names("reconcile"))
+def _steps() -> tuple[str, ...]:
+    return tuple(INGEST_SQL.text(name) for name in INGEST_SQL.names("reconcile"))
 
 
 def reconcile(con: duckdb.DuckDBPyConnection, accounts: Iterable[tuple[str, str]] | None = None) -> ReconcileSummary:
@@ -62,13 +63,9 @@ def reconcile(con: duckdb.DuckDBPyConnection, accounts: Iterable[tuple[str, str]
         for table in DERIVED_TABLES:
             con.execute(f"DELETE FROM {table} AS d WHERE EXISTS "  # noqa: S608 - constant table names
                         "(SELECT 1 FROM rc_scope AS s WHERE s.exchange = d.exchange AND s.account = d.account)")
-        for name, sql in _steps():
+        for sql in _steps():
             params = {"quote_rank": list(LEG_QUOTE_PRECEDENCE)} if "$quote_rank" in sql else None
-            if name.endswith("macros"):
-                for statement in (s for s in sql.split(";\n") if _has_code(s)):
-                    con.execute(statement)
-            else:
-                con.execute(sql, params)
+            con.execute(sql, params)
         counts = con.execute(
             "SELECT (SELECT count(*) FROM rc_scope), (SELECT count(*) FROM rc_exec), "
             "(SELECT count(*) FROM execution_conflicts AS c SEMI JOIN rc_scope AS s "
@@ -80,10 +77,6 @@ def reconcile(con: duckdb.DuckDBPyConnection, accounts: Iterable[tuple[str, str]
         raise
     _drop_temp(con)
     return ReconcileSummary(int(counts[0]), int(counts[1]), int(counts[2]))
-
-
-def _has_code(statement: str) -> bool:
-    return any(line.strip() and not line.strip().startswith("--") for line in statement.splitlines())
 
 
 def _drop_temp(con: duckdb.DuckDBPyConnection) -> None:

@@ -3,7 +3,7 @@ fraud findings of a claim, and the facts a report or export states.
 
 Amounts are Decimal (or exact integers for raw token units), times are aware UTC datetimes, and each
 fact keeps what points back to the evidence (file SHA-256 and source row, transaction hash). The module
-is long (about 450 lines) because it is only field lists: one place for every record shape, so that a
+is long (about 540 lines) because it is only field lists: one place for every record shape, so that a
 page, a PDF and an export that state the same fact use the same record.
 """
 

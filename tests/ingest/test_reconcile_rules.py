@@ -74,13 +74,19 @@ def test_a_price_derived_from_legs_is_exact_to_18_places(ws: Workspace, tmp_path
                     "502,2023-01-02 10:00:00,Spot,Sell,ETH,-3,\n"
                     "502,2023-01-02 10:00:00,Spot,Sell,BTC,0.1,\n"
                     "502,2023-01-02 11:00:00,Spot,Buy,SHIB,100000000000.5,\n"
-                    "502,2023-01-02 11:00:00,Spot,Buy,USDT,-1,\n")
+                    "502,2023-01-02 11:00:00,Spot,Buy,USDT,-1,\n"
+                    "502,2023-01-02 12:00:00,Spot,Buy,PEPE,3000000000000000.7,\n"
+                    "502,2023-01-02 12:00:00,Spot,Buy,USDT,-7,\n"
+                    "502,2023-01-02 13:00:00,Spot,Buy,PEPE,100000000000000000,\n"
+                    "502,2023-01-02 13:00:00,Spot,Buy,USDT,-1,\n")
     ingest_file(ws, path)
-    assert _q(ws, "SELECT pair, side, price FROM executions") == [
-        ("ETH/BTC", "sell", Decimal("0.033333333333333333"))]  # 0.1 / 3, truncated, never a float
+    assert _q(ws, "SELECT pair, side, price FROM executions ORDER BY time_utc") == [
+        ("ETH/BTC", "sell", Decimal("0.033333333333333333")),  # 0.1 / 3, truncated, never a float
+        ("SHIB/USDT", "buy", Decimal("0.000000000009999999")),  # 1 / 100000000000.5: a divisor past 1e29 units
+        ("PEPE/USDT", "buy", Decimal("0.000000000000002333"))]  # 7 / 3000000000000000.7, six 3-digit steps
     [(kind, value)] = _q(ws, "SELECT conflict, other_value FROM execution_conflicts")
-    assert kind == "price_not_derivable"  # base of 1e11 units or more: no exact price, not counted
-    assert value == "1 USDT for 100000000000.5 SHIB"
+    assert kind == "price_not_derivable"  # a base of 1e17 units or more: no exact price, not counted
+    assert value == "1 USDT for 100000000000000000 PEPE"
 
 
 def test_a_statement_second_with_several_fills_is_one_execution_that_the_fills_then_stand_for(

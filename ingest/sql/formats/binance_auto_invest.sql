@@ -4,8 +4,8 @@
 --        left out). Amount per period is "<quote spent> <quote asset>" (10.00000000 USDT), Trading Fee the
 --        same in the quote asset ("--" when none was charged: a fee of 0), Units "<bought> <Holding Coin>".
 --        The price is Amount per period / Units, an exact DECIMAL division truncated (not rounded) to 18
---        decimals: the dividend and divisor are scaled to integers and divided three digits at a time, so no
---        floating point is involved. quote_quantity is Amount per period (the fee is charged beside it).
+--        decimals (kt_ratio, core/sql/macros.sql: integer long division, no floating point; Units of 1e17
+--        or more are refused). quote_quantity is Amount per period (the fee is charged beside it).
 -- Columns: source_row, account (NULL), the trades columns (channel = From, the wallet that paid),
 --          _bad_column, _bad_reason.
 -- Params: $time_format, $offset_minutes (the header's zone: Date(UTC)).
@@ -31,40 +31,13 @@ WITH kept AS (
     FROM raw AS r
     WHERE lower(trim(coalesce(r.status, ''))) NOT IN ('failed', 'fail', 'cancelled', 'canceled')
 ),
-scaled AS (
+priced AS (
     SELECT
         k.*,
         kt_dec(k.amount_text) AS amount_value,
         kt_dec(k.units_text) AS units_value,
-        -- DECIMAL(38,18) as text always shows 18 decimals: without the point it is the value x 10^18
-        try_cast(replace(CAST(kt_dec(k.amount_text) AS VARCHAR), '.', '') AS HUGEINT) AS a,
-        try_cast(replace(CAST(kt_dec(k.units_text) AS VARCHAR), '.', '') AS HUGEINT) AS u
+        kt_ratio(kt_dec(k.amount_text), kt_dec(k.units_text)) AS price_value
     FROM kept AS k
-),
-divisible AS (
-    -- a divisor below 10^35 keeps every remainder x 1000 within HUGEINT
-    SELECT s.*, (s.u > 0 AND s.u < CAST('100000000000000000000000000000000000' AS HUGEINT)) AS can_divide
-    FROM scaled AS s
-),
-step0 AS (
-    SELECT d.*,
-           CASE WHEN d.can_divide THEN d.a // d.u END AS q0, CASE WHEN d.can_divide THEN d.a % d.u END AS r0
-    FROM divisible AS d
-),
-step1 AS (SELECT s.*, (s.r0 * 1000) // s.u AS q1, (s.r0 * 1000) % s.u AS r1 FROM step0 AS s),
-step2 AS (SELECT s.*, (s.r1 * 1000) // s.u AS q2, (s.r1 * 1000) % s.u AS r2 FROM step1 AS s),
-step3 AS (SELECT s.*, (s.r2 * 1000) // s.u AS q3, (s.r2 * 1000) % s.u AS r3 FROM step2 AS s),
-step4 AS (SELECT s.*, (s.r3 * 1000) // s.u AS q4, (s.r3 * 1000) % s.u AS r4 FROM step3 AS s),
-step5 AS (SELECT s.*, (s.r4 * 1000) // s.u AS q5, (s.r4 * 1000) % s.u AS r5 FROM step4 AS s),
-step6 AS (SELECT s.*, (s.r5 * 1000) // s.u AS q6 FROM step5 AS s),
-priced AS (
-    SELECT
-        s.*,
-        try_cast(CAST(s.q0 AS VARCHAR) || '.' || lpad(CAST(s.q1 AS VARCHAR), 3, '0')
-                 || lpad(CAST(s.q2 AS VARCHAR), 3, '0') || lpad(CAST(s.q3 AS VARCHAR), 3, '0')
-                 || lpad(CAST(s.q4 AS VARCHAR), 3, '0') || lpad(CAST(s.q5 AS VARCHAR), 3, '0')
-                 || lpad(CAST(s.q6 AS VARCHAR), 3, '0') AS DECIMAL(38, 18)) AS price_value
-    FROM step6 AS s
 )
 SELECT
     p.source_row,
@@ -89,7 +62,7 @@ SELECT
         WHEN p.coin IS NULL THEN 'Holding Coin'
         WHEN p.amount_value IS NULL OR p.amount_value <= 0 THEN 'Amount per period'
         WHEN p.units_value IS NULL OR p.units_value <= 0 OR p.units_asset <> p.coin THEN 'Units'
-        WHEN NOT p.can_divide OR p.price_value IS NULL THEN 'Units'
+        WHEN p.price_value IS NULL THEN 'Units'
         WHEN NOT p.no_fee AND (kt_dec(p.fee_text) IS NULL OR p.fee_asset_text = '') THEN 'Trading Fee'
     END AS _bad_column,
     CASE
@@ -103,7 +76,7 @@ SELECT
         WHEN p.units_value IS NULL THEN 'the units ' || kt_quoted(p.units) || ' are not a number followed by an asset (0.01000000 ETH)'
         WHEN p.units_value <= 0 THEN 'the units ' || kt_quoted(p.units) || ' are not positive, so no price follows'
         WHEN p.units_asset <> p.coin THEN 'the units are in ' || p.units_asset || ', not in the holding coin ' || p.coin
-        WHEN NOT p.can_divide OR p.price_value IS NULL
+        WHEN p.price_value IS NULL
             THEN 'the price ' || kt_quoted(p.amount) || ' / ' || kt_quoted(p.units) || ' cannot be computed exactly in 38 digits'
         WHEN NOT p.no_fee AND (kt_dec(p.fee_text) IS NULL OR p.fee_asset_text = '')
             THEN 'the trading fee ' || kt_quoted(p.trading_fee) || ' is not a number followed by an asset, nor --'

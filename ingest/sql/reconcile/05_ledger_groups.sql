@@ -5,9 +5,9 @@
 -- above 0, and fees in at most one asset. A fee leg goes to the group's only side; with both sides it
 -- goes to the side that received its asset (the buy's base, the sell's quote), else the group is not
 -- read. A group that is not read yields no execution and a `legs_unpaired` conflict (11_conflicts.sql).
--- price = quote / base exactly, truncated to 18 decimal places (the units of kt_units, divided on
--- HUGEINT integers in two 9-digit steps; NULL when the base holds 1e11 or more whole units or the
--- price has more than 20 integer digits: a `price_not_derivable` conflict).
+-- price = quote / base exactly, truncated to 18 decimal places (the units of kt_units divided by
+-- kt_frac18, core/sql/macros.sql; NULL when the base holds 1e17 or more whole units or the price has more
+-- than 20 integer digits: a `price_not_derivable` conflict).
 -- The same group side in several statements of the account (two exports of one period, in either
 -- operation style) agrees on (second, pair, side, quantity, quote quantity) and its position k among such
 -- sides of its own file: one stands for all (exec_rk, the first by rk), like overlapping fills.
@@ -80,21 +80,21 @@ readable AS (
     SELECT v.gid, v.exchange, v.account, s.side, v.time_utc, v.sec, s.base, v.quote, s.base_qty, s.quote_qty,
            f.fee, f.fee_asset, v.ref_id, s.rk,
            kt_units(s.quote_qty) AS qu,
-           CASE WHEN s.base_qty < 100000000000 THEN kt_units(s.base_qty) END AS bu  -- NULL: no exact price
+           CASE WHEN s.base_qty < 100000000000000000 THEN kt_units(s.base_qty) END AS bu  -- NULL: no exact price
     FROM verdict AS v
     JOIN sides AS s ON s.gid = v.gid
     LEFT JOIN fee_sides AS f ON f.gid = v.gid AND f.side = s.side
     WHERE v.reason IS NULL
 ),
 divided AS (
-    SELECT r.*, r.qu // r.bu AS int_part, (r.qu % r.bu) * 1000000000 AS rem9
+    SELECT r.*, r.qu // r.bu AS int_part, r.qu % r.bu AS rem
     FROM readable AS r
 ),
 out AS (
     SELECT d.gid, d.exchange, d.account, d.side, TRUE AS ok, CAST(NULL AS VARCHAR) AS reason, d.time_utc, d.sec,
            d.base || '/' || d.quote AS pair, d.base AS base_asset, d.quote AS quote_asset,
            d.base_qty AS quantity, d.quote_qty AS quote_quantity,
-           kt_from_units(d.int_part, (d.rem9 // d.bu) * 1000000000 + ((d.rem9 % d.bu) * 1000000000) // d.bu) AS price,
+           kt_from_units(d.int_part, kt_frac18(d.rem, d.bu)) AS price,
            d.fee, d.fee_asset, d.ref_id, d.rk
     FROM divided AS d
     UNION ALL
