@@ -11,8 +11,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from app.analysis import holdings
 from core.workspace import Workspace
 from incident_demo.claims import NAMES_ACCOUNT
@@ -31,15 +29,6 @@ def keytrace(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYTRACE_")}
     return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, timeout=600, check=False)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("demo-cli")
-    db = tmp / "demo" / "keytrace.duckdb"
-    done = keytrace("--db", str(db), "demo", "--no-serve", "--seed", "5", "--accounts", "20", "--json", cwd=tmp)
-    assert done.returncode == 0, done.stderr
-    return db, json.loads(done.stdout)
 
 
 def test_demo_builds_a_database_whose_home_page_shows_what_was_wired(built: tuple[Path, dict[str, Any]]) -> None:

@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from app import auth
 from tests.app.conftest import APP
-from tests.demo.test_demo_command import built, keytrace  # noqa: F401 - the fixture: a demo database
+from tests.demo.test_demo_command import keytrace
 from tests.reports.conftest import flat, pdf_pages
 
 
-def test_overview_incident_pdf_and_findings_export_agree(built: tuple[Path, dict[str, Any]],  # noqa: F811
+def test_overview_incident_pdf_and_findings_export_agree(built: tuple[Path, dict[str, Any]],
                                                          tmp_path: Path, monkeypatch: Any) -> None:
     db, out = built
     # the findings export: per-trade losses, summed per account, an account's net gain counting as zero
