@@ -4,7 +4,8 @@
 -- An order's execution is at its fill time (updated_utc, else created_utc), of its filled quantity and
 -- filled quote quantity, at its average price (else quote / quantity, kt_ratio). An order repeated
 -- under one order id (two files) is one order; representatives of several files that agree on
--- (second, pair, side, filled quantity, filled quote) and position k are the same order seen twice.
+-- (second, pair, side, filled quantity, filled quote) and position k are the same order seen twice
+-- (the rule of 00_same_execution, shared with fills).
 -- Columns: exchange, account, time_utc, sec, pair, base_asset, quote_asset, side, price, quantity,
 --   quote_quantity, fee, fee_asset, order_id, channel, evidence_sha256, source_row, ingest_run_id,
 --   format, rk, exec_rk, matched_by (self | order_id | natural_key). Params: none.
@@ -17,53 +18,12 @@ WITH o AS (
            o.side,
            coalesce(o.avg_price, kt_ratio(o.filled_quote, o.filled_quantity)) AS price,
            o.filled_quantity AS quantity, o.filled_quote AS quote_quantity,
-           o.fee, o.fee_asset, o.order_id, o.channel,
+           o.fee, o.fee_asset, o.order_id, o.order_id AS ref_id, o.channel,
            o.evidence_sha256, o.source_row, o.ingest_run_id, o.format,
            2305843009213693952 + fl.file_no * 68719476736 + o.source_row AS rk
     FROM orders AS o
     SEMI JOIN rc_scope AS s ON s.exchange = o.exchange AND s.account = o.account
     JOIN rc_file AS fl ON fl.sha = o.evidence_sha256
     WHERE o.filled_quantity > 0 AND o.filled_quote > 0
-),
-id_reps AS (
-    SELECT exchange, account, order_id, min(rk) AS id_rk
-    FROM o
-    WHERE order_id IS NOT NULL
-    GROUP BY exchange, account, order_id
-    HAVING count(*) > 1
-),
-with_id AS (
-    SELECT o.*, coalesce(i.id_rk, o.rk) AS id_rk
-    FROM o
-    LEFT JOIN id_reps AS i ON i.exchange = o.exchange AND i.account = o.account AND i.order_id = o.order_id
-),
-reps AS (
-    SELECT * FROM with_id WHERE id_rk = rk
-),
-repeated AS (   -- natural keys held by more than one representative: only their rows are numbered
-    SELECT exchange, account, sec, pair, side, quantity, quote_quantity
-    FROM reps
-    GROUP BY exchange, account, sec, pair, side, quantity, quote_quantity
-    HAVING count(*) > 1
-),
-numbered AS (
-    SELECT w.rk,
-           min(w.rk) OVER (PARTITION BY w.exchange, w.account, w.sec, w.pair, w.side, w.quantity,
-                                        w.quote_quantity, w.k) AS exec_rk
-    FROM (
-        SELECT x.rk, x.exchange, x.account, x.sec, x.pair, x.side, x.quantity, x.quote_quantity,
-               row_number() OVER (PARTITION BY x.exchange, x.account, x.evidence_sha256, x.sec, x.pair, x.side,
-                                               x.quantity, x.quote_quantity ORDER BY x.source_row) AS k
-        FROM reps AS x
-        SEMI JOIN repeated AS r ON r.exchange = x.exchange AND r.account = x.account AND r.sec = x.sec
-                                AND r.pair = x.pair AND r.side = x.side AND r.quantity = x.quantity
-                                AND r.quote_quantity = x.quote_quantity
-    ) AS w
 )
-SELECT w.* EXCLUDE (id_rk),
-       coalesce(n.exec_rk, w.id_rk) AS exec_rk,
-       CASE WHEN w.rk = coalesce(n.exec_rk, w.id_rk) THEN 'self'
-            WHEN w.id_rk <> w.rk THEN 'order_id'
-            ELSE 'natural_key' END AS matched_by
-FROM with_id AS w
-LEFT JOIN numbered AS n ON n.rk = w.id_rk
+SELECT * FROM kt_same_execution(o, 'order_id')
