@@ -2,10 +2,10 @@
 -- being reconciled, as the execution it would be, with the order execution it belongs to.
 -- Grain: one row per such orders row of an account in rc_scope.
 -- An order's execution is at its fill time (updated_utc, else created_utc), of its filled quantity and
--- filled quote quantity, at its average price (else quote / quantity truncated to 18 places, kt_quotient18). An order repeated
--- under one order id (two files) is one order; representatives of several files that agree on
--- (second, pair, side, filled quantity, filled quote) and position k are the same order seen twice
--- (the rule of 00_same_execution, shared with fills).
+-- filled quote quantity, at its average price (else quote / quantity truncated to 18 places,
+-- kt_quotient18). An order repeated under one order id (two files) is one order; representatives of
+-- several files that agree on (second, pair, side, filled quantity, filled quote) and position k are
+-- the same order seen twice (the rule of 00_same_execution, shared with fills).
 -- Columns: exchange, account, time_utc, sec, pair, base_asset, quote_asset, side, price, quantity,
 --   quote_quantity, fee, fee_asset, order_id, channel, evidence_sha256, source_row, ingest_run_id,
 --   format, rk, exec_rk, matched_by (self | order_id | natural_key). Params: none.
